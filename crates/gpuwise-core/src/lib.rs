@@ -1,0 +1,30 @@
+//! The data model every gpuwise view shares.
+//!
+//! A [`Report`] is what `gpuwise doctor` produces: the [`System`] (hardware, driver, libraries),
+//! the [`Visibility`] a process started now would get, and the [`Finding`]s that explain every
+//! problem. The terminal view, Markdown, JSON and (later) the Python objects all render these
+//! same structs. Nothing here does I/O beyond (de)serialising.
+//!
+//! ```
+//! use gpuwise_core::{Report, System};
+//! let report = Report::new(System::default());
+//! assert_eq!(report.schema_version, gpuwise_core::SCHEMA_VERSION);
+//! ```
+
+mod device;
+mod finding;
+mod probe;
+mod report;
+mod system;
+mod units;
+mod visibility;
+
+pub use device::{Clocks, Device, FieldError, GpuProcess, MigDevice, Pcie, Vendor};
+pub use finding::{Finding, Severity};
+pub use probe::ProbeStatus;
+pub use report::{Report, SCHEMA_VERSION, SnapshotError, Tool};
+pub use system::{
+    ContainerRuntime, Cpu, DeviceNode, Driver, Libraries, Os, PciGpu, Provenance, System,
+};
+pub use units::{format_bytes, parse_version};
+pub use visibility::{EntryStatus, Visibility, VisibilityEntry, VisibleDevice};

@@ -1,0 +1,82 @@
+//! Which GPUs a CUDA process started now would see, and in which order.
+
+use serde::{Deserialize, Serialize};
+
+/// The devices a CUDA process would enumerate, computed from `CUDA_VISIBLE_DEVICES` and
+/// `CUDA_DEVICE_ORDER` against the system's devices.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Visibility {
+    /// `CUDA_VISIBLE_DEVICES` as set (null when unset).
+    pub cuda_visible_devices: Option<String>,
+    /// `CUDA_DEVICE_ORDER` in effect: `FASTEST_FIRST` (CUDA's default) or `PCI_BUS_ID`.
+    pub device_order: String,
+    /// UUIDs of the visible devices, in CUDA order (CUDA device 0 first).
+    pub visible: Vec<String>,
+    /// The visible devices with their CUDA and nvidia-smi numbers.
+    pub devices: Vec<VisibleDevice>,
+    /// How each entry of `CUDA_VISIBLE_DEVICES` was understood, in order.
+    pub entries: Vec<VisibilityEntry>,
+    /// True when the FASTEST_FIRST order was inferred from the devices' figures rather than
+    /// read from the CUDA driver.
+    pub order_inferred: bool,
+}
+
+/// A device a CUDA process would see.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VisibleDevice {
+    /// The CUDA device index (`cuda:N` in PyTorch).
+    pub cuda_index: u32,
+    /// nvidia-smi's index of the physical GPU.
+    pub nvml_index: u32,
+    /// The GPU's UUID, or the MIG instance's.
+    pub uuid: String,
+    /// Product name.
+    pub name: String,
+    /// True when this is a MIG instance rather than a whole GPU.
+    pub mig: bool,
+}
+
+/// How one comma-separated entry of `CUDA_VISIBLE_DEVICES` was understood.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisibilityEntry {
+    /// The entry as written.
+    pub text: String,
+    /// What CUDA does with it.
+    pub status: EntryStatus,
+    /// The UUID it selected, for a `selected` entry.
+    pub uuid: Option<String>,
+}
+
+/// What CUDA does with one entry of `CUDA_VISIBLE_DEVICES`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryStatus {
+    /// It names a device, which becomes visible.
+    Selected,
+    /// It is not a device index, UUID or MIG name: it and every entry after it are ignored.
+    Invalid,
+    /// An index with no such device: it and every later entry are ignored.
+    OutOfRange,
+    /// A UUID (or prefix) that matches no device: it and every later entry are ignored.
+    NoMatch,
+    /// A UUID prefix that matches more than one device: it and every later entry are ignored.
+    Ambiguous,
+    /// Names a device already listed: CUDA then shows no device at all.
+    Duplicate,
+    /// Comes after an entry that stopped the list, so it has no effect.
+    Ignored,
+    /// A further MIG instance: CUDA enumerates only one MIG instance per process.
+    ExtraMig,
+}
+
+impl EntryStatus {
+    /// True when this entry ends the list (it and the rest are dropped).
+    pub fn truncates(self) -> bool {
+        matches!(
+            self,
+            EntryStatus::Invalid | EntryStatus::OutOfRange | EntryStatus::NoMatch | EntryStatus::Ambiguous
+        )
+    }
+}

@@ -1,0 +1,77 @@
+//! Reads a machine for gpuwise.
+//!
+//! Every source is optional: a missing driver, library, permission or file becomes data in the
+//! returned [`System`] (a [`gpuwise_core::ProbeStatus`], a [`gpuwise_core::FieldError`], an empty
+//! list), never a panic. Libraries (NVML, libcuda) are loaded at run time, so the binary starts
+//! on any machine.
+//!
+//! ```no_run
+//! let vars = gpuwise_probe::Variables::capture();
+//! let system = gpuwise_probe::probe_system(&vars);
+//! let visibility = gpuwise_probe::visibility::resolve(&system, &vars);
+//! println!("{} GPU(s), {} visible to CUDA", system.devices.len(), visibility.visible.len());
+//! ```
+
+pub mod container;
+pub mod cpu;
+pub mod cuda;
+pub mod nodes;
+pub mod nvidia_proc;
+pub mod nvml;
+pub mod os;
+pub mod pci;
+pub mod snapshot;
+pub mod variables;
+pub mod visibility;
+
+use gpuwise_core::{Driver, System};
+
+pub use variables::{Variables, VarValue};
+
+/// Probes this machine: OS, CPU, memory, PCI GPUs, device nodes, the kernel module, NVML and
+/// the CUDA driver.
+///
+/// The CUDA driver sees the devices the process's own `CUDA_VISIBLE_DEVICES` leaves it; call
+/// [`cuda::expose_all_devices`] first (as the `gpuwise` binary does) to describe every GPU.
+pub fn probe_system(vars: &Variables) -> System {
+    let roots = pci::SysRoots::default();
+    let (nvml, cuda) = std::thread::scope(|scope| {
+        let cuda = scope.spawn(cuda::probe);
+        let nvml = nvml::probe();
+        (nvml, cuda.join().unwrap_or_else(|_| cuda::CudaProbe::panicked()))
+    });
+    let kernel_module_version = nvidia_proc::kernel_module_version(&roots.proc_driver_version());
+    let os = os::probe(vars);
+    let mut system = System {
+        cpu: cpu::probe(),
+        memory_bytes: cpu::memory_bytes(),
+        pci_gpus: pci::scan(&roots),
+        device_nodes: nodes::scan(std::path::Path::new("/dev")),
+        container_runtime: vars.container_runtime(),
+        os,
+        ..System::default()
+    };
+    system.libraries.nvml = nvml.status.clone();
+    system.libraries.cuda = cuda.status.clone();
+    system.libraries.cuda_driver_version = cuda.driver_version.clone();
+    system.devices = nvml.devices;
+    cuda::merge_into(&mut system.devices, &cuda);
+    system.driver = driver(nvml.driver_version, nvml.cuda_version, kernel_module_version, &cuda);
+    system
+}
+
+/// Assembles the driver description from whichever sources answered.
+fn driver(
+    nvml_version: Option<String>,
+    nvml_cuda: Option<String>,
+    kernel_module_version: Option<String>,
+    cuda: &cuda::CudaProbe,
+) -> Option<Driver> {
+    let version = nvml_version.or_else(|| kernel_module_version.clone())?;
+    Some(Driver {
+        vendor: "nvidia".into(),
+        version,
+        cuda_version: nvml_cuda.or_else(|| cuda.driver_version.clone()),
+        kernel_module_version,
+    })
+}

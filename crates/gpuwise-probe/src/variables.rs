@@ -1,0 +1,94 @@
+//! The environment variables that change which GPUs a process uses, captured once.
+
+use std::ffi::OsString;
+
+use gpuwise_core::ContainerRuntime;
+
+/// The value of one environment variable as the process received it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VarValue {
+    /// The value, with any bytes that are not UTF-8 replaced by U+FFFD.
+    pub text: String,
+    /// False when the raw value was not valid UTF-8.
+    pub utf8: bool,
+}
+
+impl VarValue {
+    /// A value that is valid UTF-8.
+    pub fn new(text: impl Into<String>) -> Self {
+        VarValue { text: text.into(), utf8: true }
+    }
+
+    fn from_os(value: OsString) -> Self {
+        match value.into_string() {
+            Ok(text) => VarValue { text, utf8: true },
+            Err(raw) => VarValue { text: raw.to_string_lossy().into_owned(), utf8: false },
+        }
+    }
+}
+
+/// Variables gpuwise reads, as one value so probes and rules never touch the process
+/// environment themselves (and tests can set any combination).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Variables {
+    /// `CUDA_VISIBLE_DEVICES`.
+    pub cuda_visible_devices: Option<VarValue>,
+    /// `CUDA_DEVICE_ORDER`.
+    pub cuda_device_order: Option<VarValue>,
+    /// `NVIDIA_VISIBLE_DEVICES` (read by the NVIDIA container runtime).
+    pub nvidia_visible_devices: Option<VarValue>,
+    /// `NVIDIA_DRIVER_CAPABILITIES` (read by the NVIDIA container runtime).
+    pub nvidia_driver_capabilities: Option<VarValue>,
+    /// `container`, set by podman and systemd-nspawn inside their containers.
+    pub container: Option<VarValue>,
+    /// `KUBERNETES_SERVICE_HOST`, set in every Kubernetes pod.
+    pub kubernetes_service_host: Option<VarValue>,
+}
+
+impl Variables {
+    /// Reads the variables from this process's environment.
+    pub fn capture() -> Self {
+        Self::from_lookup(|name| std::env::var_os(name))
+    }
+
+    /// Builds the set from any lookup function (tests pass a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<OsString>) -> Self {
+        let get = |name: &str| lookup(name).map(VarValue::from_os);
+        Variables {
+            cuda_visible_devices: get("CUDA_VISIBLE_DEVICES"),
+            cuda_device_order: get("CUDA_DEVICE_ORDER"),
+            nvidia_visible_devices: get("NVIDIA_VISIBLE_DEVICES"),
+            nvidia_driver_capabilities: get("NVIDIA_DRIVER_CAPABILITIES"),
+            container: get("container"),
+            kubernetes_service_host: get("KUBERNETES_SERVICE_HOST"),
+        }
+    }
+
+    /// The container-runtime part, as the report records it.
+    pub fn container_runtime(&self) -> ContainerRuntime {
+        ContainerRuntime {
+            nvidia_visible_devices: self.nvidia_visible_devices.as_ref().map(|v| v.text.clone()),
+            nvidia_driver_capabilities: self
+                .nvidia_driver_capabilities
+                .as_ref()
+                .map(|v| v.text.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::ffi::OsStringExt;
+
+    #[test]
+    fn non_utf8_values_are_kept_and_flagged() {
+        let vars = Variables::from_lookup(|name| {
+            (name == "CUDA_VISIBLE_DEVICES").then(|| OsString::from_vec(vec![b'0', b',', 0xff]))
+        });
+        let value = vars.cuda_visible_devices.unwrap();
+        assert!(!value.utf8);
+        assert_eq!(value.text, "0,\u{fffd}");
+        assert_eq!(vars.cuda_device_order, None);
+    }
+}

@@ -133,6 +133,8 @@ pub struct Libraries {
     pub cuda: ProbeStatus,
     /// `cuDriverGetVersion`: newest CUDA the loaded libcuda supports (`13.0`).
     pub cuda_driver_version: Option<String>,
+    /// The `CUresult` code `cuInit` returned when it failed (`999`, `100`, `34`, ...).
+    pub cuda_init_error_code: Option<i32>,
 }
 
 /// Variables read by the NVIDIA container runtime (not by CUDA itself).

@@ -54,6 +54,7 @@ pub fn probe_system(vars: &Variables) -> System {
     system.libraries.nvml = nvml.status.clone();
     system.libraries.cuda = cuda.status.clone();
     system.libraries.cuda_driver_version = cuda.driver_version.clone();
+    system.libraries.cuda_init_error_code = cuda.init_error_code;
     system.devices = nvml.devices;
     cuda::merge_into(&mut system.devices, &cuda);
     system.driver = driver(nvml.driver_version, nvml.cuda_version, kernel_module_version, &cuda);
@@ -67,7 +68,9 @@ fn driver(
     kernel_module_version: Option<String>,
     cuda: &cuda::CudaProbe,
 ) -> Option<Driver> {
-    let version = nvml_version.or_else(|| kernel_module_version.clone())?;
+    let version = nvml_version
+        .or_else(|| kernel_module_version.clone())
+        .or_else(|| cuda.status.is_available().then(|| "unknown".to_string()))?;
     Some(Driver {
         vendor: "nvidia".into(),
         version,

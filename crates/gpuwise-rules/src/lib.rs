@@ -1,0 +1,82 @@
+//! gpuwise's diagnosis: turns a [`System`] and the [`Visibility`] a process would get into
+//! [`Finding`]s, each with its evidence and a concrete fix.
+//!
+//! Every rule lives in its own file under `rules/` with its stable code, the check, the page
+//! `gpuwise explain CODE` prints, and its tests. Facts the rules rest on (such as FP64 rates)
+//! are data files under `data/`, each row with its source.
+//!
+//! ```
+//! use gpuwise_core::System;
+//! use gpuwise_probe::{Variables, visibility};
+//! let system = System::default();
+//! let vars = Variables::default();
+//! let vis = visibility::resolve(&system, &vars);
+//! let findings = gpuwise_rules::diagnose(&system, &vis, &vars);
+//! assert!(findings.iter().any(|f| f.code == "GW101"), "no GPU at all is a finding");
+//! ```
+
+mod context;
+mod data;
+mod rule;
+mod rules;
+#[cfg(test)]
+mod testing;
+
+use gpuwise_core::{Finding, System, Visibility};
+use gpuwise_probe::Variables;
+
+pub use context::Context;
+pub use data::{Fp64Rate, fp64_rate};
+pub use rule::Rule;
+
+/// Every rule, in code order.
+pub fn catalogue() -> &'static [Rule] {
+    rules::ALL
+}
+
+/// The rule with this code (case-insensitive), for `gpuwise explain`.
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    rules::ALL.iter().find(|rule| rule.code.eq_ignore_ascii_case(code.trim()))
+}
+
+/// Runs every rule; findings come most severe first, then by code.
+pub fn diagnose(system: &System, visibility: &Visibility, vars: &Variables) -> Vec<Finding> {
+    let context = Context { system, visibility, vars };
+    let mut findings: Vec<Finding> = rules::ALL.iter().flat_map(|rule| (rule.check)(&context)).collect();
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.code.cmp(&b.code)));
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_ordered_and_grouped() {
+        let codes: Vec<&str> = catalogue().iter().map(|r| r.code).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(codes, sorted, "codes must be unique and listed in order");
+        for rule in catalogue() {
+            assert!(rule.code.len() == 5 && rule.code.starts_with("GW"), "{}", rule.code);
+            assert!(["GW1", "GW2", "GW9"].contains(&&rule.code[..3]), "{} is outside part 1's groups", rule.code);
+        }
+    }
+
+    #[test]
+    fn every_rule_has_a_page_with_a_fix_and_a_source() {
+        for rule in catalogue() {
+            assert!(!rule.title.is_empty(), "{}", rule.code);
+            for heading in ["## What it means", "## Fix", "## Source"] {
+                assert!(rule.explain.contains(heading), "{} page lacks `{heading}`", rule.code);
+            }
+        }
+    }
+
+    #[test]
+    fn lookup_is_case_insensitive() {
+        assert_eq!(rule("gw101").map(|r| r.code), Some("GW101"));
+        assert!(rule("GW999").is_none());
+    }
+}

@@ -1,0 +1,40 @@
+//! The shape of a rule.
+
+use gpuwise_core::{Finding, Severity};
+
+use crate::Context;
+
+/// One diagnosis rule: a stable code, its check and its documentation.
+#[derive(Debug)]
+pub struct Rule {
+    /// Stable code (`GW101`); never reused for another meaning.
+    pub code: &'static str,
+    /// What the finding says in general (each finding has a specific title).
+    pub title: &'static str,
+    /// The usual severity; a check may raise or lower it for a given case.
+    pub severity: Severity,
+    /// The Markdown page `gpuwise explain CODE` prints.
+    pub explain: &'static str,
+    /// Looks at the context and returns zero or more findings.
+    pub check: fn(&Context<'_>) -> Vec<Finding>,
+}
+
+impl Rule {
+    /// A finding of this rule at its usual severity.
+    pub fn finding(
+        &self,
+        subject: impl Into<String>,
+        title: impl Into<String>,
+        detail: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Finding {
+        Finding {
+            code: self.code.to_string(),
+            severity: self.severity,
+            title: title.into(),
+            detail: detail.into(),
+            fix: fix.into(),
+            subject: subject.into(),
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! Every rule, one per file, named by code and subject.
+
+mod gw101_no_nvidia_gpu;
+mod gw102_driver_not_loaded;
+mod gw103_driver_libraries_missing;
+mod gw104_libcuda_missing;
+mod gw105_nvml_missing;
+mod gw106_version_mismatch;
+mod gw107_device_node_permission;
+mod gw108_uvm_missing;
+mod gw109_container_without_gpu;
+mod gw110_container_without_compute;
+mod gw111_cuda_init_failed;
+mod gw112_device_errors;
+mod gw113_mig_without_instances;
+mod gw114_amd_gpu;
+mod gw115_wsl_without_cuda;
+mod gw201_cvd_empty;
+mod gw202_cvd_truncated;
+mod gw203_cvd_uuid_unmatched;
+mod gw204_cvd_duplicate;
+mod gw205_cuda_index_differs;
+mod gw206_mixed_models_default_order;
+mod gw207_unknown_device_order;
+mod gw208_variable_not_utf8;
+mod gw209_extra_mig_instances;
+mod gw210_nvidia_visible_devices;
+mod gw901_pcie_degraded;
+mod gw902_memory_nearly_full;
+mod gw903_memory_held_by_processes;
+mod gw904_slow_fp64;
+mod gw905_persistence_off;
+
+use crate::Rule;
+
+/// Every rule, in code order.
+pub static ALL: &[Rule] = &[
+    gw101_no_nvidia_gpu::RULE,
+    gw102_driver_not_loaded::RULE,
+    gw103_driver_libraries_missing::RULE,
+    gw104_libcuda_missing::RULE,
+    gw105_nvml_missing::RULE,
+    gw106_version_mismatch::RULE,
+    gw107_device_node_permission::RULE,
+    gw108_uvm_missing::RULE,
+    gw109_container_without_gpu::RULE,
+    gw110_container_without_compute::RULE,
+    gw111_cuda_init_failed::RULE,
+    gw112_device_errors::RULE,
+    gw113_mig_without_instances::RULE,
+    gw114_amd_gpu::RULE,
+    gw115_wsl_without_cuda::RULE,
+    gw201_cvd_empty::RULE,
+    gw202_cvd_truncated::RULE,
+    gw203_cvd_uuid_unmatched::RULE,
+    gw204_cvd_duplicate::RULE,
+    gw205_cuda_index_differs::RULE,
+    gw206_mixed_models_default_order::RULE,
+    gw207_unknown_device_order::RULE,
+    gw208_variable_not_utf8::RULE,
+    gw209_extra_mig_instances::RULE,
+    gw210_nvidia_visible_devices::RULE,
+    gw901_pcie_degraded::RULE,
+    gw902_memory_nearly_full::RULE,
+    gw903_memory_held_by_processes::RULE,
+    gw904_slow_fp64::RULE,
+    gw905_persistence_off::RULE,
+];

@@ -22,7 +22,7 @@ mod visibility;
 pub use device::{Clocks, Device, FieldError, GpuProcess, MigDevice, Pcie, Vendor};
 pub use finding::{Finding, Severity};
 pub use probe::ProbeStatus;
-pub use report::{Report, SCHEMA_VERSION, SnapshotError, Tool};
+pub use report::{Report, SCHEMA_VERSION, SnapshotError, Tool, Verdict};
 pub use system::{
     ContainerRuntime, Cpu, DeviceNode, Driver, Libraries, Os, PciGpu, Provenance, System,
 };

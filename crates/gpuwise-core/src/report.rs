@@ -28,6 +28,18 @@ pub struct Report {
     pub kernels: Vec<Value>,
     /// Every problem found, most severe first.
     pub findings: Vec<Finding>,
+    /// The answer: which GPUs a CUDA program started now can use.
+    #[serde(default)]
+    pub verdict: Verdict,
+}
+
+/// The answer a report leads with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    /// True when at least one GPU is usable by a CUDA program started now.
+    pub gpu_usable: bool,
+    /// UUIDs of the usable devices, in CUDA order.
+    pub usable: Vec<String>,
 }
 
 /// The program that wrote a report.
@@ -50,6 +62,7 @@ impl Report {
             environments: Vec::new(),
             kernels: Vec::new(),
             findings: Vec::new(),
+            verdict: Verdict::default(),
         }
     }
 

@@ -19,6 +19,7 @@ mod context;
 mod data;
 mod rule;
 mod rules;
+mod verdict;
 #[cfg(test)]
 mod testing;
 
@@ -28,6 +29,7 @@ use gpuwise_probe::Variables;
 pub use context::Context;
 pub use data::{Fp64Rate, fp64_rate};
 pub use rule::Rule;
+pub use verdict::verdict;
 
 /// Every rule, in code order.
 pub fn catalogue() -> &'static [Rule] {

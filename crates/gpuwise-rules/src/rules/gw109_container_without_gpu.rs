@@ -46,10 +46,15 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
         "podman" => "run the container with `--device nvidia.com/gpu=all` (CDI, from the NVIDIA Container Toolkit)",
         _ => "start the container with `docker run --gpus all ...` (the host needs the NVIDIA Container Toolkit)",
     };
+    let host = if ctx.system.has_nvidia_pci_device() {
+        "the PCI bus shows NVIDIA GPU(s) on the host, but they were not given to this container"
+    } else {
+        "the PCI bus shows no NVIDIA device either, so the host (or VM) may have none"
+    };
     vec![RULE.finding(
         "container",
         format!("This {container} container has no GPU access"),
-        format!("inside {container}; no /dev/nvidia* nodes; no NVIDIA kernel module, NVML or libcuda visible; {variable}"),
+        format!("inside {container}; {host}; no /dev/nvidia* nodes; no NVIDIA kernel module, NVML or libcuda; {variable}"),
         fix,
     )]
 }
@@ -67,6 +72,9 @@ mod tests {
         let findings = run(&RULE, &system, &cvd(None));
         assert!(findings[0].fix.contains("--gpus all"));
         assert!(findings[0].detail.contains("NVIDIA_VISIBLE_DEVICES is unset"));
+        assert!(findings[0].detail.contains("no NVIDIA device either"));
+        system.pci_gpus.push(gpuwise_core::PciGpu { vendor_id: gpuwise_core::PciGpu::NVIDIA.into(), ..Default::default() });
+        assert!(run(&RULE, &system, &cvd(None))[0].detail.contains("not given to this container"));
         system.os.container = Some("kubernetes".into());
         assert!(run(&RULE, &system, &cvd(None))[0].fix.contains("nvidia.com/gpu"));
         let mut with_gpu = healthy(1);

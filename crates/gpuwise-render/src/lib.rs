@@ -1,0 +1,13 @@
+//! gpuwise's views. Each takes the same [`gpuwise_core::Report`] and returns text; the binary
+//! decides where it goes (and whether colour survives: terminal output is written through a
+//! stream that strips styling for pipes and `NO_COLOR`).
+
+mod describe;
+mod json;
+mod markdown;
+mod terminal;
+
+pub use describe::{headline, Headline};
+pub use json::json;
+pub use markdown::markdown;
+pub use terminal::terminal;

@@ -1,0 +1,65 @@
+//! The Markdown view, for issues, notebooks and chat.
+
+use std::fmt::Write as _;
+
+use gpuwise_core::Report;
+
+use crate::describe::{self, headline};
+
+/// Escapes a table cell.
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Renders the report as GitHub-flavoured Markdown.
+pub fn markdown(report: &Report, source: &str) -> String {
+    let mut out = String::new();
+    let head = headline(report);
+    let _ = writeln!(out, "## {} {}\n", if head.ok { "✅" } else { "❌" }, head.text);
+    let _ = writeln!(out, "_gpuwise {} doctor, {source}_\n", report.tool.version);
+    let system = &report.system;
+    let _ = writeln!(out, "| | |\n|---|---|");
+    for (label, value) in [
+        ("System", describe::os_line(system)),
+        ("CPU", describe::cpu_line(system)),
+        ("Memory", gpuwise_core::format_bytes(system.memory_bytes)),
+        ("Driver", describe::driver_line(system)),
+        ("Visibility", describe::visibility_line(report)),
+    ] {
+        let _ = writeln!(out, "| {label} | {} |", cell(&value));
+    }
+    if !system.devices.is_empty() {
+        let _ = writeln!(out, "\n### GPUs\n\n| # | CUDA | Name | CC | Memory used | SMs | PCIe | UUID |\n|---|---|---|---|---|---|---|---|");
+        for device in &system.devices {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} | {} | `{}` |",
+                device.index,
+                describe::cuda_cell(report, device),
+                cell(&device.name),
+                device.compute_capability.as_deref().unwrap_or("?"),
+                describe::memory_cell(device),
+                device.multiprocessors.map_or("?".into(), |n| n.to_string()),
+                describe::pcie_cell(device),
+                device.uuid
+            );
+        }
+    }
+    let _ = writeln!(out, "\n### Findings\n");
+    if report.findings.is_empty() {
+        let _ = writeln!(out, "None.");
+    }
+    for finding in &report.findings {
+        let _ = writeln!(
+            out,
+            "- **{} {}** ({}): {}\n  - why: {}\n  - fix: {}",
+            finding.code,
+            finding.severity.as_str(),
+            finding.subject,
+            finding.title,
+            finding.detail,
+            finding.fix
+        );
+    }
+    out
+}

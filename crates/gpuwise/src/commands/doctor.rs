@@ -1,0 +1,48 @@
+//! `gpuwise doctor`: probe (or load) a system, diagnose it, print the report.
+
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use gpuwise_core::Report;
+use gpuwise_probe::{Variables, snapshot, visibility};
+
+use crate::cli::DoctorArgs;
+use crate::output;
+
+/// Builds the report and prints it in the requested format.
+pub fn run(args: &DoctorArgs, vars: &Variables) -> anyhow::Result<ExitCode> {
+    let (system, source) = match &args.system {
+        Some(path) => {
+            let system = snapshot::load(path).context("hint: pass a file written by `gpuwise doctor --json`")?;
+            (system, format!("snapshot {}", path.display()))
+        }
+        None => {
+            // SAFETY: the command line is parsed on the main thread and no other thread exists
+            // yet; CUDA has not been initialised in this process.
+            unsafe { gpuwise_probe::cuda::expose_all_devices() };
+            (gpuwise_probe::probe_system(vars), "this machine".to_string())
+        }
+    };
+    let report = diagnose(system, vars);
+    let text = if args.json {
+        gpuwise_render::json(&report)
+    } else if args.markdown {
+        gpuwise_render::markdown(&report, &source)
+    } else {
+        gpuwise_render::terminal(&report, &source)
+    };
+    output::print(&text)?;
+    if args.require_gpu && !report.verdict.gpu_usable {
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs visibility and every rule over a system.
+pub fn diagnose(system: gpuwise_core::System, vars: &Variables) -> Report {
+    let mut report = Report::new(system);
+    report.visibility = visibility::resolve(&report.system, vars);
+    report.findings = gpuwise_rules::diagnose(&report.system, &report.visibility, vars);
+    report.verdict = gpuwise_rules::verdict(&report.visibility, &report.findings);
+    report
+}

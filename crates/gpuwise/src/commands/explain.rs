@@ -1,0 +1,39 @@
+//! `gpuwise explain CODE`: the page behind a finding.
+
+use std::process::ExitCode;
+
+use anyhow::bail;
+
+use crate::cli::ExplainArgs;
+use crate::output;
+
+/// Prints one rule's page, or the list of all codes.
+pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
+    let Some(code) = &args.code else {
+        let mut list = String::new();
+        for rule in gpuwise_rules::catalogue() {
+            list.push_str(&format!("{}  {:<8} {}\n", rule.code, rule.severity.as_str(), rule.title));
+        }
+        output::print(&list)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    match gpuwise_rules::rule(code) {
+        Some(rule) => {
+            output::print(rule.explain)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            let group: Vec<&str> = gpuwise_rules::catalogue()
+                .iter()
+                .map(|r| r.code)
+                .filter(|c| code.len() >= 3 && c.get(..3).is_some_and(|p| p.eq_ignore_ascii_case(&code[..3])))
+                .collect();
+            let hint = if group.is_empty() {
+                "run `gpuwise explain` to list every code".to_string()
+            } else {
+                format!("codes in that group: {}", group.join(", "))
+            };
+            bail!("unknown finding code `{code}`\nhint: {hint}")
+        }
+    }
+}

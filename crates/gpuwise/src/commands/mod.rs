@@ -1,0 +1,19 @@
+//! One file per command.
+
+mod doctor;
+mod explain;
+
+use std::process::ExitCode;
+
+use gpuwise_probe::Variables;
+
+use crate::cli::{Cli, Command};
+
+/// Runs the command the user asked for.
+pub fn run(cli: Cli, vars: &Variables) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        None => doctor::run(&cli.doctor, vars),
+        Some(Command::Doctor(args)) => doctor::run(&args, vars),
+        Some(Command::Explain(args)) => explain::run(&args),
+    }
+}

@@ -15,11 +15,14 @@ pub struct Headline {
 pub fn headline(report: &Report) -> Headline {
     let usable = &report.verdict.usable;
     if !usable.is_empty() {
-        let names: Vec<String> = usable
-            .iter()
-            .filter_map(|uuid| report.visibility.devices.iter().find(|d| &d.uuid == uuid))
-            .map(|d| format!("cuda:{} {}", d.cuda_index, d.name))
-            .collect();
+        let devices: Vec<_> =
+            usable.iter().filter_map(|uuid| report.visibility.devices.iter().find(|d| &d.uuid == uuid)).collect();
+        let all_same = devices.windows(2).all(|w| w[0].name == w[1].name);
+        let names: Vec<String> = if devices.len() > 2 && all_same {
+            vec![format!("{} x {}", devices.len(), devices[0].name)]
+        } else {
+            devices.iter().map(|d| format!("cuda:{} {}", d.cuda_index, d.name)).collect()
+        };
         let driver = report.system.driver.as_ref().map_or(String::new(), |d| {
             format!(" (driver {}, CUDA {})", d.version, d.cuda_version.as_deref().unwrap_or("?"))
         });
@@ -38,7 +41,11 @@ pub fn headline(report: &Report) -> Headline {
 
 /// `Debian GNU/Linux 12 (bookworm), kernel 6.1.0, in docker`.
 pub fn os_line(system: &System) -> String {
-    let mut line = format!("{}, kernel {}", system.os.name, system.os.kernel);
+    let name = if system.os.name.is_empty() { "unknown OS" } else { &system.os.name };
+    let mut line = name.to_string();
+    if !system.os.kernel.is_empty() {
+        line.push_str(&format!(", kernel {}", system.os.kernel));
+    }
     if let Some(container) = &system.os.container {
         line.push_str(&format!(", in {container}"));
     }
@@ -57,12 +64,10 @@ pub fn cpu_line(system: &System) -> String {
         .map(String::as_str)
         .filter(|f| ["avx2", "fma", "avx512f", "avx512bf16", "neon", "sve", "sve2"].contains(f))
         .collect();
-    let mut line = format!(
-        "{}, {} cores / {} threads",
-        if cpu.model.is_empty() { "unknown CPU" } else { &cpu.model },
-        cpu.physical_cores,
-        cpu.logical_cores
-    );
+    let mut line = if cpu.model.is_empty() { "unknown CPU".to_string() } else { cpu.model.clone() };
+    if cpu.logical_cores > 0 {
+        line.push_str(&format!(", {} cores / {} threads", cpu.physical_cores, cpu.logical_cores));
+    }
     if !widest.is_empty() {
         line.push_str(&format!(", {}", widest.join(" ")));
     }
@@ -72,7 +77,12 @@ pub fn cpu_line(system: &System) -> String {
     line
 }
 
-/// `580.159.04, CUDA 13.0` or `none`.
+/// `23.5 GiB`, or `unknown` when the snapshot did not record it.
+pub fn memory_line(system: &System) -> String {
+    if system.memory_bytes == 0 { "unknown".into() } else { format_bytes(system.memory_bytes) }
+}
+
+/// `NVIDIA 580.159.04, supports CUDA up to 13.0` or `none`.
 pub fn driver_line(system: &System) -> String {
     match &system.driver {
         Some(driver) => {

@@ -43,7 +43,7 @@ pub fn terminal(report: &Report, source: &str) -> String {
     for (label, value) in [
         ("System", describe::os_line(system)),
         ("CPU", describe::cpu_line(system)),
-        ("Memory", gpuwise_core::format_bytes(system.memory_bytes)),
+        ("Memory", describe::memory_line(system)),
         ("Driver", describe::driver_line(system)),
         ("Visibility", describe::visibility_line(report)),
     ] {

@@ -27,7 +27,7 @@ use gpuwise_core::{Finding, System, Visibility};
 use gpuwise_probe::Variables;
 
 pub use context::Context;
-pub use data::{Fp64Rate, fp64_rate};
+pub use data::{CudaFamily, CudaRelease, Fp64Rate, cuda_family, cuda_release, fp64_rate};
 pub use rule::Rule;
 pub use verdict::verdict;
 

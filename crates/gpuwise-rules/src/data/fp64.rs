@@ -1,4 +1,4 @@
-//! Facts as data: tables the rules read, each row with its source.
+//! FP64 throughput per compute capability (data/fp64_rates.json).
 
 use std::sync::OnceLock;
 
@@ -34,7 +34,7 @@ struct Table {
 fn fp64_table() -> &'static [Fp64Rate] {
     static TABLE: OnceLock<Vec<Fp64Rate>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        serde_json::from_str::<Table>(include_str!("../data/fp64_rates.json"))
+        serde_json::from_str::<Table>(include_str!("../../data/fp64_rates.json"))
             .map(|t| t.rows)
             .unwrap_or_default()
     })

@@ -1,0 +1,7 @@
+//! Facts as data: tables the rules read from `data/`, each row with its source.
+
+mod cuda_drivers;
+mod fp64;
+
+pub use cuda_drivers::{CudaFamily, CudaRelease, cuda_family, cuda_release};
+pub use fp64::{Fp64Rate, fp64_rate};

@@ -23,8 +23,6 @@ pub use device::{Clocks, Device, FieldError, GpuProcess, MigDevice, Pcie, Vendor
 pub use finding::{Finding, Severity};
 pub use probe::ProbeStatus;
 pub use report::{Report, SCHEMA_VERSION, SnapshotError, Tool, Verdict};
-pub use system::{
-    ContainerRuntime, Cpu, DeviceNode, Driver, Libraries, Os, PciGpu, Provenance, System,
-};
+pub use system::{ContainerRuntime, Cpu, DeviceNode, Driver, Libraries, Os, PciGpu, Provenance, System};
 pub use units::{format_bytes, parse_version};
 pub use visibility::{EntryStatus, Visibility, VisibilityEntry, VisibleDevice};

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Missing hardware is data, not an error: a library that is not installed is
 /// `Unavailable`, a library that is there but answered with an error is `Failed`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum ProbeStatus {
     /// The source answered; `detail` names what was used (a library path, a version).
@@ -25,13 +25,8 @@ pub enum ProbeStatus {
         error: String,
     },
     /// The source was not asked (a snapshot that did not record it).
+    #[default]
     NotProbed,
-}
-
-impl Default for ProbeStatus {
-    fn default() -> Self {
-        ProbeStatus::NotProbed
-    }
 }
 
 impl ProbeStatus {

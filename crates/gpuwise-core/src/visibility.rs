@@ -74,9 +74,6 @@ pub enum EntryStatus {
 impl EntryStatus {
     /// True when this entry ends the list (it and the rest are dropped).
     pub fn truncates(self) -> bool {
-        matches!(
-            self,
-            EntryStatus::Invalid | EntryStatus::OutOfRange | EntryStatus::NoMatch | EntryStatus::Ambiguous
-        )
+        matches!(self, EntryStatus::Invalid | EntryStatus::OutOfRange | EntryStatus::NoMatch | EntryStatus::Ambiguous)
     }
 }

@@ -32,14 +32,13 @@ pub fn detect(signs: &ContainerSigns<'_>) -> Option<String> {
         return Some("docker".into());
     }
     let cgroup = std::fs::read_to_string(signs.root.join("proc/1/cgroup")).unwrap_or_default();
-    ["kubepods", "docker", "libpod", "containerd", "lxc"]
-        .into_iter()
-        .find(|name| cgroup.contains(name))
-        .map(|name| match name {
+    ["kubepods", "docker", "libpod", "containerd", "lxc"].into_iter().find(|name| cgroup.contains(name)).map(|name| {
+        match name {
             "kubepods" => "kubernetes".to_string(),
             "libpod" => "podman".to_string(),
             other => other.to_string(),
-        })
+        }
+    })
 }
 
 #[cfg(test)]

@@ -14,10 +14,8 @@ pub fn probe() -> Cpu {
             cpu.frequency_mhz = Some(first.frequency()).filter(|mhz| *mhz > 0);
         }
     }
-    cpu.physical_cores = System::physical_core_count()
-        .ok()
-        .and_then(|n| u32::try_from(n).ok())
-        .unwrap_or(cpu.logical_cores);
+    cpu.physical_cores =
+        System::physical_core_count().ok().and_then(|n| u32::try_from(n).ok()).unwrap_or(cpu.logical_cores);
     if cpu.logical_cores == 0 {
         cpu.logical_cores = std::thread::available_parallelism().map_or(0, |n| n.get() as u32);
     }
@@ -47,7 +45,19 @@ fn simd_features() -> Vec<String> {
                 $(if std::arch::is_x86_feature_detected!($name) { found.push($name.to_string()); })*
             };
         }
-        detect!("sse2", "sse4.2", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512vnni", "avx512bf16", "avx512fp16");
+        detect!(
+            "sse2",
+            "sse4.2",
+            "avx",
+            "avx2",
+            "fma",
+            "avx512f",
+            "avx512bw",
+            "avx512vl",
+            "avx512vnni",
+            "avx512bf16",
+            "avx512fp16"
+        );
     }
     #[cfg(target_arch = "aarch64")]
     {

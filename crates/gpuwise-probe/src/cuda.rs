@@ -134,15 +134,12 @@ pub fn probe() -> CudaProbe {
 
 /// Opens the first library cudarc's own loader would open.
 fn open_library() -> Option<(String, libloading::Library)> {
-    ["cuda", "nvcuda"]
-        .iter()
-        .flat_map(|name| cudarc::get_lib_name_candidates(name))
-        .find_map(|candidate| {
-            // SAFETY: loading libcuda runs its initialisers, which are designed to be loaded
-            // into any process; this is exactly what cudarc does next.
-            let library = unsafe { libloading::Library::new(&candidate) }.ok()?;
-            Some((candidate, library))
-        })
+    ["cuda", "nvcuda"].iter().flat_map(|name| cudarc::get_lib_name_candidates(name)).find_map(|candidate| {
+        // SAFETY: loading libcuda runs its initialisers, which are designed to be loaded
+        // into any process; this is exactly what cudarc does next.
+        let library = unsafe { libloading::Library::new(&candidate) }.ok()?;
+        Some((candidate, library))
+    })
 }
 
 fn has_symbol(library: &libloading::Library, name: &str) -> bool {
@@ -229,7 +226,7 @@ pub fn format_uuid(bytes: &[std::ffi::c_char; 16]) -> String {
 pub fn merge_into(devices: &mut Vec<Device>, cuda: &CudaProbe) {
     if devices.is_empty() {
         let mut sorted = cuda.devices.clone();
-        sorted.sort_by(|a, b| normalise_bus_id(&a.pci_bus_id).cmp(&normalise_bus_id(&b.pci_bus_id)));
+        sorted.sort_by_key(|d| normalise_bus_id(&d.pci_bus_id));
         for (index, found) in sorted.iter().enumerate() {
             devices.push(Device {
                 index: index as u32,
@@ -307,8 +304,18 @@ mod tests {
         let mut devices = Vec::new();
         let cuda = CudaProbe {
             devices: vec![
-                CudaDevice { ordinal: 0, uuid: "GPU-b".into(), pci_bus_id: "00000000:3B:00.0".into(), ..CudaDevice::default() },
-                CudaDevice { ordinal: 1, uuid: "GPU-a".into(), pci_bus_id: "00000000:18:00.0".into(), ..CudaDevice::default() },
+                CudaDevice {
+                    ordinal: 0,
+                    uuid: "GPU-b".into(),
+                    pci_bus_id: "00000000:3B:00.0".into(),
+                    ..CudaDevice::default()
+                },
+                CudaDevice {
+                    ordinal: 1,
+                    uuid: "GPU-a".into(),
+                    pci_bus_id: "00000000:18:00.0".into(),
+                    ..CudaDevice::default()
+                },
             ],
             ..CudaProbe::default()
         };

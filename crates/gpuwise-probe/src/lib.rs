@@ -26,7 +26,7 @@ pub mod visibility;
 
 use gpuwise_core::{Driver, System};
 
-pub use variables::{Variables, VarValue};
+pub use variables::{VarValue, Variables};
 
 /// Probes this machine: OS, CPU, memory, PCI GPUs, device nodes, the kernel module, NVML and
 /// the CUDA driver.

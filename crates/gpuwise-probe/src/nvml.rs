@@ -123,10 +123,8 @@ fn read_device(nvml: &Nvml, index: u32) -> Device {
         max_memory_mhz: reader.take("clocks", handle.max_clock_info(Clock::Memory)),
     });
     device.memory_bus_width_bits = reader.take("memory_bus_width", handle.memory_bus_width());
-    device.memory_bandwidth_bytes_per_second = theoretical_bandwidth(
-        device.memory_bus_width_bits,
-        device.clocks.and_then(|c| c.max_memory_mhz),
-    );
+    device.memory_bandwidth_bytes_per_second =
+        theoretical_bandwidth(device.memory_bus_width_bits, device.clocks.and_then(|c| c.max_memory_mhz));
     device.persistence_mode = reader.take("persistence_mode", handle.is_in_persistent_mode());
     device.mig = reader.take("mig", handle.mig_mode()).is_some_and(|mode| mode.current == 1);
     if device.mig {

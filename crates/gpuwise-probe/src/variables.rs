@@ -68,10 +68,7 @@ impl Variables {
     pub fn container_runtime(&self) -> ContainerRuntime {
         ContainerRuntime {
             nvidia_visible_devices: self.nvidia_visible_devices.as_ref().map(|v| v.text.clone()),
-            nvidia_driver_capabilities: self
-                .nvidia_driver_capabilities
-                .as_ref()
-                .map(|v| v.text.clone()),
+            nvidia_driver_capabilities: self.nvidia_driver_capabilities.as_ref().map(|v| v.text.clone()),
         }
     }
 }

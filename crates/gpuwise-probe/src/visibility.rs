@@ -215,11 +215,8 @@ fn parse_index(raw: &str) -> Option<u64> {
 
 /// A `GPU-` UUID or unique prefix of one. A MIG-enabled GPU's UUID selects its instances.
 fn match_uuid(raw: &str, candidates: &[Candidate]) -> Result<Vec<usize>, EntryStatus> {
-    let mut parents: Vec<&str> = candidates
-        .iter()
-        .map(|c| c.parent_uuid.as_str())
-        .filter(|uuid| uuid.starts_with(raw))
-        .collect();
+    let mut parents: Vec<&str> =
+        candidates.iter().map(|c| c.parent_uuid.as_str()).filter(|uuid| uuid.starts_with(raw)).collect();
     parents.dedup();
     match parents.as_slice() {
         [] => Err(EntryStatus::NoMatch),
@@ -243,7 +240,8 @@ fn match_mig(raw: &str, candidates: &[Candidate]) -> Result<Vec<usize>, EntrySta
             .map(|i| vec![i])
             .ok_or(EntryStatus::NoMatch);
     }
-    let found: Vec<usize> = (0..candidates.len()).filter(|&i| candidates[i].mig && candidates[i].uuid.starts_with(raw)).collect();
+    let found: Vec<usize> =
+        (0..candidates.len()).filter(|&i| candidates[i].mig && candidates[i].uuid.starts_with(raw)).collect();
     match found.len() {
         0 => Err(EntryStatus::NoMatch),
         1 => Ok(found),

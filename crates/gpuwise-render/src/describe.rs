@@ -86,7 +86,11 @@ pub fn memory_line(system: &System) -> String {
 pub fn driver_line(system: &System) -> String {
     match &system.driver {
         Some(driver) => {
-            let mut line = format!("NVIDIA {}, supports CUDA up to {}", driver.version, driver.cuda_version.as_deref().unwrap_or("?"));
+            let mut line = format!(
+                "NVIDIA {}, supports CUDA up to {}",
+                driver.version,
+                driver.cuda_version.as_deref().unwrap_or("?")
+            );
             if let Some(module) = driver.kernel_module_version.as_deref().filter(|m| *m != driver.version) {
                 line.push_str(&format!(" (kernel module {module})"));
             }
@@ -135,5 +139,10 @@ pub fn visibility_line(report: &Report) -> String {
         None => "CUDA_VISIBLE_DEVICES unset".to_string(),
         Some(value) => format!("CUDA_VISIBLE_DEVICES=`{value}`"),
     };
-    format!("{cvd}, order {}: {} of {} GPU(s) visible", vis.device_order, vis.visible.len(), report.system.devices.len())
+    format!(
+        "{cvd}, order {}: {} of {} GPU(s) visible",
+        vis.device_order,
+        vis.visible.len(),
+        report.system.devices.len()
+    )
 }

@@ -7,7 +7,7 @@ mod json;
 mod markdown;
 mod terminal;
 
-pub use describe::{headline, Headline};
+pub use describe::{Headline, headline};
 pub use json::json;
 pub use markdown::markdown;
 pub use terminal::terminal;

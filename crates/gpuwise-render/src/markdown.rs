@@ -29,7 +29,10 @@ pub fn markdown(report: &Report, source: &str) -> String {
         let _ = writeln!(out, "| {label} | {} |", cell(&value));
     }
     if !system.devices.is_empty() {
-        let _ = writeln!(out, "\n### GPUs\n\n| # | CUDA | Name | CC | Memory used | SMs | PCIe | UUID |\n|---|---|---|---|---|---|---|---|");
+        let _ = writeln!(
+            out,
+            "\n### GPUs\n\n| # | CUDA | Name | CC | Memory used | SMs | PCIe | UUID |\n|---|---|---|---|---|---|---|---|"
+        );
         for device in &system.devices {
             let _ = writeln!(
                 out,

@@ -61,7 +61,11 @@ pub fn terminal(report: &Report, source: &str) -> String {
             gpus.add_row(vec![
                 device.index.to_string(),
                 describe::cuda_cell(report, device),
-                if device.mig { format!("{} [MIG x{}]", device.name, device.mig_devices.len()) } else { device.name.clone() },
+                if device.mig {
+                    format!("{} [MIG x{}]", device.name, device.mig_devices.len())
+                } else {
+                    device.name.clone()
+                },
                 device.compute_capability.clone().unwrap_or_else(|| "?".into()),
                 describe::memory_cell(device),
                 device.multiprocessors.map_or("?".into(), |n| n.to_string()),
@@ -81,14 +85,28 @@ pub fn terminal(report: &Report, source: &str) -> String {
         out,
         "{} {}",
         paint(BOLD, "Findings"),
-        paint(DIM, &format!("({} error, {} warning, {} info)", count(Severity::Error), count(Severity::Warning), count(Severity::Info)))
+        paint(
+            DIM,
+            &format!(
+                "({} error, {} warning, {} info)",
+                count(Severity::Error),
+                count(Severity::Warning),
+                count(Severity::Info)
+            )
+        )
     );
     if report.findings.is_empty() {
         let _ = writeln!(out, "  none");
     }
     for finding in &report.findings {
         let label = format!("{:<7}", finding.severity.as_str());
-        let _ = writeln!(out, "  {} {} {}", paint(severity_style(finding.severity), &label), paint(BOLD, &finding.code), finding.title);
+        let _ = writeln!(
+            out,
+            "  {} {} {}",
+            paint(severity_style(finding.severity), &label),
+            paint(BOLD, &finding.code),
+            finding.title
+        );
         let _ = writeln!(out, "                {} {}", paint(DIM, "why:"), finding.detail);
         let _ = writeln!(out, "                {} {}", paint(GOOD, "fix:"), finding.fix);
     }

@@ -19,9 +19,9 @@ mod context;
 mod data;
 mod rule;
 mod rules;
-mod verdict;
 #[cfg(test)]
 mod testing;
+mod verdict;
 
 use gpuwise_core::{Finding, System, Visibility};
 use gpuwise_probe::Variables;

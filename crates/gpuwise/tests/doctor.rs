@@ -81,7 +81,10 @@ fn visibility_follows_this_shells_variables_against_the_snapshot() {
         ("GPU-ffffffff", &[], &["GW203"]),
     ];
     for (value, expected, expected_codes) in cases {
-        let report = doctor_json("multi-gpu-mixed.json", &[("CUDA_VISIBLE_DEVICES", value), ("CUDA_DEVICE_ORDER", "PCI_BUS_ID")]);
+        let report = doctor_json(
+            "multi-gpu-mixed.json",
+            &[("CUDA_VISIBLE_DEVICES", value), ("CUDA_DEVICE_ORDER", "PCI_BUS_ID")],
+        );
         assert_eq!(visible(&report), *expected, "CUDA_VISIBLE_DEVICES={value:?}");
         let found = codes(&report);
         for code in *expected_codes {
@@ -135,9 +138,8 @@ fn terminal_view_reads_like_the_report() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains('\u{1b}'), "no escape codes when piped or NO_COLOR");
-    let text = text
-        .replace(env!("CARGO_PKG_VERSION"), "[version]")
-        .replace(fixture("").to_str().unwrap(), "[fixtures]/");
+    let text =
+        text.replace(env!("CARGO_PKG_VERSION"), "[version]").replace(fixture("").to_str().unwrap(), "[fixtures]/");
     insta::assert_snapshot!("multi_gpu_mixed_terminal", text);
 }
 

@@ -34,9 +34,7 @@ struct Table {
 fn fp64_table() -> &'static [Fp64Rate] {
     static TABLE: OnceLock<Vec<Fp64Rate>> = OnceLock::new();
     TABLE.get_or_init(|| {
-        serde_json::from_str::<Table>(include_str!("../../data/fp64_rates.json"))
-            .map(|t| t.rows)
-            .unwrap_or_default()
+        serde_json::from_str::<Table>(include_str!("../../data/fp64_rates.json")).map(|t| t.rows).unwrap_or_default()
     })
 }
 

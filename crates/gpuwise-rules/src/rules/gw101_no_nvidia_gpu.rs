@@ -95,7 +95,11 @@ mod tests {
     fn silent_when_anything_nvidia_is_there() {
         assert!(run(&RULE, &healthy(1), &cvd(None)).is_empty());
         let mut with_pci = bare();
-        with_pci.pci_gpus.push(PciGpu { bus_id: "0000:01:00.0".into(), vendor_id: PciGpu::NVIDIA.into(), ..PciGpu::default() });
+        with_pci.pci_gpus.push(PciGpu {
+            bus_id: "0000:01:00.0".into(),
+            vendor_id: PciGpu::NVIDIA.into(),
+            ..PciGpu::default()
+        });
         assert!(run(&RULE, &with_pci, &cvd(None)).is_empty());
         let mut in_docker = bare();
         in_docker.os.container = Some("docker".into());

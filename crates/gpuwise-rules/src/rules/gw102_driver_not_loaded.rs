@@ -31,8 +31,7 @@ CUDA Installation Guide for Linux (pre-installation actions, nouveau); pytorch/p
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {
-    let nvidia: Vec<&PciGpu> =
-        ctx.system.pci_gpus.iter().filter(|gpu| gpu.vendor_id == PciGpu::NVIDIA).collect();
+    let nvidia: Vec<&PciGpu> = ctx.system.pci_gpus.iter().filter(|gpu| gpu.vendor_id == PciGpu::NVIDIA).collect();
     if nvidia.is_empty() || ctx.any_driver() {
         return Vec::new();
     }
@@ -45,12 +44,18 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
         .collect();
     let holder = nvidia.iter().find_map(|gpu| gpu.driver.as_deref());
     let fix = match holder {
-        Some("nouveau") => "the open-source nouveau driver holds the GPU: install NVIDIA's driver \
-            (`sudo ubuntu-drivers install` or `sudo apt install nvidia-driver-580`), which blacklists nouveau, then reboot",
-        Some("vfio-pci") => "the GPU is reserved for virtual machines (vfio-pci): unbind it from vfio-pci \
-            or run the work inside the VM it is passed to",
-        _ => "install NVIDIA's driver (`sudo ubuntu-drivers install` or `sudo apt install nvidia-driver-580`) \
-            and load it (`sudo modprobe nvidia`, or reboot); with Secure Boot on, enrol the module's key",
+        Some("nouveau") => {
+            "the open-source nouveau driver holds the GPU: install NVIDIA's driver \
+            (`sudo ubuntu-drivers install` or `sudo apt install nvidia-driver-580`), which blacklists nouveau, then reboot"
+        }
+        Some("vfio-pci") => {
+            "the GPU is reserved for virtual machines (vfio-pci): unbind it from vfio-pci \
+            or run the work inside the VM it is passed to"
+        }
+        _ => {
+            "install NVIDIA's driver (`sudo ubuntu-drivers install` or `sudo apt install nvidia-driver-580`) \
+            and load it (`sudo modprobe nvidia`, or reboot); with Secure Boot on, enrol the module's key"
+        }
     };
     vec![RULE.finding(
         "system",

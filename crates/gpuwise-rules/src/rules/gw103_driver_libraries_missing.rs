@@ -39,7 +39,9 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
         "start the container with the NVIDIA runtime (`docker run --gpus all -e NVIDIA_DRIVER_CAPABILITIES=compute,utility ...`)".to_string()
     } else {
         let branch = module.split('.').next().unwrap_or("580");
-        format!("install the driver's user-space libraries for {module} (`sudo apt install libnvidia-compute-{branch} nvidia-utils-{branch}`), then `sudo ldconfig`")
+        format!(
+            "install the driver's user-space libraries for {module} (`sudo apt install libnvidia-compute-{branch} nvidia-utils-{branch}`), then `sudo ldconfig`"
+        )
     };
     vec![RULE.finding(
         "system",

@@ -54,7 +54,9 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
     vec![RULE.finding(
         "container",
         format!("This {container} container has no GPU access"),
-        format!("inside {container}; {host}; no /dev/nvidia* nodes; no NVIDIA kernel module, NVML or libcuda; {variable}"),
+        format!(
+            "inside {container}; {host}; no /dev/nvidia* nodes; no NVIDIA kernel module, NVML or libcuda; {variable}"
+        ),
         fix,
     )]
 }
@@ -73,7 +75,9 @@ mod tests {
         assert!(findings[0].fix.contains("--gpus all"));
         assert!(findings[0].detail.contains("NVIDIA_VISIBLE_DEVICES is unset"));
         assert!(findings[0].detail.contains("no NVIDIA device either"));
-        system.pci_gpus.push(gpuwise_core::PciGpu { vendor_id: gpuwise_core::PciGpu::NVIDIA.into(), ..Default::default() });
+        system
+            .pci_gpus
+            .push(gpuwise_core::PciGpu { vendor_id: gpuwise_core::PciGpu::NVIDIA.into(), ..Default::default() });
         assert!(run(&RULE, &system, &cvd(None))[0].detail.contains("not given to this container"));
         system.os.container = Some("kubernetes".into());
         assert!(run(&RULE, &system, &cvd(None))[0].fix.contains("nvidia.com/gpu"));

@@ -45,13 +45,26 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let code = libs.cuda_init_error_code;
     let fix = match code {
         Some(803) => return Vec::new(), // GW106
-        Some(34) => "remove the CUDA toolkit's `stubs` directory from LD_LIBRARY_PATH so the driver's libcuda.so.1 loads",
-        Some(804) => "remove the cuda-compat directory from LD_LIBRARY_PATH (forward compatibility needs a data-center GPU), or upgrade the driver",
-        Some(999) => "reload the unified-memory module (`sudo rmmod nvidia_uvm && sudo modprobe nvidia_uvm`) or reboot; it often follows a suspend/resume",
+        Some(34) => {
+            "remove the CUDA toolkit's `stubs` directory from LD_LIBRARY_PATH so the driver's libcuda.so.1 loads"
+        }
+        Some(804) => {
+            "remove the cuda-compat directory from LD_LIBRARY_PATH (forward compatibility needs a data-center GPU), or upgrade the driver"
+        }
+        Some(999) => {
+            "reload the unified-memory module (`sudo rmmod nvidia_uvm && sudo modprobe nvidia_uvm`) or reboot; it often follows a suspend/resume"
+        }
         Some(100) => "no usable device: check `nvidia-smi`, CUDA_VISIBLE_DEVICES and MIG instances",
-        _ => "check `nvidia-smi` and the kernel log (`sudo dmesg | grep -i nvrm`); reboot if the driver was just upgraded",
+        _ => {
+            "check `nvidia-smi` and the kernel log (`sudo dmesg | grep -i nvrm`); reboot if the driver was just upgraded"
+        }
     };
-    vec![RULE.finding("libcuda.so.1", "The CUDA driver fails to initialise: every framework will fall back to the CPU", error.clone(), fix)]
+    vec![RULE.finding(
+        "libcuda.so.1",
+        "The CUDA driver fails to initialise: every framework will fall back to the CPU",
+        error.clone(),
+        fix,
+    )]
 }
 
 #[cfg(test)]

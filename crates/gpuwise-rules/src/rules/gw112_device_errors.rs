@@ -42,7 +42,10 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
                     device.label(),
                     format!("{} has fallen off the bus (GPU is lost)", device.label()),
                     fields.join("; "),
-                    format!("reset it (`sudo nvidia-smi -r -i {}`) or reboot; check `sudo dmesg | grep -i xid`", device.index),
+                    format!(
+                        "reset it (`sudo nvidia-smi -r -i {}`) or reboot; check `sudo dmesg | grep -i xid`",
+                        device.index
+                    ),
                 )
             } else {
                 RULE.finding(
@@ -69,7 +72,9 @@ mod tests {
     #[test]
     fn a_lost_gpu_is_an_error_and_a_refused_field_is_info() {
         let mut system = healthy(2);
-        system.devices[0].errors.push(FieldError { field: "memory".into(), error: "GPU is lost (fell off the bus)".into() });
+        system.devices[0]
+            .errors
+            .push(FieldError { field: "memory".into(), error: "GPU is lost (fell off the bus)".into() });
         system.devices[1].errors.push(FieldError { field: "processes".into(), error: "no permission".into() });
         let findings = run(&RULE, &system, &cvd(None));
         assert_eq!(findings.iter().map(|f| f.severity).collect::<Vec<_>>(), [Severity::Error, Severity::Info]);

@@ -71,7 +71,11 @@ mod tests {
     #[test]
     fn warns_without_kfd() {
         let mut system = System::default();
-        system.pci_gpus.push(PciGpu { bus_id: "0000:c1:00.0".into(), vendor_id: PciGpu::AMD.into(), ..PciGpu::default() });
+        system.pci_gpus.push(PciGpu {
+            bus_id: "0000:c1:00.0".into(),
+            vendor_id: PciGpu::AMD.into(),
+            ..PciGpu::default()
+        });
         assert_eq!(run(&RULE, &system, &cvd(None))[0].severity, Severity::Warning);
         system.device_nodes.push(DeviceNode { path: "/dev/kfd".into(), readable: true, writable: true });
         assert_eq!(run(&RULE, &system, &cvd(None))[0].severity, Severity::Info);

@@ -56,7 +56,11 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
         .collect();
     let mut finding = RULE.finding(
         "driver",
-        format!("Driver {} supports CUDA only up to {cuda}: CUDA {} builds will fall back to the CPU", driver.version, major + 1),
+        format!(
+            "Driver {} supports CUDA only up to {cuda}: CUDA {} builds will fall back to the CPU",
+            driver.version,
+            major + 1
+        ),
         format!("driver {} reports CUDA {cuda}; {}", driver.version, needs.join("; ")),
         format!(
             "upgrade the driver (`sudo ubuntu-drivers install`), or install framework builds for CUDA {major} \
@@ -87,7 +91,11 @@ mod tests {
     fn cuda_11_drivers_warn_cuda_12_drivers_inform() {
         let old = run(&RULE, &with_driver("470.129.06", "11.4"), &cvd(None));
         assert_eq!(old[0].severity, Severity::Warning);
-        assert!(old[0].detail.contains("CUDA 12 builds need driver >= 525.60.13; CUDA 13 builds need driver >= 580.65.06"), "{}", old[0].detail);
+        assert!(
+            old[0].detail.contains("CUDA 12 builds need driver >= 525.60.13; CUDA 13 builds need driver >= 580.65.06"),
+            "{}",
+            old[0].detail
+        );
         assert_eq!(run(&RULE, &with_driver("550.54.14", "12.4"), &cvd(None))[0].severity, Severity::Info);
         assert!(run(&RULE, &healthy(1), &cvd(None)).is_empty());
     }

@@ -31,12 +31,16 @@ CUDA Programming Guide, environment variables; torch/cuda/__init__.py `_parse_vi
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let entries = &ctx.visibility.entries;
-    let Some(position) = entries.iter().position(|e| matches!(e.status, EntryStatus::Invalid | EntryStatus::OutOfRange)) else {
+    let Some(position) =
+        entries.iter().position(|e| matches!(e.status, EntryStatus::Invalid | EntryStatus::OutOfRange))
+    else {
         return Vec::new();
     };
     let stop = &entries[position];
     let why = match stop.status {
-        EntryStatus::OutOfRange => format!("there is no CUDA device {} (this machine has {})", stop.text.trim(), ctx.devices().len()),
+        EntryStatus::OutOfRange => {
+            format!("there is no CUDA device {} (this machine has {})", stop.text.trim(), ctx.devices().len())
+        }
         _ => "it is not a device index, a GPU- UUID or a MIG- name of the list's form".to_string(),
     };
     let dropped: Vec<&str> = entries[position..].iter().map(|e| e.text.as_str()).collect();

@@ -30,7 +30,8 @@ CUDA Programming Guide, environment variables; torch/cuda/__init__.py `_transfor
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let entries = &ctx.visibility.entries;
-    let Some(position) = entries.iter().position(|e| matches!(e.status, EntryStatus::NoMatch | EntryStatus::Ambiguous)) else {
+    let Some(position) = entries.iter().position(|e| matches!(e.status, EntryStatus::NoMatch | EntryStatus::Ambiguous))
+    else {
         return Vec::new();
     };
     let stop = &entries[position];

@@ -62,7 +62,10 @@ mod tests {
     #[test]
     fn explains_the_mapping() {
         let findings = run(&RULE, &healthy(4), &cvd(Some("2,1")));
-        assert_eq!(findings[0].title, "CUDA numbers GPUs differently from nvidia-smi: cuda:0 is nvidia-smi's GPU 2 (NVIDIA H100 80GB HBM3)");
+        assert_eq!(
+            findings[0].title,
+            "CUDA numbers GPUs differently from nvidia-smi: cuda:0 is nvidia-smi's GPU 2 (NVIDIA H100 80GB HBM3)"
+        );
         assert!(run(&RULE, &healthy(4), &cvd(Some("0,1"))).is_empty());
         assert!(run(&RULE, &healthy(4), &cvd(None)).is_empty());
     }

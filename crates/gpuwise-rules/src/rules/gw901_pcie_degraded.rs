@@ -43,7 +43,11 @@ fn check_device(device: &Device) -> Option<Finding> {
         return None;
     }
     let link = |generation: Option<u32>, width: Option<u32>| {
-        format!("Gen{} x{}", generation.map_or("?".into(), |g| g.to_string()), width.map_or("?".into(), |w| w.to_string()))
+        format!(
+            "Gen{} x{}",
+            generation.map_or("?".into(), |g| g.to_string()),
+            width.map_or("?".into(), |w| w.to_string())
+        )
     };
     let now = link(pcie.generation, pcie.width);
     let max = link(pcie.max_generation, pcie.max_width);
@@ -57,7 +61,8 @@ fn check_device(device: &Device) -> Option<Finding> {
     } else if busy {
         (
             format!("{} runs its PCIe link at {now} while in use, below {max}", device.label()),
-            "check the BIOS PCIe speed setting and the slot; the link should train to its maximum under load".to_string(),
+            "check the BIOS PCIe speed setting and the slot; the link should train to its maximum under load"
+                .to_string(),
             Severity::Warning,
         )
     } else {
@@ -67,7 +72,8 @@ fn check_device(device: &Device) -> Option<Finding> {
             Severity::Info,
         )
     };
-    let mut finding = RULE.finding(device.label(), title, format!("{}: current {now}, maximum {max}", device.name), fix);
+    let mut finding =
+        RULE.finding(device.label(), title, format!("{}: current {now}, maximum {max}", device.name), fix);
     finding.severity = severity;
     Some(finding)
 }

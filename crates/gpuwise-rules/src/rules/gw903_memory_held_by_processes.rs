@@ -68,7 +68,8 @@ mod tests {
     #[test]
     fn lists_holders_and_escalates_big_ones() {
         let mut system = healthy(1);
-        let process = |gib: u64| GpuProcess { pid: 4242, name: Some("python".into()), used_memory_bytes: Some(gib << 30) };
+        let process =
+            |gib: u64| GpuProcess { pid: 4242, name: Some("python".into()), used_memory_bytes: Some(gib << 30) };
         system.devices[0].processes = Some(vec![process(2)]);
         let findings = run(&RULE, &system, &cvd(None));
         assert_eq!(findings[0].detail, "pid 4242 python (2.0 GiB)");

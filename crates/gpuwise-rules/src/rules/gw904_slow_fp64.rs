@@ -40,7 +40,11 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
             (rate.slowdown() >= SLOW_FROM).then(|| {
                 RULE.finding(
                     device.label(),
-                    format!("{} runs FP64 at 1/{} of its FP32 rate: keep Float64 work off it", device.label(), rate.slowdown()),
+                    format!(
+                        "{} runs FP64 at 1/{} of its FP32 rate: keep Float64 work off it",
+                        device.label(),
+                        rate.slowdown()
+                    ),
                     format!(
                         "{} (compute capability {}): {} FP64 vs {} FP32 results per clock per SM",
                         device.name, rate.compute_capability, rate.fp64_per_clock, rate.fp32_per_clock

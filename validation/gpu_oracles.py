@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Compares gpuwise doctor with the CUDA driver and the frameworks on a GPU machine.
+
+Usage: gpu_oracles.py PATH/TO/gpuwise OUT_DIR   (OUT_DIR already holds doctor.json)
+Writes visibility.json, oracles.json, timings.json and summary.txt into OUT_DIR.
+"""
+import json, os, statistics, subprocess, sys, time
+
+GPUWISE, OUT = sys.argv[1], sys.argv[2]
+
+# Enumerates devices through libcuda itself: the ground truth for CUDA_VISIBLE_DEVICES.
+CUDA_ORACLE = r"""
+import ctypes, json
+cuda = ctypes.CDLL("libcuda.so.1")
+result = {"init": cuda.cuInit(0), "uuids": []}
+count = ctypes.c_int(0)
+if result["init"] == 0 and cuda.cuDeviceGetCount(ctypes.byref(count)) == 0:
+    get_uuid = getattr(cuda, "cuDeviceGetUuid_v2", cuda.cuDeviceGetUuid)
+    for ordinal in range(count.value):
+        device = ctypes.c_int(0)
+        cuda.cuDeviceGet(ctypes.byref(device), ordinal)
+        raw = (ctypes.c_ubyte * 16)()
+        get_uuid(raw, device)
+        h = bytes(raw).hex()
+        result["uuids"].append(f"GPU-{h[0:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}")
+print(json.dumps(result))
+"""
+
+FRAMEWORKS = {
+    "torch": "import json, torch; ok = torch.cuda.is_available(); p = torch.cuda.get_device_properties(0) if ok else None; "
+             "print(json.dumps({'available': ok, 'count': torch.cuda.device_count(), 'name': p.name if p else None, "
+             "'multiprocessors': p.multi_processor_count if p else None, 'l2_cache_bytes': getattr(p, 'L2_cache_size', None) if p else None, "
+             "'memory_total_bytes': p.total_memory if p else None, 'capability': f'{p.major}.{p.minor}' if p else None}))",
+    "jax": "import json, jax; d = jax.devices(); print(json.dumps({'available': any(x.platform == 'gpu' for x in d), 'count': sum(x.platform == 'gpu' for x in d)}))",
+    "cupy": "import json, cupy; n = cupy.cuda.runtime.getDeviceCount(); print(json.dumps({'available': n > 0, 'count': n}))",
+    "numba": "import json; from numba import cuda; ok = cuda.is_available(); print(json.dumps({'available': ok, 'count': len(cuda.gpus) if ok else 0}))",
+}
+
+
+def python(code, env=None, timeout=180):
+    try:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=timeout)
+        return json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else {"error": done.stderr[-500:]}
+    except Exception as exc:  # an oracle that fails is recorded, not fatal
+        return {"error": repr(exc)}
+
+
+def doctor(env):
+    done = subprocess.run([GPUWISE, "doctor", "--json"], capture_output=True, text=True, env=env)
+    return json.loads(done.stdout)
+
+
+def scenarios(report):
+    uuids = [d["uuid"] for d in report["system"]["devices"]]
+    first = uuids[0] if uuids else "GPU-00000000"
+    n = len(uuids)
+    values = [None, "", "0", " 0", "0gpu", "+0", "0,0", "-1", "0,-1,1", str(n), f"0,{n}", "1,0",
+              first, first[:12], "GPU-", "GPU-ffffffff", f"{first},0", "MIG-ffffffff", "0,GPU-ffffffff"]
+    for mig in (m["uuid"] for d in report["system"]["devices"] for m in d.get("mig_devices", [])):
+        values.append(mig)
+    return [(value, order) for value in values for order in (None, "PCI_BUS_ID")]
+
+
+def main():
+    base = json.load(open(os.path.join(OUT, "doctor.json")))
+    rows = []
+    for value, order in scenarios(base):
+        env = {k: v for k, v in os.environ.items() if k not in ("CUDA_VISIBLE_DEVICES", "CUDA_DEVICE_ORDER")}
+        if value is not None:
+            env["CUDA_VISIBLE_DEVICES"] = value
+        if order is not None:
+            env["CUDA_DEVICE_ORDER"] = order
+        predicted = doctor(env)["visibility"]["visible"]
+        actual = python(CUDA_ORACLE, env)
+        rows.append({"cuda_visible_devices": value, "cuda_device_order": order, "doctor": predicted,
+                     "cuda": actual.get("uuids"), "cu_init": actual.get("init"), "agree": predicted == actual.get("uuids")})
+    json.dump(rows, open(os.path.join(OUT, "visibility.json"), "w"), indent=2)
+
+    oracles = {name: python(code) for name, code in FRAMEWORKS.items()}
+    json.dump(oracles, open(os.path.join(OUT, "oracles.json"), "w"), indent=2)
+
+    def median_ms(cmd, runs):
+        samples = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run(cmd, capture_output=True)
+            samples.append((time.perf_counter() - start) * 1e3)
+        return statistics.median(samples)
+    timings = {
+        "gpuwise doctor": median_ms([GPUWISE, "doctor"], 20),
+        "nvidia-smi": median_ms(["nvidia-smi"], 5),
+        "numba cuda.is_available()": median_ms([sys.executable, "-c", "from numba import cuda; print(cuda.is_available())"], 3),
+    }
+    json.dump(timings, open(os.path.join(OUT, "timings.json"), "w"), indent=2)
+
+    device = base["system"]["devices"][0] if base["system"]["devices"] else {}
+    torch = oracles.get("torch", {})
+    checks = [
+        ("visibility scenarios agree with libcuda", f"{sum(r['agree'] for r in rows)}/{len(rows)}"),
+        ("verdict == torch.cuda.is_available()", base["verdict"]["gpu_usable"] == torch.get("available")),
+        ("SMs == torch multi_processor_count", device.get("multiprocessors") == torch.get("multiprocessors")),
+        ("L2 == torch L2_cache_size", device.get("l2_cache_bytes") == torch.get("l2_cache_bytes")),
+        ("memory == torch total_memory", device.get("memory_total_bytes") == torch.get("memory_total_bytes")),
+        ("compute capability == torch", device.get("compute_capability") == torch.get("capability")),
+    ] + [(f"verdict == {name} available", base["verdict"]["gpu_usable"] == o.get("available")) for name, o in oracles.items()]
+    lines = [f"{what:<45} {result}" for what, result in checks]
+    lines += [f"{name:<45} {ms:.1f} ms" for name, ms in timings.items()]
+    lines += [f"disagree: CVD={r['cuda_visible_devices']!r} ORDER={r['cuda_device_order']} doctor={r['doctor']} cuda={r['cuda']}"
+              for r in rows if not r["agree"]]
+    open(os.path.join(OUT, "summary.txt"), "w").write("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()

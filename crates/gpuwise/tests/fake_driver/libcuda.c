@@ -1,0 +1,51 @@
+/* A stand-in for the NVIDIA driver's libcuda.so.1, compiled by tests/fake_driver.rs.
+ * FAKE_INIT_RESULT sets what cuInit returns; FAKE_PARTIAL leaves out most symbols, as an
+ * old or broken driver would. The device it reports has an H100's figures; an empty
+ * CUDA_VISIBLE_DEVICES hides it, as with the real driver. */
+#include <stdio.h>
+#include <stdlib.h>
+
+typedef int CUresult;
+
+CUresult cuInit(unsigned int flags) { (void)flags; return FAKE_INIT_RESULT; }
+CUresult cuDriverGetVersion(int *version) { *version = 12040; return 0; }
+
+#ifndef FAKE_PARTIAL
+CUresult cuGetErrorName(CUresult error, const char **name) {
+    *name = error == 34 ? "CUDA_ERROR_STUB_LIBRARY" : error == 999 ? "CUDA_ERROR_UNKNOWN" : "CUDA_ERROR_OTHER";
+    return 0;
+}
+CUresult cuGetErrorString(CUresult error, const char **text) {
+    *text = error == 34 ? "CUDA driver is a stub library" : "unknown error";
+    return 0;
+}
+/* Like the real driver, an empty CUDA_VISIBLE_DEVICES hides the device. */
+CUresult cuDeviceGetCount(int *count) {
+    const char *visible = getenv("CUDA_VISIBLE_DEVICES");
+    *count = (visible != NULL && visible[0] == '\0') ? 0 : 1;
+    return 0;
+}
+CUresult cuDeviceGet(int *device, int ordinal) { *device = ordinal; return 0; }
+CUresult cuDeviceGetName(char *name, int length, int device) { (void)device; snprintf(name, length, "Fake H100"); return 0; }
+CUresult cuDeviceGetUuid(unsigned char *uuid, int device) {
+    (void)device;
+    for (int i = 0; i < 16; i++) uuid[i] = (unsigned char)(0xa0 + i);
+    return 0;
+}
+CUresult cuDeviceGetAttribute(int *value, int attribute, int device) {
+    (void)device;
+    switch (attribute) {
+        case 16: *value = 132; break;      /* multiprocessors */
+        case 33: *value = 0x18; break;     /* PCI bus */
+        case 34: *value = 0; break;        /* PCI device */
+        case 36: *value = 2619000; break;  /* memory clock, kHz */
+        case 37: *value = 5120; break;     /* memory bus width, bits */
+        case 38: *value = 52428800; break; /* L2 bytes */
+        case 50: *value = 0; break;        /* PCI domain */
+        case 75: *value = 9; break;        /* compute capability major */
+        case 76: *value = 0; break;        /* compute capability minor */
+        default: *value = 0;
+    }
+    return 0;
+}
+#endif

@@ -1,23 +1,28 @@
-//! The CUDA probe against stand-in libcuda builds (compiled with the system C compiler): a
-//! healthy device, a stub library, and a library missing symbols. gpuwise must describe each
-//! and never panic, which is the risk with cudarc when a symbol is missing.
+//! The NVML and CUDA probes against stand-in driver libraries (compiled with the system C
+//! compiler): a healthy device, a stub libcuda, a libcuda missing symbols, a driver/library
+//! version mismatch, a lost GPU. gpuwise must describe each and never panic, which is the risk
+//! with cudarc when a symbol is missing.
 
 use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 
-/// Builds `libcuda.so.1` into `dir` with the given cuInit result and options.
-fn build_fake_libcuda(dir: &Path, init_result: i32, partial: bool) {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fake_driver/libcuda.c");
+/// Compiles `tests/fake_driver/<name>.c` into `dir/<name>.so.1` with the given defines.
+fn build_fake(dir: &Path, name: &str, defines: &[&str]) {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fake_driver/{name}.c"));
     let mut cc = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".into()));
-    cc.args(["-shared", "-fPIC", "-o"]).arg(dir.join("libcuda.so.1")).arg(&source);
-    cc.arg(format!("-DFAKE_INIT_RESULT={init_result}"));
-    if partial {
-        cc.arg("-DFAKE_PARTIAL");
-    }
+    cc.args(["-shared", "-fPIC", "-o"]).arg(dir.join(format!("{name}.so.1"))).arg(&source);
+    cc.args(defines.iter().map(|d| format!("-D{d}")));
     let status = cc.status().expect("a C compiler (cc) is needed for this test");
-    assert!(status.success(), "compiling the fake libcuda failed");
+    assert!(status.success(), "compiling the fake {name} failed");
+}
+
+/// Builds `libcuda.so.1` into `dir` with the given cuInit result, optionally missing symbols.
+fn build_fake_libcuda(dir: &Path, init_result: i32, partial: bool) {
+    let init = format!("FAKE_INIT_RESULT={init_result}");
+    let defines: &[&str] = if partial { &[&init, "FAKE_PARTIAL"] } else { &[&init] };
+    build_fake(dir, "libcuda", defines);
 }
 
 fn doctor_with(dir: &Path, cuda_visible_devices: &str) -> Value {
@@ -89,4 +94,48 @@ fn a_libcuda_missing_symbols_is_reported_not_a_panic() {
     assert_eq!(cuda["status"], "failed");
     assert!(cuda["error"].as_str().unwrap().contains("lacks cuGetErrorName"), "{cuda}");
     assert!(codes(&report).contains(&"GW111"));
+}
+
+#[test]
+fn nvml_and_cuda_together_give_every_field() {
+    let tmp = tempfile::tempdir().unwrap();
+    build_fake_libcuda(tmp.path(), 0, false);
+    build_fake(tmp.path(), "libnvidia-ml", &["FAKE_INIT_RESULT=0"]);
+    let report = doctor_with(tmp.path(), "0");
+    assert_eq!(report["system"]["driver"]["version"], "580.159.04");
+    assert_eq!(report["system"]["driver"]["cuda_version"], "13.0");
+    let device = &report["system"]["devices"][0];
+    assert_eq!(device["name"], "NVIDIA H100 80GB HBM3", "NVML's name wins");
+    assert_eq!(device["memory_total_bytes"], 81559u64 << 20);
+    assert_eq!(device["multiprocessors"], 132, "from CUDA, matched by UUID");
+    assert_eq!(device["l2_cache_bytes"], 52_428_800);
+    assert_eq!(device["clocks"]["max_sm_mhz"], 1980);
+    assert_eq!(device["persistence_mode"], true);
+    assert!(device["processes"].is_null(), "a refused process list is unknown, not empty");
+    assert_eq!(device["errors"][0]["field"], "processes");
+    let found = codes(&report);
+    assert!(found.contains(&"GW901"), "x8 of x16 is a degraded link: {found:?}");
+    assert!(found.contains(&"GW112"), "the refused field is reported: {found:?}");
+    assert_eq!(report["verdict"]["gpu_usable"], true);
+}
+
+#[test]
+fn a_version_mismatch_is_named_with_its_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    build_fake(tmp.path(), "libnvidia-ml", &["FAKE_INIT_RESULT=18"]);
+    let report = doctor_with(tmp.path(), "0");
+    assert_eq!(report["system"]["libraries"]["nvml"]["status"], "failed");
+    let finding = report["findings"].as_array().unwrap().iter().find(|f| f["code"] == "GW106").expect("GW106");
+    assert!(finding["fix"].as_str().unwrap().contains("reboot"));
+}
+
+#[test]
+fn a_lost_gpu_is_an_error_and_not_usable() {
+    let tmp = tempfile::tempdir().unwrap();
+    build_fake_libcuda(tmp.path(), 0, false);
+    build_fake(tmp.path(), "libnvidia-ml", &["FAKE_INIT_RESULT=0", "FAKE_LOST"]);
+    let report = doctor_with(tmp.path(), "0");
+    let lost = report["findings"].as_array().unwrap().iter().find(|f| f["code"] == "GW112").expect("GW112");
+    assert_eq!(lost["severity"], "error");
+    assert_eq!(report["verdict"]["gpu_usable"], false);
 }

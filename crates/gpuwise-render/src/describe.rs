@@ -39,6 +39,18 @@ pub fn headline(report: &Report) -> Headline {
     Headline { ok: false, text: format!("No usable NVIDIA GPU: {reason}") }
 }
 
+/// The labelled machine facts both the terminal and Markdown views show, in order.
+pub fn facts(report: &Report) -> [(&'static str, String); 5] {
+    let system = &report.system;
+    [
+        ("System", os_line(system)),
+        ("CPU", cpu_line(system)),
+        ("Memory", memory_line(system)),
+        ("Driver", driver_line(system)),
+        ("Visibility", visibility_line(report)),
+    ]
+}
+
 /// `Debian GNU/Linux 12 (bookworm), kernel 6.1.0, in docker`.
 pub fn os_line(system: &System) -> String {
     let name = if system.os.name.is_empty() { "unknown OS" } else { &system.os.name };

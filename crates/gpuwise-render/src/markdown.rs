@@ -19,13 +19,7 @@ pub fn markdown(report: &Report, source: &str) -> String {
     let _ = writeln!(out, "_gpuwise {} doctor, {source}_\n", report.tool.version);
     let system = &report.system;
     let _ = writeln!(out, "| | |\n|---|---|");
-    for (label, value) in [
-        ("System", describe::os_line(system)),
-        ("CPU", describe::cpu_line(system)),
-        ("Memory", describe::memory_line(system)),
-        ("Driver", describe::driver_line(system)),
-        ("Visibility", describe::visibility_line(report)),
-    ] {
+    for (label, value) in describe::facts(report) {
         let _ = writeln!(out, "| {label} | {} |", cell(&value));
     }
     if !system.devices.is_empty() {

@@ -40,13 +40,7 @@ pub fn terminal(report: &Report, source: &str) -> String {
     let system = &report.system;
     let mut facts = Table::new();
     facts.load_style(NOTHING);
-    for (label, value) in [
-        ("System", describe::os_line(system)),
-        ("CPU", describe::cpu_line(system)),
-        ("Memory", describe::memory_line(system)),
-        ("Driver", describe::driver_line(system)),
-        ("Visibility", describe::visibility_line(report)),
-    ] {
+    for (label, value) in describe::facts(report) {
         facts.add_row(vec![label.to_string(), value]);
     }
     let _ = writeln!(out, "{}", facts.trim_fmt());

@@ -178,6 +178,17 @@ fn a_mig_gpu_without_instances_offers_nothing() {
     assert_eq!(visible_nvml(&system, None, Some("PCI_BUS_ID")), [1]);
 }
 
+#[test]
+fn absurdly_long_values_are_handled_quickly() {
+    let system = identical(8);
+    let many: String = (0..200_000).map(|i| (i % 8).to_string()).collect::<Vec<_>>().join(",");
+    let vis = resolve(&system, &vars(Some(&many), None));
+    assert!(vis.visible.is_empty(), "the ninth entry repeats the first");
+    assert_eq!(vis.entries.len(), 200_000);
+    let junk = "\u{202e}GPU-\0,".repeat(50_000);
+    assert!(resolve(&system, &vars(Some(&junk), None)).visible.is_empty());
+}
+
 proptest! {
     #[test]
     fn never_panics_and_stays_consistent(text in ".{0,40}", gpus in 0u32..5) {

@@ -37,6 +37,8 @@ pub struct Device {
     pub multiprocessors: Option<u32>,
     /// PCI address as NVML spells it (`00000000:18:00.0`).
     pub pci_bus_id: String,
+    /// Minor number: this GPU's device node is `/dev/nvidia<minor>`.
+    pub minor_number: Option<u32>,
     /// PCIe link, now and at most.
     pub pcie: Option<Pcie>,
     /// MIG mode is enabled (current mode).

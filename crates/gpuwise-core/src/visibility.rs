@@ -20,6 +20,9 @@ pub struct Visibility {
     /// True when the FASTEST_FIRST order was inferred from the devices' figures rather than
     /// read from the CUDA driver.
     pub order_inferred: bool,
+    /// How many devices (whole GPUs and MIG instances) CUDA could enumerate before
+    /// `CUDA_VISIBLE_DEVICES` applies: valid indices run from 0 to this less one.
+    pub enumerable: u32,
 }
 
 /// A device a CUDA process would see.

@@ -15,12 +15,16 @@ pub struct ContainerSigns<'a> {
 
 /// Names the container runtime, or `None` on a plain host.
 ///
-/// Signs, most specific first: `KUBERNETES_SERVICE_HOST` (every pod has it), the `container`
-/// variable podman and systemd-nspawn set, `/run/.containerenv` (podman), `/.dockerenv`
-/// (docker), then runtime names in `/proc/1/cgroup` (cgroup v1 hosts).
+/// Signs, most specific first: `KUBERNETES_SERVICE_HOST` (every pod has it), Apptainer's
+/// variables or `/.singularity.d`, the `container` variable podman and systemd-nspawn set,
+/// `/run/.containerenv` (podman), `/.dockerenv` (docker), then runtime names in
+/// `/proc/1/cgroup` (cgroup v1 hosts).
 pub fn detect(signs: &ContainerSigns<'_>) -> Option<String> {
     if signs.vars.kubernetes_service_host.is_some() {
         return Some("kubernetes".into());
+    }
+    if signs.vars.apptainer_container.is_some() || signs.root.join(".singularity.d").is_dir() {
+        return Some("apptainer".into());
     }
     if let Some(name) = signs.vars.container.as_ref().filter(|v| !v.text.is_empty()) {
         return Some(name.text.clone());
@@ -62,5 +66,8 @@ mod tests {
 
         let podman = Variables { container: Some(VarValue::new("podman")), ..Variables::default() };
         assert_eq!(detect(&signs(&podman)).as_deref(), Some("podman"));
+
+        std::fs::create_dir(tmp.path().join(".singularity.d")).unwrap();
+        assert_eq!(detect(&signs(&plain)).as_deref(), Some("apptainer"));
     }
 }

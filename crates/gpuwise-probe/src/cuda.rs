@@ -59,7 +59,7 @@ impl CudaProbe {
 pub struct CudaDevice {
     /// CUDA ordinal.
     pub ordinal: u32,
-    /// `GPU-...` (or `MIG-...`) UUID.
+    /// `GPU-...` UUID (`cuDeviceGetUuid`; for a MIG instance, its parent GPU's).
     pub uuid: String,
     /// Product name.
     pub name: String,
@@ -220,9 +220,9 @@ pub fn format_uuid(bytes: &[std::ffi::c_char; 16]) -> String {
     )
 }
 
-/// Adds what CUDA knows to the NVML devices, matched by UUID (a MIG instance matches no whole
-/// GPU and adds nothing). When NVML
-/// gave no devices (library missing), the CUDA devices become the list, in PCI order.
+/// Adds what CUDA knows to the NVML devices, matched by UUID. A MIG-enabled GPU takes nothing:
+/// CUDA's devices there are MIG instances, whose multiprocessors and L2 are a slice of the GPU's.
+/// When NVML gave no devices (library missing), the CUDA devices become the list, in PCI order.
 pub fn merge_into(devices: &mut Vec<Device>, cuda: &CudaProbe) {
     if devices.is_empty() {
         let mut sorted = cuda.devices.clone();
@@ -239,7 +239,7 @@ pub fn merge_into(devices: &mut Vec<Device>, cuda: &CudaProbe) {
         }
     }
     for found in &cuda.devices {
-        let Some(device) = devices.iter_mut().find(|d| d.uuid == found.uuid) else { continue };
+        let Some(device) = devices.iter_mut().find(|d| d.uuid == found.uuid && !d.mig) else { continue };
         device.cuda_default_index = Some(found.ordinal);
         device.compute_capability = device.compute_capability.take().or(found.compute_capability.clone());
         device.multiprocessors = device.multiprocessors.or(found.multiprocessors);

@@ -108,6 +108,7 @@ fn read_device(nvml: &Nvml, index: u32) -> Device {
         device.memory_used_bytes = Some(memory.used);
     }
     device.pci_bus_id = reader.take("pci_bus_id", handle.pci_info()).map(|p| p.bus_id).unwrap_or_default();
+    device.minor_number = reader.take("minor_number", handle.minor_number());
     device.pcie = Some(Pcie {
         generation: reader.take("pcie", handle.current_pcie_link_gen()),
         width: reader.take("pcie", handle.current_pcie_link_width()),
@@ -128,7 +129,7 @@ fn read_device(nvml: &Nvml, index: u32) -> Device {
     device.persistence_mode = reader.take("persistence_mode", handle.is_in_persistent_mode());
     device.mig = reader.take("mig", handle.mig_mode()).is_some_and(|mode| mode.current == 1);
     if device.mig {
-        device.mig_devices = read_mig_devices(&handle, &mut reader);
+        device.mig_devices = read_mig_devices(nvml, &handle, &mut reader);
     }
     device.processes = reader.take("processes", handle.running_compute_processes()).map(|list| {
         list.into_iter()
@@ -146,22 +147,50 @@ fn read_device(nvml: &Nvml, index: u32) -> Device {
     device
 }
 
-fn read_mig_devices(parent: &nvml_wrapper::Device<'_>, reader: &mut Reader) -> Vec<MigDevice> {
+fn read_mig_devices(nvml: &Nvml, parent: &nvml_wrapper::Device<'_>, reader: &mut Reader) -> Vec<MigDevice> {
     let count = reader.take("mig_devices", parent.mig_device_count()).unwrap_or(0);
-    (0..count)
-        .filter_map(|slot| parent.mig_device_by_index(slot).ok())
-        .map(|mig| {
-            let attributes = mig.attributes().ok();
-            MigDevice {
-                uuid: mig.uuid().unwrap_or_default(),
-                name: mig.name().ok(),
-                gpu_instance_id: None,
-                compute_instance_id: None,
-                memory_total_bytes: attributes.as_ref().map(|a| a.memory_size_mb * 1024 * 1024),
-                multiprocessors: attributes.map(|a| a.multiprocessor_count),
+    let mut found = Vec::new();
+    for slot in 0..count {
+        let mig = match parent.mig_device_by_index(slot) {
+            Ok(mig) => mig,
+            Err(NvmlError::NotFound) => continue, // an empty slot
+            Err(err) => {
+                reader.take::<()>("mig_devices", Err(err));
+                continue;
             }
-        })
-        .collect()
+        };
+        let attributes = mig.attributes().ok();
+        found.push(MigDevice {
+            uuid: mig.uuid().unwrap_or_default(),
+            name: mig.name().ok(),
+            gpu_instance_id: instance_id(nvml, &mig, InstanceKind::Gpu),
+            compute_instance_id: instance_id(nvml, &mig, InstanceKind::Compute),
+            memory_total_bytes: attributes.as_ref().map(|a| a.memory_size_mb * 1024 * 1024),
+            multiprocessors: attributes.map(|a| a.multiprocessor_count),
+        });
+    }
+    found
+}
+
+/// Which MIG instance id to read.
+enum InstanceKind {
+    Gpu,
+    Compute,
+}
+
+/// `nvmlDeviceGetGpuInstanceId` / `nvmlDeviceGetComputeInstanceId`, which nvml-wrapper does not
+/// wrap: called through its loaded symbol table, only when the driver exports the symbol.
+fn instance_id(nvml: &Nvml, mig: &nvml_wrapper::Device<'_>, kind: InstanceKind) -> Option<u32> {
+    let lib = nvml.lib();
+    let symbol = match kind {
+        InstanceKind::Gpu => lib.nvmlDeviceGetGpuInstanceId.as_ref().ok()?,
+        InstanceKind::Compute => lib.nvmlDeviceGetComputeInstanceId.as_ref().ok()?,
+    };
+    let mut id = 0;
+    // SAFETY: the symbol was loaded from NVML with this signature; the handle is a live MIG
+    // device handle from this NVML session; `id` is valid for one write.
+    let status = unsafe { symbol(mig.handle(), &mut id) };
+    (status == 0).then_some(id)
 }
 
 /// Peak memory bandwidth in bytes/s from bus width (bits) and the highest memory clock (MHz).

@@ -43,6 +43,8 @@ pub struct Variables {
     pub container: Option<VarValue>,
     /// `KUBERNETES_SERVICE_HOST`, set in every Kubernetes pod.
     pub kubernetes_service_host: Option<VarValue>,
+    /// `APPTAINER_CONTAINER` (or the older `SINGULARITY_CONTAINER`), set inside Apptainer/Singularity.
+    pub apptainer_container: Option<VarValue>,
 }
 
 impl Variables {
@@ -61,6 +63,7 @@ impl Variables {
             nvidia_driver_capabilities: get("NVIDIA_DRIVER_CAPABILITIES"),
             container: get("container"),
             kubernetes_service_host: get("KUBERNETES_SERVICE_HOST"),
+            apptainer_container: get("APPTAINER_CONTAINER").or_else(|| get("SINGULARITY_CONTAINER")),
         }
     }
 

@@ -43,7 +43,7 @@ pub fn resolve(system: &System, vars: &Variables) -> Visibility {
         Some(v) if v.text == PCI_BUS_ID => PCI_BUS_ID,
         _ => FASTEST_FIRST,
     };
-    let (ordered, order_inferred) = enumeration_order(&system.devices, device_order);
+    let (ordered, order_inferred) = enumeration_order(system, device_order);
     let candidates = candidates(&ordered);
     let cuda_visible_devices = vars.cuda_visible_devices.as_ref().map(|v| v.text.clone());
     let (selected, mut entries) = match &cuda_visible_devices {
@@ -72,21 +72,35 @@ pub fn resolve(system: &System, vars: &Variables) -> Visibility {
         devices,
         entries,
         order_inferred,
+        enumerable: candidates.len() as u32,
     }
 }
 
 /// Physical GPUs in the order CUDA numbers them, and whether that order had to be inferred.
-fn enumeration_order(devices: &[Device], order: &str) -> (Vec<Device>, bool) {
-    let mut ordered = devices.to_vec();
+///
+/// When the CUDA driver's own default order was recorded (`cuda_default_index`, from a live
+/// probe or a gpuwise snapshot), it is used, and a whole GPU that CUDA did not enumerate (lost,
+/// or unusable) is left out. Otherwise, on machines with different models, it is inferred.
+fn enumeration_order(system: &System, order: &str) -> (Vec<Device>, bool) {
+    let cuda_order_known = system.devices.iter().any(|d| d.cuda_default_index.is_some());
+    let mut ordered: Vec<Device> = system
+        .devices
+        .iter()
+        .filter(|d| !cuda_order_known || d.mig || d.cuda_default_index.is_some())
+        .cloned()
+        .collect();
     ordered.sort_by_key(|d| d.index);
     if order == PCI_BUS_ID {
         return (ordered, false);
     }
-    if ordered.iter().all(|d| d.cuda_default_index.is_some()) {
-        ordered.sort_by_key(|d| d.cuda_default_index);
+    if cuda_order_known {
+        ordered.sort_by_key(|d| (d.cuda_default_index.unwrap_or(u32::MAX), d.index));
         return (ordered, false);
     }
-    let mixed = ordered.windows(2).any(|w| w[0].name != w[1].name);
+    let mut names: Vec<&str> = ordered.iter().map(|d| d.name.as_str()).filter(|n| !n.is_empty()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let mixed = names.len() > 1;
     if mixed {
         // CUDA does not document its heuristic; rank by estimated FP32 throughput, ties in PCI order.
         ordered.sort_by_key(|d| Reverse(estimated_fp32_rate(d)));
@@ -145,13 +159,20 @@ enum Mode {
     Index,
 }
 
+/// One entry that passed the syntax check, with what identifies it for the repeat check.
+enum Token<'a> {
+    Index(u64),
+    Name(&'a str),
+}
+
 /// Applies a set `CUDA_VISIBLE_DEVICES` value: the selected candidates and each entry's fate.
+///
+/// Two passes, as CUDA (and PyTorch's copy of its rules) does: the syntax pass reads entries up
+/// to the first of the wrong form, and any repeat among those hides every device; the resolve
+/// pass then maps them to devices, stopping at the first that names none (or several), and a
+/// device named twice under different spellings also hides every device.
 fn select(text: &str, candidates: &[Candidate]) -> (Vec<usize>, Vec<VisibilityEntry>) {
-    let mut entries = Vec::new();
-    let mut selected: Vec<usize> = Vec::new();
-    if text.is_empty() {
-        return (selected, entries);
-    }
+    let raw: Vec<&str> = if text.is_empty() { Vec::new() } else { text.split(',').collect() };
     let mode = if text.starts_with("GPU-") {
         Mode::Uuid
     } else if text.starts_with("MIG-") {
@@ -159,58 +180,83 @@ fn select(text: &str, candidates: &[Candidate]) -> (Vec<usize>, Vec<VisibilityEn
     } else {
         Mode::Index
     };
-    let mut stopped = false;
-    let mut duplicate = false;
-    for raw in text.split(',') {
-        let entry = |status, uuid: Option<String>| VisibilityEntry { text: raw.to_string(), status, uuid };
-        if stopped || duplicate {
-            entries.push(entry(EntryStatus::Ignored, None));
-            continue;
-        }
-        let outcome = match mode {
-            Mode::Index => match parse_index(raw) {
-                None => Err(EntryStatus::Invalid),
-                Some(index) if index >= candidates.len() as u64 => Err(EntryStatus::OutOfRange),
-                Some(index) => Ok(vec![index as usize]),
-            },
-            Mode::Uuid if raw.starts_with("GPU-") => match_uuid(raw, candidates),
-            Mode::Mig if raw.starts_with("MIG-") => match_mig(raw, candidates),
-            Mode::Uuid | Mode::Mig => Err(EntryStatus::Invalid),
+    let mut statuses: Vec<(EntryStatus, Option<usize>)> = vec![(EntryStatus::Ignored, None); raw.len()];
+    let mut tokens: Vec<Token<'_>> = Vec::new();
+    for (position, entry) in raw.iter().enumerate() {
+        let token = match mode {
+            Mode::Index => parse_index(entry).map(Token::Index),
+            Mode::Uuid => entry.starts_with("GPU-").then_some(Token::Name(entry)),
+            Mode::Mig => entry.starts_with("MIG-").then_some(Token::Name(entry)),
         };
-        match outcome {
+        let Some(token) = token else {
+            statuses[position].0 = EntryStatus::Invalid;
+            break;
+        };
+        let repeated = tokens.iter().any(|seen| match (seen, &token) {
+            (Token::Index(a), Token::Index(b)) => a == b,
+            (Token::Name(a), Token::Name(b)) => a == b,
+            _ => false,
+        });
+        if repeated {
+            statuses[position].0 = EntryStatus::Duplicate;
+            return (Vec::new(), entries(&raw, &statuses, candidates));
+        }
+        tokens.push(token);
+    }
+    let mut selected: Vec<usize> = Vec::new();
+    for (position, token) in tokens.iter().enumerate() {
+        let found = match token {
+            Token::Index(index) if *index >= candidates.len() as u64 => Err(EntryStatus::OutOfRange),
+            Token::Index(index) => Ok(vec![*index as usize]),
+            Token::Name(name) if mode == Mode::Uuid => match_uuid(name, candidates),
+            Token::Name(name) => match_mig(name, candidates),
+        };
+        match found {
             Err(status) => {
-                stopped = true;
-                entries.push(entry(status, None));
+                statuses[position].0 = status;
+                break;
+            }
+            Ok(found) if found.iter().any(|i| selected.contains(i)) => {
+                statuses[position] = (EntryStatus::Duplicate, found.first().copied());
+                return (Vec::new(), entries(&raw, &statuses, candidates));
             }
             Ok(found) => {
-                let uuid = found.first().map(|&i| candidates[i].uuid.clone());
-                if found.iter().any(|i| selected.contains(i)) {
-                    duplicate = true;
-                    entries.push(entry(EntryStatus::Duplicate, uuid));
-                } else {
-                    selected.extend(found);
-                    entries.push(entry(EntryStatus::Selected, uuid));
-                }
+                statuses[position] = (EntryStatus::Selected, found.first().copied());
+                selected.extend(found);
             }
         }
     }
-    if duplicate {
-        selected.clear();
-    }
-    (selected, entries)
+    (selected, entries(&raw, &statuses, candidates))
 }
 
-/// Reads an index the way `strtoul` does after trimming: optional `+`, then leading digits;
-/// anything after the digits is ignored. `None` for empty, negative or digit-less entries.
-/// Numbers too large for any machine read as `u64::MAX` (out of range), as strtoul saturates.
+fn entries(raw: &[&str], statuses: &[(EntryStatus, Option<usize>)], candidates: &[Candidate]) -> Vec<VisibilityEntry> {
+    raw.iter()
+        .zip(statuses)
+        .map(|(text, (status, device))| VisibilityEntry {
+            text: text.to_string(),
+            status: *status,
+            uuid: device.map(|i| candidates[i].uuid.clone()),
+        })
+        .collect()
+}
+
+/// Reads an index the way `strtoul` does: leading C whitespace skipped, an optional sign, then
+/// leading digits; anything after the digits is ignored. `None` for an entry with no digits or
+/// a negative number (`-0` is 0). Numbers too large for any machine read as `u64::MAX` (out of
+/// range), as strtoul saturates.
 fn parse_index(raw: &str) -> Option<u64> {
-    let trimmed = raw.trim();
-    let unsigned = trimmed.strip_prefix('+').unwrap_or(trimmed);
-    let digits: &str = &unsigned[..unsigned.bytes().take_while(u8::is_ascii_digit).count()];
+    let trimmed = raw.trim_start_matches([' ', '\t', '\n', '\x0B', '\x0C', '\r']);
+    let (negative, unsigned) = match trimmed.as_bytes().first() {
+        Some(b'+') => (false, &trimmed[1..]),
+        Some(b'-') => (true, &trimmed[1..]),
+        _ => (false, trimmed),
+    };
+    let digits = &unsigned[..unsigned.bytes().take_while(u8::is_ascii_digit).count()];
     if digits.is_empty() {
         return None;
     }
-    Some(digits.parse().unwrap_or(u64::MAX))
+    let value = digits.parse().unwrap_or(u64::MAX);
+    (!negative || value == 0).then_some(value)
 }
 
 /// A `GPU-` UUID or unique prefix of one. A MIG-enabled GPU's UUID selects its instances.

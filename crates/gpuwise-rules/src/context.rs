@@ -1,7 +1,7 @@
 //! What every rule reads.
 
-use gpuwise_core::{Device, System, Visibility};
-use gpuwise_probe::Variables;
+use gpuwise_core::{Device, System, Visibility, VisibleDevice};
+use gpuwise_probe::{Variables, visibility};
 
 /// The inputs of a diagnosis.
 #[derive(Debug, Clone, Copy)]
@@ -37,8 +37,53 @@ impl Context<'_> {
         self.system.os.container.as_deref()
     }
 
+    /// True when the user-space driver libraries are absent (not merely failing).
+    pub fn driver_libraries_missing(&self) -> bool {
+        use gpuwise_core::ProbeStatus::Unavailable;
+        matches!(self.system.libraries.nvml, Unavailable { .. })
+            && matches!(self.system.libraries.cuda, Unavailable { .. })
+    }
+
+    /// True inside a container whose `NVIDIA_DRIVER_CAPABILITIES` leaves out `compute` while
+    /// libcuda is indeed missing.
+    pub fn compute_capability_missing(&self) -> bool {
+        let Some(caps) = self.system.container_runtime.nvidia_driver_capabilities.as_deref() else {
+            return false;
+        };
+        let listed = caps.split(',').map(str::trim).any(|c| c == "compute" || c == "all");
+        self.container().is_some()
+            && !listed
+            && matches!(self.system.libraries.cuda, gpuwise_core::ProbeStatus::Unavailable { .. })
+    }
+
+    /// On a machine with different GPU models under CUDA's default `FASTEST_FIRST` order: every
+    /// device in that order (as if `CUDA_VISIBLE_DEVICES` were unset), when it differs from
+    /// nvidia-smi's or could only be predicted. `None` when the two numberings agree.
+    pub fn order_surprise(&self) -> Option<(Vec<VisibleDevice>, bool)> {
+        let mut models: Vec<&str> = self.devices().iter().map(|d| d.name.as_str()).filter(|n| !n.is_empty()).collect();
+        models.sort_unstable();
+        models.dedup();
+        if models.len() < 2 || self.visibility.device_order == visibility::PCI_BUS_ID {
+            return None;
+        }
+        let unset = Variables { cuda_visible_devices: None, ..self.vars.clone() };
+        let full = visibility::resolve(self.system, &unset);
+        let differs = full.devices.windows(2).any(|w| w[0].nvml_index > w[1].nvml_index);
+        (full.order_inferred || differs).then_some((full.devices, full.order_inferred))
+    }
+
     /// Paths of `/dev/nvidia*` nodes that exist.
     pub fn nvidia_nodes(&self) -> impl Iterator<Item = &gpuwise_core::DeviceNode> {
         self.system.device_nodes.iter().filter(|n| n.path.starts_with("/dev/nvidia"))
+    }
+}
+
+/// How to give a container of this runtime the host's GPUs and driver libraries.
+pub fn container_gpu_fix(container: &str) -> &'static str {
+    match container {
+        "kubernetes" => "request a GPU in the pod spec: `resources: {limits: {nvidia.com/gpu: 1}}`",
+        "podman" => "run the container with `--device nvidia.com/gpu=all` (CDI, from the NVIDIA Container Toolkit)",
+        "apptainer" => "run the container with `apptainer exec --nv ...` (or `singularity exec --nv ...`)",
+        _ => "start the container with `docker run --gpus all ...` (the host needs the NVIDIA Container Toolkit)",
     }
 }

@@ -20,6 +20,7 @@ pub fn healthy(count: u32) -> System {
             pci_bus_id: format!("00000000:{:02X}:00.0", 0x18 + i),
             processes: Some(Vec::new()),
             persistence_mode: Some(true),
+            cuda_default_index: Some(i),
             ..Device::default()
         })
         .collect();

@@ -86,6 +86,9 @@ fn indices_read_like_strtoul() {
     assert_eq!(visible_nvml(&system, Some("99999999999999999999999"), None), Vec::<u32>::new());
     assert_eq!(statuses(&system, "99999999999999999999999"), [EntryStatus::OutOfRange]);
     assert_eq!(visible_nvml(&system, Some("gpu0"), None), Vec::<u32>::new());
+    assert_eq!(visible_nvml(&system, Some("-0,1"), None), [0, 1], "strtoul reads -0 as 0");
+    assert_eq!(visible_nvml(&system, Some("\u{a0}1"), None), Vec::<u32>::new(), "no-break space is not C whitespace");
+    assert_eq!(visible_nvml(&system, Some("\t2"), None), [2]);
 }
 
 #[test]
@@ -93,6 +96,8 @@ fn a_repeated_device_hides_every_device() {
     let system = identical(4);
     assert_eq!(visible_nvml(&system, Some("0,1,0"), None), Vec::<u32>::new());
     assert_eq!(statuses(&system, "0,1,0")[2], EntryStatus::Duplicate);
+    // A repeat is found before indices are checked against the devices, as in CUDA.
+    assert_eq!(visible_nvml(&system, Some("0,7,0"), None), Vec::<u32>::new());
     assert_eq!(visible_nvml(&system, Some("GPU-00000001,GPU-00000001-1111"), None), Vec::<u32>::new());
 }
 
@@ -169,6 +174,15 @@ fn mig_instances_are_devices_and_only_one_is_enumerated() {
     assert_eq!(two.entries[1].status, EntryStatus::ExtraMig);
     let unset = resolve(&system, &vars(None, Some("PCI_BUS_ID")));
     assert_eq!(unset.visible, ["MIG-11111111-aaaa-5555-8888-000000000001", "GPU-77777777-0000-0000-0000-000000000000"]);
+}
+
+#[test]
+fn a_gpu_cuda_did_not_enumerate_is_left_out() {
+    let mut system = identical(3);
+    system.devices[0].cuda_default_index = Some(0);
+    system.devices[2].cuda_default_index = Some(1);
+    assert_eq!(visible_nvml(&system, None, None), [0, 2], "GPU 1 (lost) has no CUDA index");
+    assert_eq!(visible_nvml(&system, Some("1"), Some("PCI_BUS_ID")), [2]);
 }
 
 #[test]

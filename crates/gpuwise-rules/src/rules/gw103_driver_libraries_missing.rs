@@ -31,12 +31,12 @@ NVIDIA driver installation guide (package layout); NVIDIA Container Toolkit docs
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let libs = &ctx.system.libraries;
-    if !ctx.kernel_module_loaded() || libs.nvml.is_available() || libs.cuda.is_available() {
+    if !ctx.kernel_module_loaded() || !ctx.driver_libraries_missing() {
         return Vec::new();
     }
     let module = ctx.system.driver.as_ref().and_then(|d| d.kernel_module_version.clone()).unwrap_or_default();
-    let fix = if ctx.container().is_some() {
-        "start the container with the NVIDIA runtime (`docker run --gpus all -e NVIDIA_DRIVER_CAPABILITIES=compute,utility ...`)".to_string()
+    let fix = if let Some(container) = ctx.container() {
+        crate::context::container_gpu_fix(container).to_string()
     } else {
         let branch = module.split('.').next().unwrap_or("580");
         format!(
@@ -70,5 +70,14 @@ mod tests {
         assert_eq!(findings.len(), 1);
         assert!(findings[0].fix.contains("libnvidia-compute-580"), "{}", findings[0].fix);
         assert!(run(&RULE, &healthy(1), &cvd(None)).is_empty());
+    }
+
+    #[test]
+    fn failing_libraries_are_not_missing_ones() {
+        use gpuwise_core::ProbeStatus;
+        let mut system = healthy(0);
+        system.libraries.nvml = ProbeStatus::Failed { error: "Driver/library version mismatch".into() };
+        system.libraries.cuda = ProbeStatus::Failed { error: "cuInit: (803)".into() };
+        assert!(run(&RULE, &system, &cvd(None)).is_empty(), "GW106 explains this case");
     }
 }

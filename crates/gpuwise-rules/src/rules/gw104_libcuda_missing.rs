@@ -30,7 +30,12 @@ NVIDIA Container Toolkit docs, driver capabilities; NVIDIA/nvidia-docker#533.
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let libs = &ctx.system.libraries;
-    if !libs.nvml.is_available() || !matches!(libs.cuda, gpuwise_core::ProbeStatus::Unavailable { .. }) {
+    // Under WSL, GW115 says what to do; a container lacking `compute` is GW110's.
+    if !libs.nvml.is_available()
+        || !matches!(libs.cuda, gpuwise_core::ProbeStatus::Unavailable { .. })
+        || ctx.system.os.wsl
+        || ctx.compute_capability_missing()
+    {
         return Vec::new();
     }
     let fix = if ctx.container().is_some() {

@@ -30,7 +30,7 @@ NVIDIA Container Toolkit docs, driver capabilities (`utility` mounts nvidia-smi 
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let libs = &ctx.system.libraries;
-    if !libs.cuda.is_available() || !matches!(libs.nvml, ProbeStatus::Unavailable { .. }) {
+    if !libs.cuda.is_available() || !matches!(libs.nvml, ProbeStatus::Unavailable { .. }) || ctx.system.os.wsl {
         return Vec::new();
     }
     let fix = if ctx.container().is_some() {

@@ -31,7 +31,8 @@ CUDA Installation Guide for Linux, \"Device Node Verification\"; pytorch/pytorch
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let has_ctl = ctx.system.device_node("/dev/nvidiactl").is_some();
-    if !has_ctl || ctx.system.device_node("/dev/nvidia-uvm").is_some() {
+    // The node is created on demand: if cuInit succeeded, unified memory works.
+    if !has_ctl || ctx.system.device_node("/dev/nvidia-uvm").is_some() || ctx.system.libraries.cuda.is_available() {
         return Vec::new();
     }
     vec![RULE.finding(
@@ -51,6 +52,8 @@ mod tests {
     fn fires_only_when_uvm_alone_is_missing() {
         let mut system = healthy(1);
         system.device_nodes.retain(|n| n.path != "/dev/nvidia-uvm");
+        assert!(run(&RULE, &system, &cvd(None)).is_empty(), "CUDA initialised, so UVM works");
+        system.libraries.cuda = gpuwise_core::ProbeStatus::Failed { error: "cuInit: CUDA_ERROR_UNKNOWN (999)".into() };
         assert_eq!(codes(&RULE, &system, &cvd(None)), ["GW108"]);
         assert!(run(&RULE, &healthy(1), &cvd(None)).is_empty());
         system.device_nodes.clear();

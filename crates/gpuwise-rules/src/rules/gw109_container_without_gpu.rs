@@ -16,12 +16,12 @@ pub const RULE: Rule = Rule {
 This process runs in a container that has no NVIDIA device nodes and no driver libraries. The
 host may well have GPUs, but a container only sees them when its runtime injects them: Docker with
 `--gpus`, the NVIDIA runtime with `NVIDIA_VISIBLE_DEVICES`, podman with a CDI device, Kubernetes
-with an `nvidia.com/gpu` resource. `NVIDIA_VISIBLE_DEVICES=none` or `void` also gives no GPU.
+with an `nvidia.com/gpu` resource, Apptainer with `--nv`. `NVIDIA_VISIBLE_DEVICES=none` or `void`\nalso gives no GPU.
 
 ## Fix
 Docker: `docker run --gpus all ...` (needs the NVIDIA Container Toolkit on the host).
 Podman: `podman run --device nvidia.com/gpu=all ...`. Kubernetes: request
-`resources.limits: {nvidia.com/gpu: 1}`. Check on the host first: `nvidia-smi`.
+`resources.limits: {nvidia.com/gpu: 1}`. Apptainer/Singularity: `apptainer exec --nv ...`.\nCheck on the host first: `nvidia-smi`.
 
 ## Source
 NVIDIA Container Toolkit docs (Docker, podman/CDI, `NVIDIA_VISIBLE_DEVICES`); NVIDIA/nvidia-docker#533.
@@ -41,11 +41,7 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
         None => "NVIDIA_VISIBLE_DEVICES is unset".to_string(),
         Some(value) => format!("NVIDIA_VISIBLE_DEVICES=`{value}`"),
     };
-    let fix = match container {
-        "kubernetes" => "request a GPU in the pod spec: `resources: {limits: {nvidia.com/gpu: 1}}`",
-        "podman" => "run the container with `--device nvidia.com/gpu=all` (CDI, from the NVIDIA Container Toolkit)",
-        _ => "start the container with `docker run --gpus all ...` (the host needs the NVIDIA Container Toolkit)",
-    };
+    let fix = crate::context::container_gpu_fix(container);
     let host = if ctx.system.has_nvidia_pci_device() {
         "the PCI bus shows NVIDIA GPU(s) on the host, but they were not given to this container"
     } else {

@@ -29,13 +29,10 @@ NVIDIA Container Toolkit docs, \"Driver capabilities\"; NVIDIA/nvidia-docker#533
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {
-    let Some(caps) = ctx.system.container_runtime.nvidia_driver_capabilities.as_deref() else {
-        return Vec::new();
-    };
-    let listed: Vec<&str> = caps.split(',').map(str::trim).collect();
-    if ctx.container().is_none() || listed.iter().any(|c| *c == "compute" || *c == "all") {
+    if !ctx.compute_capability_missing() {
         return Vec::new();
     }
+    let caps = ctx.system.container_runtime.nvidia_driver_capabilities.as_deref().unwrap_or_default();
     vec![RULE.finding(
         "NVIDIA_DRIVER_CAPABILITIES",
         "NVIDIA_DRIVER_CAPABILITIES lacks `compute`: the container gets no libcuda",
@@ -54,6 +51,8 @@ mod tests {
         let mut system = healthy(1);
         system.os.container = Some("docker".into());
         system.container_runtime.nvidia_driver_capabilities = Some("utility".into());
+        assert!(run(&RULE, &system, &cvd(None)).is_empty(), "libcuda loaded after all");
+        system.libraries.cuda = gpuwise_core::ProbeStatus::Unavailable { reason: "libcuda.so.1 not found".into() };
         assert_eq!(codes(&RULE, &system, &cvd(None)), ["GW110"]);
         system.container_runtime.nvidia_driver_capabilities = Some("compute, utility".into());
         assert!(run(&RULE, &system, &cvd(None)).is_empty());

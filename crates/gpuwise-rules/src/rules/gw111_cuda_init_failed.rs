@@ -42,6 +42,12 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let ProbeStatus::Failed { error } = &libs.cuda else {
         return Vec::new();
     };
+    // Without any NVIDIA device node, a device error's cause lies earlier (GW101, GW102, GW109);
+    // a stub or incomplete library is a problem of its own wherever it is.
+    let library_problem = matches!(libs.cuda_init_error_code, None | Some(34));
+    if !library_problem && ctx.nvidia_nodes().next().is_none() && !ctx.system.os.wsl {
+        return Vec::new();
+    }
     let code = libs.cuda_init_error_code;
     let fix = match code {
         Some(803) => return Vec::new(), // GW106
@@ -54,7 +60,9 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
         Some(999) => {
             "reload the unified-memory module (`sudo rmmod nvidia_uvm && sudo modprobe nvidia_uvm`) or reboot; it often follows a suspend/resume"
         }
-        Some(100) => "no usable device: check `nvidia-smi`, CUDA_VISIBLE_DEVICES and MIG instances",
+        Some(100) => {
+            "the driver offers CUDA no device: check `nvidia-smi` for MIG mode without instances and for errors"
+        }
         _ => {
             "check `nvidia-smi` and the kernel log (`sudo dmesg | grep -i nvrm`); reboot if the driver was just upgraded"
         }
@@ -85,6 +93,9 @@ mod tests {
         assert!(run(&RULE, &failing(804), &cvd(None))[0].fix.contains("cuda-compat"));
         assert!(run(&RULE, &failing(999), &cvd(None))[0].fix.contains("nvidia_uvm"));
         assert!(run(&RULE, &failing(803), &cvd(None)).is_empty());
+        let mut no_nodes = failing(999);
+        no_nodes.device_nodes.clear();
+        assert!(run(&RULE, &no_nodes, &cvd(None)).is_empty(), "no device node: an earlier rule explains it");
         assert!(run(&RULE, &healthy(1), &cvd(None)).is_empty());
     }
 }

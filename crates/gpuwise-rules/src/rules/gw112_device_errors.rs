@@ -48,11 +48,16 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
                     ),
                 )
             } else {
+                let old_driver = device.errors.iter().any(|e| e.error.contains("lacks"));
                 RULE.finding(
                     device.label(),
                     format!("Some of {}'s details could not be read", device.label()),
                     fields.join("; "),
-                    "nothing to fix for GPU work; run as root to see other users' processes",
+                    if old_driver {
+                        "nothing to fix for GPU work; a newer driver reports these fields"
+                    } else {
+                        "nothing to fix for GPU work; run as root to see other users' processes"
+                    },
                 )
             };
             if lost {

@@ -39,7 +39,8 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let stop = &entries[position];
     let why = match stop.status {
         EntryStatus::OutOfRange => {
-            format!("there is no CUDA device {} (this machine has {})", stop.text.trim(), ctx.devices().len())
+            let count = ctx.visibility.enumerable;
+            format!("there is no CUDA device {} (CUDA numbers {count} device(s) here, from 0)", stop.text.trim())
         }
         _ => "it is not a device index, a GPU- UUID or a MIG- name of the list's form".to_string(),
     };

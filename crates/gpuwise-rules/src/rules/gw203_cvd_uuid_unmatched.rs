@@ -35,9 +35,9 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
         return Vec::new();
     };
     let stop = &entries[position];
-    let (what, severity) = match stop.status {
-        EntryStatus::Ambiguous => ("matches more than one device", Severity::Error),
-        _ => ("matches no device on this machine", Severity::Error),
+    let what = match stop.status {
+        EntryStatus::Ambiguous => "matches more than one device",
+        _ => "matches no device on this machine",
     };
     let known: Vec<String> = ctx.devices().iter().map(|d| format!("{} {}", d.label(), d.uuid)).collect();
     let mut finding = RULE.finding(
@@ -51,7 +51,9 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
         ),
         "use UUIDs from `nvidia-smi -L` on this machine, long enough to be unique",
     );
-    finding.severity = if ctx.visibility.visible.is_empty() { severity } else { Severity::Warning };
+    if !ctx.visibility.visible.is_empty() {
+        finding.severity = Severity::Warning;
+    }
     vec![finding]
 }
 

@@ -52,7 +52,13 @@ mod tests {
     #[test]
     fn fires_for_repeats() {
         let findings = run(&RULE, &healthy(2), &cvd(Some("0,1,0")));
-        assert!(findings[0].detail.contains("`0` repeats GPU-00000000"), "{}", findings[0].detail);
+        assert!(findings[0].detail.contains("`0` repeats an earlier entry"), "{}", findings[0].detail);
+        let spelled_twice = run(&RULE, &healthy(2), &cvd(Some("GPU-00000001,GPU-00000001-0000")));
+        assert!(
+            spelled_twice[0].detail.contains("repeats GPU-00000001-0000-0000-0000-000000000000"),
+            "{}",
+            spelled_twice[0].detail
+        );
         assert!(run(&RULE, &healthy(2), &cvd(Some("1,0"))).is_empty());
     }
 }

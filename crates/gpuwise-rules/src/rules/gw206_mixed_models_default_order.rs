@@ -29,24 +29,20 @@ CUDA Programming Guide, environment variables (CUDA_DEVICE_ORDER).
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {
-    let devices = ctx.devices();
-    let mut models: Vec<&str> = devices.iter().map(|d| d.name.as_str()).collect();
-    models.sort_unstable();
-    models.dedup();
-    if models.len() < 2 || ctx.visibility.device_order == gpuwise_probe::visibility::PCI_BUS_ID {
+    let Some((devices, predicted)) = ctx.order_surprise() else {
         return Vec::new();
-    }
-    let order: Vec<String> = ctx
-        .visibility
-        .devices
-        .iter()
-        .map(|d| format!("cuda:{} = GPU {} {}", d.cuda_index, d.nvml_index, d.name))
-        .collect();
-    let how = if ctx.visibility.order_inferred { "predicted" } else { "as the CUDA driver enumerated" };
+    };
+    let order: Vec<String> =
+        devices.iter().map(|d| format!("cuda:{} = GPU {} {}", d.cuda_index, d.nvml_index, d.name)).collect();
+    let (title, how) = if predicted {
+        ("CUDA may number them differently from nvidia-smi", "predicted, CUDA does not document its heuristic")
+    } else {
+        ("CUDA numbers them differently from nvidia-smi", "as the CUDA driver enumerated them")
+    };
     vec![RULE.finding(
         "CUDA_DEVICE_ORDER",
-        format!("{} different GPU models and CUDA_DEVICE_ORDER is not PCI_BUS_ID: CUDA and nvidia-smi number them differently", models.len()),
-        format!("models: {}; CUDA order ({how}): {}", models.join(", "), order.join(", ")),
+        format!("Different GPU models and CUDA_DEVICE_ORDER is not PCI_BUS_ID: {title}"),
+        format!("CUDA order ({how}): {}", order.join(", ")),
         "`export CUDA_DEVICE_ORDER=PCI_BUS_ID` before starting Python or Jupyter (or in the kernelspec's env)",
     )]
 }
@@ -61,7 +57,11 @@ mod tests {
     fn fires_on_mixed_machines_until_pci_order_is_set() {
         let mut system = healthy(2);
         system.devices[1].name = "NVIDIA A100-SXM4-80GB".into();
+        assert!(run(&RULE, &system, &cvd(None)).is_empty(), "the recorded CUDA order is nvidia-smi's");
+        system.devices[0].cuda_default_index = Some(1);
+        system.devices[1].cuda_default_index = Some(0);
         assert_eq!(codes(&RULE, &system, &cvd(None)), ["GW206"]);
+        assert_eq!(codes(&RULE, &system, &cvd(Some("0"))), ["GW206"], "indices count in CUDA order too");
         let mut vars = cvd(None);
         vars.cuda_device_order = Some(VarValue::new("PCI_BUS_ID"));
         assert!(run(&RULE, &system, &vars).is_empty());

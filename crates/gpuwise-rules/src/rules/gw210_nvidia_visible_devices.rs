@@ -14,9 +14,8 @@ pub const RULE: Rule = Rule {
 
 ## What it means
 `NVIDIA_VISIBLE_DEVICES` is read by the NVIDIA container runtime when it starts a container, not by
-CUDA. Set on a plain host, or changed inside a running container, it changes nothing. In a
-container's configuration, `none` gives no GPUs (driver libraries only) and `void` or an empty value
-gives neither.
+CUDA. Set on a plain host, it changes nothing. (Inside a container started without GPUs, GW109
+reports its value: `none` gives no GPUs, `void` or an empty value neither GPUs nor libraries.)
 
 ## Fix
 To choose GPUs for a process, use `CUDA_VISIBLE_DEVICES`. To give a container GPUs, set
@@ -32,43 +31,28 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let Some(value) = ctx.system.container_runtime.nvidia_visible_devices.as_deref() else {
         return Vec::new();
     };
-    if ctx.container().is_none() {
-        return vec![RULE.finding(
-            "NVIDIA_VISIBLE_DEVICES",
-            "NVIDIA_VISIBLE_DEVICES is set outside a container, where it has no effect",
-            format!("NVIDIA_VISIBLE_DEVICES=`{value}`; no container detected; CUDA reads CUDA_VISIBLE_DEVICES instead"),
-            "use `CUDA_VISIBLE_DEVICES` to choose GPUs for a process",
-        )];
+    if ctx.container().is_some() {
+        return Vec::new();
     }
-    if matches!(value.trim(), "none" | "void" | "") && ctx.devices().is_empty() {
-        let mut finding = RULE.finding(
-            "NVIDIA_VISIBLE_DEVICES",
-            format!("The container was started with NVIDIA_VISIBLE_DEVICES=`{value}`: no GPU was given to it"),
-            format!("NVIDIA_VISIBLE_DEVICES=`{value}` inside a container; no GPU is present"),
-            "restart the container with `--gpus all` or `-e NVIDIA_VISIBLE_DEVICES=all`",
-        );
-        finding.severity = Severity::Error;
-        return vec![finding];
-    }
-    Vec::new()
+    vec![RULE.finding(
+        "NVIDIA_VISIBLE_DEVICES",
+        "NVIDIA_VISIBLE_DEVICES is set outside a container, where it has no effect",
+        format!("NVIDIA_VISIBLE_DEVICES=`{value}`; no container detected; CUDA reads CUDA_VISIBLE_DEVICES instead"),
+        "use `CUDA_VISIBLE_DEVICES` to choose GPUs for a process",
+    )]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testing::*;
-    use gpuwise_core::System;
 
     #[test]
-    fn outside_a_container_it_is_noise_inside_none_hides_all() {
+    fn fires_outside_containers_only() {
         let mut host = healthy(1);
         host.container_runtime.nvidia_visible_devices = Some("1".into());
         assert_eq!(run(&RULE, &host, &cvd(None))[0].severity, Severity::Info);
-        let mut container = System::default();
-        container.os.container = Some("docker".into());
-        container.container_runtime.nvidia_visible_devices = Some("none".into());
-        assert_eq!(run(&RULE, &container, &cvd(None))[0].severity, Severity::Error);
-        container.container_runtime.nvidia_visible_devices = Some("all".into());
-        assert!(run(&RULE, &container, &cvd(None)).is_empty());
+        host.os.container = Some("docker".into());
+        assert!(run(&RULE, &host, &cvd(None)).is_empty());
     }
 }

@@ -26,7 +26,9 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
             let group: Vec<&str> = gpuwise_rules::catalogue()
                 .iter()
                 .map(|r| r.code)
-                .filter(|c| code.len() >= 3 && c.get(..3).is_some_and(|p| p.eq_ignore_ascii_case(&code[..3])))
+                .filter(|c| {
+                    code.get(..3).zip(c.get(..3)).is_some_and(|(asked, known)| asked.eq_ignore_ascii_case(known))
+                })
                 .collect();
             let hint = if group.is_empty() {
                 "run `gpuwise explain` to list every code".to_string()

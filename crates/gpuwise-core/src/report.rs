@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{Finding, Severity, System, Visibility};
+use crate::{Finding, System, Visibility};
 
 /// Version of the JSON contract in docs/DESIGN.md. Fields are added freely; none is renamed
 /// or removed without raising this.
@@ -64,11 +64,6 @@ impl Report {
             findings: Vec::new(),
             verdict: Verdict::default(),
         }
-    }
-
-    /// The most severe finding's severity, if any.
-    pub fn worst_severity(&self) -> Option<Severity> {
-        self.findings.iter().map(|f| f.severity).max()
     }
 
     /// Reads a recorded system from JSON text: either a whole report or its `system` object.

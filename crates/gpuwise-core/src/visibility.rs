@@ -73,10 +73,3 @@ pub enum EntryStatus {
     /// A further MIG instance: CUDA enumerates only one MIG instance per process.
     ExtraMig,
 }
-
-impl EntryStatus {
-    /// True when this entry ends the list (it and the rest are dropped).
-    pub fn truncates(self) -> bool {
-        matches!(self, EntryStatus::Invalid | EntryStatus::OutOfRange | EntryStatus::NoMatch | EntryStatus::Ambiguous)
-    }
-}

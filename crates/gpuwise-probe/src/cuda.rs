@@ -27,9 +27,21 @@ const REQUIRED_SYMBOLS: [&str; 9] = [
     "cuDeviceGetUuid",
 ];
 
-/// `CUDA_ERROR_STUB_LIBRARY`: the toolkit's link-time stub `libcuda.so` was loaded instead of
-/// the driver's.
-pub const CUDA_ERROR_STUB_LIBRARY: i32 = 34;
+/// `CUresult` codes the rules explain (CUDA Driver API, error handling).
+pub mod codes {
+    /// `CUDA_ERROR_STUB_LIBRARY`: the toolkit's link-time stub `libcuda.so` was loaded instead
+    /// of the driver's.
+    pub const STUB_LIBRARY: i32 = 34;
+    /// `CUDA_ERROR_NO_DEVICE`.
+    pub const NO_DEVICE: i32 = 100;
+    /// `CUDA_ERROR_SYSTEM_DRIVER_MISMATCH`: kernel module and libcuda versions differ.
+    pub const SYSTEM_DRIVER_MISMATCH: i32 = 803;
+    /// `CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE`: a forward-compatibility libcuda on a GPU
+    /// that does not support it.
+    pub const COMPAT_NOT_SUPPORTED_ON_DEVICE: i32 = 804;
+    /// `CUDA_ERROR_UNKNOWN`.
+    pub const UNKNOWN: i32 = 999;
+}
 
 /// What the CUDA driver answered.
 #[derive(Debug, Default)]
@@ -42,16 +54,6 @@ pub struct CudaProbe {
     pub driver_version: Option<String>,
     /// Devices in the order this process's CUDA enumerates them.
     pub devices: Vec<CudaDevice>,
-}
-
-impl CudaProbe {
-    /// The result recorded when the probe thread itself failed.
-    pub fn panicked() -> Self {
-        CudaProbe {
-            status: ProbeStatus::Failed { error: "the CUDA probe stopped unexpectedly".into() },
-            ..CudaProbe::default()
-        }
-    }
 }
 
 /// One device as CUDA enumerates it.

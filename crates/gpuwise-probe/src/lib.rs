@@ -24,7 +24,10 @@ pub mod snapshot;
 pub mod variables;
 pub mod visibility;
 
-use gpuwise_core::{Driver, System};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use gpuwise_core::{Driver, ProbeStatus, System};
 
 pub use variables::{VarValue, Variables};
 
@@ -35,10 +38,14 @@ pub use variables::{VarValue, Variables};
 /// [`cuda::expose_all_devices`] first (as the `gpuwise` binary does) to describe every GPU.
 pub fn probe_system(vars: &Variables) -> System {
     let roots = pci::SysRoots::default();
-    let (nvml, cuda) = std::thread::scope(|scope| {
-        let cuda = scope.spawn(cuda::probe);
-        let nvml = nvml::probe();
-        (nvml, cuda.join().unwrap_or_else(|_| cuda::CudaProbe::panicked()))
+    let deadline = Instant::now() + probe_timeout();
+    let nvml = spawn_probe(nvml::probe);
+    let cuda = spawn_probe(cuda::probe);
+    let nvml = nvml.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap_or_else(|_| {
+        nvml::NvmlProbe { status: ProbeStatus::Failed { error: hung("NVML") }, ..nvml::NvmlProbe::default() }
+    });
+    let cuda = cuda.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap_or_else(|_| {
+        cuda::CudaProbe { status: ProbeStatus::Failed { error: hung("cuInit") }, ..cuda::CudaProbe::default() }
     });
     let kernel_module_version = nvidia_proc::kernel_module_version(&roots.proc_driver_version());
     let os = os::probe(vars);
@@ -59,6 +66,33 @@ pub fn probe_system(vars: &Variables) -> System {
     cuda::merge_into(&mut system.devices, &cuda);
     system.driver = driver(nvml.driver_version, nvml.cuda_version, kernel_module_version, &cuda);
     system
+}
+
+/// How long the driver libraries may take to answer: `GPUWISE_PROBE_TIMEOUT` seconds, default 30
+/// (initialising eight GPUs without persistence mode can take several seconds).
+pub fn probe_timeout() -> Duration {
+    std::env::var("GPUWISE_PROBE_TIMEOUT")
+        .ok()
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .map_or(Duration::from_secs(30), |s| Duration::from_secs_f64(s.min(3600.0)))
+}
+
+/// Runs a library probe on its own thread, so a hung driver call cannot hang gpuwise: the
+/// caller stops waiting at its deadline, and the thread ends with the process.
+fn spawn_probe<T: Send + 'static>(probe: fn() -> T) -> Receiver<T> {
+    let (sender, receiver) = channel();
+    std::thread::spawn(move || {
+        let _ = sender.send(probe());
+    });
+    receiver
+}
+
+fn hung(call: &str) -> String {
+    format!(
+        "{call} did not answer within {:?}: the driver may be hung (check `sudo dmesg | grep -i nvrm`)",
+        probe_timeout()
+    )
 }
 
 /// Assembles the driver description from whichever sources answered.

@@ -139,3 +139,28 @@ fn a_lost_gpu_is_an_error_and_not_usable() {
     assert_eq!(lost["severity"], "error");
     assert_eq!(report["verdict"]["gpu_usable"], false);
 }
+
+#[test]
+fn a_hung_driver_does_not_hang_gpuwise() {
+    let tmp = tempfile::tempdir().unwrap();
+    build_fake(tmp.path(), "libcuda", &["FAKE_INIT_RESULT=0", "FAKE_HANG"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_gpuwise"))
+        .args(["doctor", "--json"])
+        .env("LD_LIBRARY_PATH", tmp.path())
+        .env("GPUWISE_PROBE_TIMEOUT", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let error = report["system"]["libraries"]["cuda"]["error"].as_str().unwrap();
+    assert!(error.contains("did not answer"), "{error}");
+}
+
+#[test]
+fn nvml_refusing_to_start_is_explained() {
+    let tmp = tempfile::tempdir().unwrap();
+    build_fake(tmp.path(), "libnvidia-ml", &["FAKE_INIT_RESULT=9"]);
+    let report = doctor_with(tmp.path(), "0");
+    let finding = report["findings"].as_array().unwrap().iter().find(|f| f["code"] == "GW117").expect("GW117");
+    assert!(finding["detail"].as_str().unwrap().contains("not loaded"), "{finding}");
+}

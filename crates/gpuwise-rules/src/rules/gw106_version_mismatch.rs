@@ -2,10 +2,9 @@
 
 use gpuwise_core::{Finding, ProbeStatus, Severity};
 
-use crate::{Context, Rule};
+use gpuwise_probe::cuda::codes;
 
-/// `CUDA_ERROR_SYSTEM_DRIVER_MISMATCH`.
-const CUDA_ERROR_SYSTEM_DRIVER_MISMATCH: i32 = 803;
+use crate::{Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -35,7 +34,7 @@ NVML API reference (`NVML_ERROR_LIB_RM_VERSION_MISMATCH`); CUDA Driver API error
 fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let system = ctx.system;
     let nvml_says = matches!(&system.libraries.nvml, ProbeStatus::Failed { error } if error.contains("mismatch"));
-    let cuda_says = system.libraries.cuda_init_error_code == Some(CUDA_ERROR_SYSTEM_DRIVER_MISMATCH);
+    let cuda_says = system.libraries.cuda_init_error_code == Some(codes::SYSTEM_DRIVER_MISMATCH);
     let versions_differ = system.driver.as_ref().and_then(|d| {
         let module = d.kernel_module_version.as_deref()?;
         (system.libraries.nvml.is_available() && module != d.version).then(|| (module.to_string(), d.version.clone()))

@@ -34,7 +34,8 @@ const FIX: &str =
     "check `ls -l /dev/nvidia*`; add the user to the owning group (`sudo usermod -aG video $USER`, then log in again)";
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {
-    let denied = ctx.nvidia_nodes().filter(|n| !n.path.contains("nvidia-caps") && !(n.readable && n.writable));
+    let open_to_us = |n: &&DeviceNode| n.readable && n.writable;
+    let denied = ctx.nvidia_nodes().filter(|n| !n.path.contains("nvidia-caps")).filter(|n| !open_to_us(n));
     let (per_gpu, shared): (Vec<&DeviceNode>, Vec<&DeviceNode>) = denied.partition(|n| gpu_of(ctx, n).is_some());
     let mut findings: Vec<Finding> = per_gpu
         .into_iter()

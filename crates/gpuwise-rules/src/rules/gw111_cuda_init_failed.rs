@@ -2,6 +2,8 @@
 
 use gpuwise_core::{Finding, ProbeStatus, Severity};
 
+use gpuwise_probe::cuda::codes;
+
 use crate::{Context, Rule};
 
 /// The rule.
@@ -44,23 +46,23 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
     };
     // Without any NVIDIA device node, a device error's cause lies earlier (GW101, GW102, GW109);
     // a stub or incomplete library is a problem of its own wherever it is.
-    let library_problem = matches!(libs.cuda_init_error_code, None | Some(34));
+    let library_problem = matches!(libs.cuda_init_error_code, None | Some(codes::STUB_LIBRARY));
     if !library_problem && ctx.nvidia_nodes().next().is_none() && !ctx.system.os.wsl {
         return Vec::new();
     }
     let code = libs.cuda_init_error_code;
     let fix = match code {
-        Some(803) => return Vec::new(), // GW106
-        Some(34) => {
+        Some(codes::SYSTEM_DRIVER_MISMATCH) => return Vec::new(), // GW106
+        Some(codes::STUB_LIBRARY) => {
             "remove the CUDA toolkit's `stubs` directory from LD_LIBRARY_PATH so the driver's libcuda.so.1 loads"
         }
-        Some(804) => {
+        Some(codes::COMPAT_NOT_SUPPORTED_ON_DEVICE) => {
             "remove the cuda-compat directory from LD_LIBRARY_PATH (forward compatibility needs a data-center GPU), or upgrade the driver"
         }
-        Some(999) => {
+        Some(codes::UNKNOWN) => {
             "reload the unified-memory module (`sudo rmmod nvidia_uvm && sudo modprobe nvidia_uvm`) or reboot; it often follows a suspend/resume"
         }
-        Some(100) => {
+        Some(codes::NO_DEVICE) => {
             "the driver offers CUDA no device: check `nvidia-smi` for MIG mode without instances and for errors"
         }
         _ => {

@@ -16,6 +16,7 @@ mod gw113_mig_without_instances;
 mod gw114_amd_gpu;
 mod gw115_wsl_without_cuda;
 mod gw116_driver_cuda_ceiling;
+mod gw117_nvml_failed;
 mod gw201_cvd_empty;
 mod gw202_cvd_truncated;
 mod gw203_cvd_uuid_unmatched;
@@ -52,6 +53,7 @@ pub static ALL: &[Rule] = &[
     gw114_amd_gpu::RULE,
     gw115_wsl_without_cuda::RULE,
     gw116_driver_cuda_ceiling::RULE,
+    gw117_nvml_failed::RULE,
     gw201_cvd_empty::RULE,
     gw202_cvd_truncated::RULE,
     gw203_cvd_uuid_unmatched::RULE,

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context as _;
+use anyhow::anyhow;
 use gpuwise_core::Report;
 use gpuwise_probe::{Variables, snapshot, visibility};
 
@@ -13,7 +13,8 @@ use crate::output;
 pub fn run(args: &DoctorArgs, vars: &Variables) -> anyhow::Result<ExitCode> {
     let (system, source) = match &args.system {
         Some(path) => {
-            let system = snapshot::load(path).context("hint: pass a file written by `gpuwise doctor --json`")?;
+            let system = snapshot::load(path)
+                .map_err(|err| anyhow!("{err}\nhint: pass a file written by `gpuwise doctor --json`"))?;
             (system, format!("snapshot {}", path.display()))
         }
         None => {

@@ -1,13 +1,21 @@
 /* A stand-in for the NVIDIA driver's libcuda.so.1, compiled by tests/fake_driver.rs.
  * FAKE_INIT_RESULT sets what cuInit returns; FAKE_PARTIAL leaves out most symbols, as an
  * old or broken driver would. The device it reports has an H100's figures; an empty
- * CUDA_VISIBLE_DEVICES hides it, as with the real driver. */
+ * CUDA_VISIBLE_DEVICES hides it, as with the real driver. FAKE_HANG makes cuInit never return. */
 #include <stdio.h>
 #include <stdlib.h>
 
 typedef int CUresult;
 
-CUresult cuInit(unsigned int flags) { (void)flags; return FAKE_INIT_RESULT; }
+#include <unistd.h>
+
+CUresult cuInit(unsigned int flags) {
+    (void)flags;
+#ifdef FAKE_HANG
+    for (;;) pause(); /* a wedged driver */
+#endif
+    return FAKE_INIT_RESULT;
+}
 CUresult cuDriverGetVersion(int *version) { *version = 12040; return 0; }
 
 #ifndef FAKE_PARTIAL

@@ -13,6 +13,10 @@
 //! - indices count devices in `CUDA_DEVICE_ORDER` order: `FASTEST_FIRST` (default) or
 //!   `PCI_BUS_ID` (nvidia-smi's order).
 //! - only one MIG instance is enumerated per process.
+//!
+//! Not yet confirmed on hardware (validation/run-on-gpu.sh checks it against libcuda): that
+//! index entries count MIG instances as devices in enumeration order, and CUDA's FASTEST_FIRST
+//! heuristic, which is inferred from the devices' figures when no CUDA order was recorded.
 
 use std::cmp::Reverse;
 

@@ -38,26 +38,27 @@ pub use variables::{VarValue, Variables};
 /// [`cuda::expose_all_devices`] first (as the `gpuwise` binary does) to describe every GPU.
 pub fn probe_system(vars: &Variables) -> System {
     let roots = pci::SysRoots::default();
-    let deadline = Instant::now() + probe_timeout();
+    let timeout = probe_timeout();
+    let deadline = Instant::now() + timeout;
     let nvml = spawn_probe(nvml::probe);
     let cuda = spawn_probe(cuda::probe);
-    let nvml = nvml.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap_or_else(|_| {
-        nvml::NvmlProbe { status: ProbeStatus::Failed { error: hung("NVML") }, ..nvml::NvmlProbe::default() }
-    });
-    let cuda = cuda.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap_or_else(|_| {
-        cuda::CudaProbe { status: ProbeStatus::Failed { error: hung("cuInit") }, ..cuda::CudaProbe::default() }
-    });
+    // The file-based probes run while the driver libraries initialise.
     let kernel_module_version = nvidia_proc::kernel_module_version(&roots.proc_driver_version());
-    let os = os::probe(vars);
     let mut system = System {
+        os: os::probe(vars),
         cpu: cpu::probe(),
         memory_bytes: cpu::memory_bytes(),
         pci_gpus: pci::scan(&roots),
         device_nodes: nodes::scan(std::path::Path::new("/dev")),
         container_runtime: vars.container_runtime(),
-        os,
         ..System::default()
     };
+    let nvml = nvml.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap_or_else(|_| {
+        nvml::NvmlProbe { status: ProbeStatus::Failed { error: hung("NVML", timeout) }, ..nvml::NvmlProbe::default() }
+    });
+    let cuda = cuda.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap_or_else(|_| {
+        cuda::CudaProbe { status: ProbeStatus::Failed { error: hung("cuInit", timeout) }, ..cuda::CudaProbe::default() }
+    });
     system.libraries.nvml = nvml.status.clone();
     system.libraries.cuda = cuda.status.clone();
     system.libraries.cuda_driver_version = cuda.driver_version.clone();
@@ -88,11 +89,8 @@ fn spawn_probe<T: Send + 'static>(probe: fn() -> T) -> Receiver<T> {
     receiver
 }
 
-fn hung(call: &str) -> String {
-    format!(
-        "{call} did not answer within {:?}: the driver may be hung (check `sudo dmesg | grep -i nvrm`)",
-        probe_timeout()
-    )
+fn hung(call: &str, timeout: Duration) -> String {
+    format!("{call} did not answer within {timeout:?}: the driver may be hung (check `sudo dmesg | grep -i nvrm`)")
 }
 
 /// Assembles the driver description from whichever sources answered.

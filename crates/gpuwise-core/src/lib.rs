@@ -12,7 +12,9 @@
 //! ```
 
 mod device;
+mod environment;
 mod finding;
+mod kernel;
 mod probe;
 mod report;
 mod system;
@@ -20,7 +22,9 @@ mod units;
 mod visibility;
 
 pub use device::{Clocks, Device, FieldError, GpuProcess, MigDevice, Pcie, Vendor};
+pub use environment::{Component, Environment, Framework, Library, Shadowed, Unmet, Unreadable};
 pub use finding::{Finding, Severity};
+pub use kernel::Kernel;
 pub use probe::ProbeStatus;
 pub use report::{Report, SCHEMA_VERSION, SnapshotError, Tool, Verdict};
 pub use system::{ContainerRuntime, Cpu, DeviceNode, Driver, Libraries, Os, PciGpu, Provenance, System};

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{Finding, System, Visibility};
+use crate::{Environment, Finding, Kernel, System, Visibility};
 
 /// Version of the JSON contract in docs/DESIGN.md. Fields are added freely; none is renamed
 /// or removed without raising this.
@@ -20,12 +20,12 @@ pub struct Report {
     pub system: System,
     /// What a CUDA process started now would see.
     pub visibility: Visibility,
-    /// Python environments judged (filled by a later part of doctor).
+    /// Python environments judged: the current interpreter, `--python` ones, each kernel's.
     #[serde(default)]
-    pub environments: Vec<Value>,
-    /// Jupyter kernels judged (filled by a later part of doctor).
+    pub environments: Vec<Environment>,
+    /// Jupyter kernels found.
     #[serde(default)]
-    pub kernels: Vec<Value>,
+    pub kernels: Vec<Kernel>,
     /// Every problem found, most severe first.
     pub findings: Vec<Finding>,
     /// The answer: which GPUs a CUDA program started now can use.

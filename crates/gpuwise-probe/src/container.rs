@@ -48,7 +48,6 @@ pub fn detect(signs: &ContainerSigns<'_>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::VarValue;
 
     #[test]
     fn each_sign_names_its_runtime() {
@@ -64,7 +63,7 @@ mod tests {
         std::fs::write(tmp.path().join(".dockerenv"), "").unwrap();
         assert_eq!(detect(&signs(&plain)).as_deref(), Some("docker"));
 
-        let podman = Variables { container: Some(VarValue::new("podman")), ..Variables::default() };
+        let podman = Variables::from_text([("container", "podman")]);
         assert_eq!(detect(&signs(&podman)).as_deref(), Some("podman"));
 
         std::fs::create_dir(tmp.path().join(".singularity.d")).unwrap();

@@ -1,5 +1,6 @@
 //! The environment variables that change which GPUs a process uses, captured once.
 
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 
 use gpuwise_core::ContainerRuntime;
@@ -45,17 +46,34 @@ pub struct Variables {
     pub kubernetes_service_host: Option<VarValue>,
     /// `APPTAINER_CONTAINER` (or the older `SINGULARITY_CONTAINER`), set inside Apptainer/Singularity.
     pub apptainer_container: Option<VarValue>,
+    /// Every variable of the environment, the ones above included, for rules that read others
+    /// (`LD_LIBRARY_PATH`, `JAX_PLATFORMS`) and for a kernelspec's `${VAR}` substitution.
+    pub all: BTreeMap<String, VarValue>,
 }
 
 impl Variables {
     /// Reads the variables from this process's environment.
     pub fn capture() -> Self {
-        Self::from_lookup(|name| std::env::var_os(name))
+        Self::from_pairs(std::env::vars_os())
     }
 
-    /// Builds the set from any lookup function (tests pass a map).
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<OsString>) -> Self {
-        let get = |name: &str| lookup(name).map(VarValue::from_os);
+    /// Builds the set from `(name, value)` pairs; names that are not UTF-8 are dropped (no
+    /// variable gpuwise reads has one).
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (OsString, OsString)>) -> Self {
+        let all = pairs
+            .into_iter()
+            .filter_map(|(name, value)| Some((name.into_string().ok()?, VarValue::from_os(value))))
+            .collect();
+        Self::from_map(all)
+    }
+
+    /// Builds the set from text values (tests, kernelspec `env` maps).
+    pub fn from_text<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        Self::from_map(pairs.into_iter().map(|(name, value)| (name.to_string(), VarValue::new(value))).collect())
+    }
+
+    fn from_map(all: BTreeMap<String, VarValue>) -> Self {
+        let get = |name: &str| all.get(name).cloned();
         Variables {
             cuda_visible_devices: get("CUDA_VISIBLE_DEVICES"),
             cuda_device_order: get("CUDA_DEVICE_ORDER"),
@@ -64,7 +82,24 @@ impl Variables {
             container: get("container"),
             kubernetes_service_host: get("KUBERNETES_SERVICE_HOST"),
             apptainer_container: get("APPTAINER_CONTAINER").or_else(|| get("SINGULARITY_CONTAINER")),
+            all,
         }
+    }
+
+    /// The text of any variable, when set.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.all.get(name).map(|v| v.text.as_str())
+    }
+
+    /// These variables with `name` set to `value` (or removed, for `None`), the named fields
+    /// kept in step.
+    pub fn with(&self, name: &str, value: Option<VarValue>) -> Self {
+        let mut all = self.all.clone();
+        match value {
+            Some(value) => all.insert(name.to_string(), value),
+            None => all.remove(name),
+        };
+        Self::from_map(all)
     }
 
     /// The container-runtime part, as the report records it.
@@ -83,9 +118,7 @@ mod tests {
 
     #[test]
     fn non_utf8_values_are_kept_and_flagged() {
-        let vars = Variables::from_lookup(|name| {
-            (name == "CUDA_VISIBLE_DEVICES").then(|| OsString::from_vec(vec![b'0', b',', 0xff]))
-        });
+        let vars = Variables::from_pairs([("CUDA_VISIBLE_DEVICES".into(), OsString::from_vec(vec![b'0', b',', 0xff]))]);
         let value = vars.cuda_visible_devices.unwrap();
         assert!(!value.utf8);
         assert_eq!(value.text, "0,\u{fffd}");

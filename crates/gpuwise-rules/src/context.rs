@@ -1,6 +1,6 @@
 //! What every rule reads.
 
-use gpuwise_core::{Device, System, Visibility, VisibleDevice};
+use gpuwise_core::{Device, Environment, Framework, Kernel, System, Verdict, Visibility, VisibleDevice};
 use gpuwise_probe::{Variables, visibility};
 
 /// The inputs of a diagnosis.
@@ -66,7 +66,7 @@ impl Context<'_> {
         if models.len() < 2 || self.visibility.device_order == visibility::PCI_BUS_ID {
             return None;
         }
-        let unset = Variables { cuda_visible_devices: None, ..self.vars.clone() };
+        let unset = self.vars.with("CUDA_VISIBLE_DEVICES", None);
         let full = visibility::resolve(self.system, &unset);
         let differs = full.devices.windows(2).any(|w| w[0].nvml_index > w[1].nvml_index);
         (full.order_inferred || differs).then_some((full.devices, full.order_inferred))
@@ -76,6 +76,74 @@ impl Context<'_> {
     pub fn nvidia_nodes(&self) -> impl Iterator<Item = &gpuwise_core::DeviceNode> {
         self.system.device_nodes.iter().filter(|n| n.path.starts_with("/dev/nvidia"))
     }
+}
+
+/// The inputs of judging one Python environment.
+#[derive(Debug, Clone, Copy)]
+pub struct EnvContext<'a> {
+    /// The machine under the variables this environment runs with (a kernel's env applied).
+    pub machine: Context<'a>,
+    /// Which GPUs a CUDA program in this environment can use, from the machine's findings.
+    pub verdict: &'a Verdict,
+    /// The environment.
+    pub env: &'a Environment,
+    /// The kernel that runs it, when judged for a kernel.
+    pub kernel: Option<&'a Kernel>,
+}
+
+impl EnvContext<'_> {
+    /// How findings name the environment.
+    pub fn subject(&self) -> String {
+        self.env.label()
+    }
+
+    /// True when the machine has an NVIDIA GPU or driver at all (a CPU-only build matters then).
+    pub fn machine_has_nvidia(&self) -> bool {
+        !self.machine.system.devices.is_empty() || self.machine.any_driver() || !self.machine.system.pci_gpus.is_empty()
+    }
+
+    /// The usable devices in CUDA order.
+    pub fn usable_devices(&self) -> impl Iterator<Item = &Device> {
+        let system = self.machine.system;
+        self.verdict.usable.iter().filter_map(move |uuid| system.devices.iter().find(|d| &d.uuid == uuid))
+    }
+}
+
+/// The inputs of judging one framework in one environment.
+#[derive(Debug, Clone, Copy)]
+pub struct FrameworkContext<'a> {
+    /// The environment it is installed in.
+    pub env: EnvContext<'a>,
+    /// The framework.
+    pub framework: &'a Framework,
+}
+
+impl FrameworkContext<'_> {
+    /// How findings name it: `torch 2.5.1+cu124 in /opt/venv/bin/python`.
+    pub fn subject(&self) -> String {
+        format!("{} in {}", self.framework.label(), self.env.subject())
+    }
+}
+
+/// The inputs of judging one Jupyter kernel.
+#[derive(Debug, Clone, Copy)]
+pub struct KernelContext<'a> {
+    /// The kernel.
+    pub kernel: &'a Kernel,
+    /// Why its kernel.json could not be used, when so.
+    pub spec_problem: Option<&'a str>,
+    /// Why the Python it runs could not be told from its spec, when so.
+    pub interpreter_problem: Option<&'a str>,
+    /// Its environment, judged with its variables, when it has one.
+    pub env: Option<&'a Environment>,
+    /// The machine under the kernel's variables and the GPUs usable there.
+    pub machine: Context<'a>,
+    /// The GPUs usable in the kernel.
+    pub verdict: &'a Verdict,
+    /// The GPUs usable from the user's shell, to compare with.
+    pub shell_verdict: &'a Verdict,
+    /// The shell's own environment (first `python3` on `PATH`), when there is one.
+    pub shell_env: Option<&'a Environment>,
 }
 
 /// How to give a container of this runtime the host's GPUs and driver libraries.

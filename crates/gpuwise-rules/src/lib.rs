@@ -15,8 +15,11 @@
 //! assert!(findings.iter().any(|f| f.code == "GW101"), "no GPU at all is a finding");
 //! ```
 
+mod compat;
 mod context;
 mod data;
+mod install;
+mod judge;
 mod rule;
 mod rules;
 #[cfg(test)]
@@ -26,9 +29,12 @@ mod verdict;
 use gpuwise_core::{Finding, System, Visibility};
 use gpuwise_probe::Variables;
 
-pub use context::Context;
-pub use data::{CudaFamily, CudaRelease, Fp64Rate, cuda_family, cuda_release, fp64_rate};
-pub use rule::Rule;
+pub use context::{Context, EnvContext, FrameworkContext, KernelContext};
+pub use data::{
+    CudaFamily, CudaRelease, Fp64Rate, FrameworkBuild, cuda_family, cuda_release, fp64_rate, framework_build,
+};
+pub use judge::{KernelInputs, MachineView, judge_environment, judge_kernel, sort as sort_findings};
+pub use rule::{Check, Rule};
 pub use verdict::verdict;
 
 /// Every rule, in code order.
@@ -41,11 +47,18 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
     rules::ALL.iter().find(|rule| rule.code.eq_ignore_ascii_case(code.trim()))
 }
 
-/// Runs every rule; findings come most severe first, then by code.
+/// Runs every machine rule; findings come most severe first, then by code.
 pub fn diagnose(system: &System, visibility: &Visibility, vars: &Variables) -> Vec<Finding> {
     let context = Context { system, visibility, vars };
-    let mut findings: Vec<Finding> = rules::ALL.iter().flat_map(|rule| (rule.check)(&context)).collect();
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.code.cmp(&b.code)));
+    let mut findings: Vec<Finding> = rules::ALL
+        .iter()
+        .filter_map(|rule| match rule.check {
+            Check::System(check) => Some(check(&context)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    judge::sort(&mut findings);
     findings
 }
 
@@ -62,7 +75,11 @@ mod tests {
         assert_eq!(codes, sorted, "codes must be unique and listed in order");
         for rule in catalogue() {
             assert!(rule.code.len() == 5 && rule.code.starts_with("GW"), "{}", rule.code);
-            assert!(["GW1", "GW2", "GW9"].contains(&&rule.code[..3]), "{} is outside part 1's groups", rule.code);
+            assert!(
+                ["GW1", "GW2", "GW3", "GW4", "GW5", "GW6", "GW8", "GW9"].contains(&&rule.code[..3]),
+                "{}",
+                rule.code
+            );
         }
     }
 

@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity};
 
-use crate::Context;
+use crate::{Context, EnvContext, FrameworkContext, KernelContext};
 
 /// One diagnosis rule: a stable code, its check and its documentation.
 #[derive(Debug)]
@@ -15,8 +15,21 @@ pub struct Rule {
     pub severity: Severity,
     /// The Markdown page `gpuwise explain CODE` prints.
     pub explain: &'static str,
-    /// Looks at the context and returns zero or more findings.
-    pub check: fn(&Context<'_>) -> Vec<Finding>,
+    /// Looks at its context and returns zero or more findings.
+    pub check: Check,
+}
+
+/// What a rule looks at, and its check.
+#[derive(Debug, Clone, Copy)]
+pub enum Check {
+    /// The machine and the shell's variables.
+    System(fn(&Context<'_>) -> Vec<Finding>),
+    /// One Python environment as a whole.
+    Environment(fn(&EnvContext<'_>) -> Vec<Finding>),
+    /// One framework in one environment.
+    Framework(fn(&FrameworkContext<'_>) -> Vec<Finding>),
+    /// One Jupyter kernel.
+    Kernel(fn(&KernelContext<'_>) -> Vec<Finding>),
 }
 
 impl Rule {

@@ -1,6 +1,6 @@
 //! Builders shared by the rules' tests.
 
-use gpuwise_core::{Device, Driver, Finding, ProbeStatus, System};
+use gpuwise_core::{Device, Driver, Environment, Finding, Framework, Kernel, ProbeStatus, System};
 use gpuwise_probe::{VarValue, Variables, visibility};
 
 use crate::{Context, Rule};
@@ -44,16 +44,134 @@ pub fn healthy(count: u32) -> System {
 
 /// Variables with `CUDA_VISIBLE_DEVICES` set (or not).
 pub fn cvd(value: Option<&str>) -> Variables {
-    Variables { cuda_visible_devices: value.map(VarValue::new), ..Variables::default() }
+    Variables::default().with("CUDA_VISIBLE_DEVICES", value.map(VarValue::new))
 }
 
 /// Runs one rule on a system with the given variables.
 pub fn run(rule: &Rule, system: &System, vars: &Variables) -> Vec<Finding> {
     let vis = visibility::resolve(system, vars);
-    (rule.check)(&Context { system, visibility: &vis, vars })
+    match rule.check {
+        crate::Check::System(check) => check(&Context { system, visibility: &vis, vars }),
+        _ => panic!("{} is not a machine rule", rule.code),
+    }
 }
 
 /// The codes one rule produces.
 pub fn codes(rule: &Rule, system: &System, vars: &Variables) -> Vec<String> {
     run(rule, system, vars).into_iter().map(|f| f.code).collect()
+}
+
+/// A framework record as a reader would produce it.
+pub fn framework(name: &str, version: &str, build: &str) -> Framework {
+    Framework {
+        name: name.into(),
+        distribution: name.into(),
+        version: version.into(),
+        build: build.into(),
+        path: format!("/venv/lib/python3.11/site-packages/{name}"),
+        ..Framework::default()
+    }
+}
+
+/// A Linux virtual environment holding `frameworks`.
+pub fn environment(frameworks: Vec<Framework>) -> Environment {
+    Environment {
+        interpreter: "/venv/bin/python".into(),
+        source: "current".into(),
+        probe: ProbeStatus::Available { detail: "/venv/bin/python".into() },
+        python_version: Some("3.11.7".into()),
+        platform: Some("linux-x86_64".into()),
+        prefix: Some("/venv".into()),
+        kind: Some("venv".into()),
+        frameworks,
+        ..Environment::default()
+    }
+}
+
+/// Runs one environment or framework rule over `env` under `vars`.
+pub fn env_findings_with(rule: &Rule, system: &System, env: &Environment, vars: &Variables) -> Vec<Finding> {
+    let view = crate::MachineView::new(system, vars);
+    let machine = Context { system, visibility: &view.visibility, vars };
+    let ctx = crate::EnvContext { machine, verdict: &view.verdict, env, kernel: None };
+    match rule.check {
+        crate::Check::Environment(check) => check(&ctx),
+        crate::Check::Framework(check) => env
+            .frameworks
+            .iter()
+            .flat_map(|framework| check(&crate::FrameworkContext { env: ctx, framework }))
+            .collect(),
+        _ => panic!("{} is not an environment or framework rule", rule.code),
+    }
+}
+
+/// Runs one environment or framework rule over `env` with no variables set.
+pub fn env_findings(rule: &Rule, system: &System, env: &Environment) -> Vec<Finding> {
+    env_findings_with(rule, system, env, &Variables::default())
+}
+
+/// The codes of [`env_findings`].
+pub fn env_codes(rule: &Rule, system: &System, env: &Environment) -> Vec<String> {
+    env_findings(rule, system, env).into_iter().map(|f| f.code).collect()
+}
+
+/// The codes a framework rule gives for the frameworks of `env`.
+pub fn env_framework_codes(rule: &Rule, system: &System, env: &Environment) -> Vec<String> {
+    env_codes(rule, system, env)
+}
+
+/// The codes a framework rule gives for `env` under `vars`.
+pub fn env_framework_codes_with(rule: &Rule, system: &System, env: &Environment, vars: &Variables) -> Vec<String> {
+    env_findings_with(rule, system, env, vars).into_iter().map(|f| f.code).collect()
+}
+
+/// The findings of a framework rule for one framework in a plain environment.
+pub fn framework_findings(rule: &Rule, system: &System, framework: &Framework) -> Vec<Finding> {
+    env_findings(rule, system, &environment(vec![framework.clone()]))
+}
+
+/// The codes of [`framework_findings`].
+pub fn framework_codes(rule: &Rule, system: &System, framework: &Framework) -> Vec<String> {
+    framework_findings(rule, system, framework).into_iter().map(|f| f.code).collect()
+}
+
+/// The parts of a kernel judgement a test sets; the rest default to a plain kernel.
+#[derive(Default, Clone, Copy)]
+pub struct KernelCase<'a> {
+    /// Why its kernel.json is unusable.
+    pub spec_problem: Option<&'a str>,
+    /// Why its interpreter cannot be told.
+    pub interpreter_problem: Option<&'a str>,
+    /// Its environment.
+    pub env: Option<&'a Environment>,
+    /// The shell's environment.
+    pub shell_env: Option<&'a Environment>,
+    /// The kernel's variables (default: none set, like the shell's).
+    pub vars: Option<&'a Variables>,
+}
+
+/// Runs one kernel rule.
+pub fn kernel_findings(rule: &Rule, system: &System, kernel: &Kernel, case: KernelCase<'_>) -> Vec<Finding> {
+    let shell = crate::MachineView::new(system, &Variables::default());
+    let none = Variables::default();
+    let vars = case.vars.unwrap_or(&none);
+    let view = crate::MachineView::new(system, vars);
+    let ctx = crate::KernelContext {
+        kernel,
+        spec_problem: case.spec_problem,
+        interpreter_problem: case.interpreter_problem,
+        env: case.env,
+        machine: Context { system, visibility: &view.visibility, vars },
+        verdict: &view.verdict,
+        shell_verdict: &shell.verdict,
+        shell_env: case.shell_env,
+    };
+    match rule.check {
+        crate::Check::Kernel(check) => check(&ctx),
+        _ => panic!("{} is not a kernel rule", rule.code),
+    }
+}
+
+/// The codes of [`kernel_findings`].
+pub fn kernel_codes(rule: &Rule, system: &System, kernel: &Kernel, case: KernelCase<'_>) -> Vec<String> {
+    kernel_findings(rule, system, kernel, case).into_iter().map(|f| f.code).collect()
 }

@@ -44,6 +44,13 @@ pub struct DoctorArgs {
     /// Exit with status 1 when no usable GPU is visible (for scripts and CI jobs).
     #[arg(long)]
     pub require_gpu: bool,
+    /// Also judge this Python interpreter (a virtualenv's or conda env's `bin/python`);
+    /// repeatable. The shell's `python3` and every Jupyter kernel are always judged.
+    #[arg(long, value_name = "PATH")]
+    pub python: Vec<PathBuf>,
+    /// Report the machine only: no Python environments, no Jupyter kernels.
+    #[arg(long, conflicts_with = "python")]
+    pub no_envs: bool,
 }
 
 /// Options of `gpuwise explain`.

@@ -3,6 +3,7 @@
 //! The entry point only parses the command line, runs the command and maps its result to the
 //! process exit status; every command is a function in `commands/` returning a `Result`.
 
+mod assemble;
 mod cli;
 mod commands;
 mod output;

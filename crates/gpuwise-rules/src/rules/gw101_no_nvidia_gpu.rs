@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, PciGpu, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -28,7 +28,7 @@ GPU must be passed through to it. Inside a container, see GW109 instead.
 CUDA Installation Guide for Linux (\"Verify You Have a CUDA-Capable GPU\": `lspci | grep -i nvidia`);
 pytorch/pytorch#74733.
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

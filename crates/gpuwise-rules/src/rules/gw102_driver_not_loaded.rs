@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, PciGpu, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -27,7 +27,7 @@ disable Secure Boot, then `sudo modprobe nvidia` or reboot. Check with `nvidia-s
 ## Source
 CUDA Installation Guide for Linux (pre-installation actions, nouveau); pytorch/pytorch#74733.
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

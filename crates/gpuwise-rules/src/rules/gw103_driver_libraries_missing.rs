@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -26,7 +26,7 @@ start it with the NVIDIA runtime (`--gpus all`) and `NVIDIA_DRIVER_CAPABILITIES=
 ## Source
 NVIDIA driver installation guide (package layout); NVIDIA Container Toolkit docs (driver capabilities).
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

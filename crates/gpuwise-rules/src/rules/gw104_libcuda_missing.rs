@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -25,7 +25,7 @@ driver's compute library (`libnvidia-compute-<branch>` on Debian/Ubuntu) and `su
 ## Source
 NVIDIA Container Toolkit docs, driver capabilities; NVIDIA/nvidia-docker#533.
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, ProbeStatus, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -25,7 +25,7 @@ utilities (`nvidia-utils-<branch>` / `libnvidia-ml` package matching the driver)
 ## Source
 NVIDIA Container Toolkit docs, driver capabilities (`utility` mounts nvidia-smi and NVML).
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

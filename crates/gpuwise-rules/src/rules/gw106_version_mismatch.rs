@@ -4,7 +4,7 @@ use gpuwise_core::{Finding, ProbeStatus, Severity};
 
 use gpuwise_probe::cuda::codes;
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -28,7 +28,7 @@ To stop it recurring, hold the driver packages (`sudo apt-mark hold 'nvidia-*'`)
 ## Source
 NVML API reference (`NVML_ERROR_LIB_RM_VERSION_MISMATCH`); CUDA Driver API error codes (803).
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

@@ -2,7 +2,7 @@
 
 use gpuwise_core::{DeviceNode, Finding, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -27,7 +27,7 @@ read-write (the default `NVreg_DeviceFileMode=0666`).
 ## Source
 NVIDIA driver README, \"Device file permissions\" (NVreg_DeviceFileUID/GID/Mode); ROCm install docs (render group).
 ",
-    check,
+    check: Check::System(check),
 };
 
 const FIX: &str =

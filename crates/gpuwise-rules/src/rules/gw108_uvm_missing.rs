@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -26,7 +26,7 @@ adding `nvidia-uvm` to `/etc/modules-load.d/`. In a container, fix it on the hos
 ## Source
 CUDA Installation Guide for Linux, \"Device Node Verification\"; pytorch/pytorch#88639.
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -26,7 +26,7 @@ Podman: `podman run --device nvidia.com/gpu=all ...`. Kubernetes: request
 ## Source
 NVIDIA Container Toolkit docs (Docker, podman/CDI, `NVIDIA_VISIBLE_DEVICES`); NVIDIA/nvidia-docker#533.
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

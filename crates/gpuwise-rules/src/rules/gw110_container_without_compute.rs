@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -25,7 +25,7 @@ in the image (`ENV NVIDIA_DRIVER_CAPABILITIES=compute,utility`).
 ## Source
 NVIDIA Container Toolkit docs, \"Driver capabilities\"; NVIDIA/nvidia-docker#533.
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

@@ -4,7 +4,7 @@ use gpuwise_core::{Finding, ProbeStatus, Severity};
 
 use gpuwise_probe::cuda::codes;
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -36,7 +36,7 @@ modprobe nvidia_uvm`, or reboot. 100: see the visibility findings and `nvidia-sm
 CUDA Driver API, error codes (`CUresult`); CUDA Compatibility guide (forward compatibility);
 pytorch/pytorch#88639; DeepVAC/TorchPod#43.
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

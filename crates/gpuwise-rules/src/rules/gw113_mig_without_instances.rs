@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -25,7 +25,7 @@ the GPU). Ask the cluster's administrators if you do not own the machine.
 ## Source
 NVIDIA Multi-Instance GPU User Guide (CUDA device enumeration, instance creation).
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

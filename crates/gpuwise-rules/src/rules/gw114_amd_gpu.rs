@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, PciGpu, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -26,7 +26,7 @@ if it is not accessible, `sudo usermod -aG render,video $USER`.
 ## Source
 ROCm installation docs (prerequisites, groups); PyTorch installation matrix.
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

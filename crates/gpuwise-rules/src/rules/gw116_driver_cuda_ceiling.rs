@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity, parse_version};
 
-use crate::{Context, Rule, cuda_family};
+use crate::{Check, Context, Rule, cuda_family};
 
 /// The newest CUDA major version current framework wheels are built for.
 const NEWEST_MAJOR: u32 = 13;
@@ -34,7 +34,7 @@ supported by the newer builds (CUDA 13 drops compute capability below 7.5).
 NVIDIA CUDA Toolkit Release Notes (driver table) and CUDA Compatibility guide (data/cuda_drivers.json);
 pytorch/pytorch#4546.
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

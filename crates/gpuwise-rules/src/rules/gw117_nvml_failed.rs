@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, ProbeStatus, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -25,7 +25,7 @@ the driver. No permission: see GW107. Hung: look at `sudo dmesg | grep -i nvrm` 
 ## Source
 NVML API reference (nvmlInit_v2 return codes); NVIDIA Xid errors documentation.
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

@@ -2,7 +2,7 @@
 
 use gpuwise_core::{EntryStatus, Finding, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -26,7 +26,7 @@ Use `CUDA_VISIBLE_DEVICES=` only if you mean to hide every GPU.
 ## Source
 CUDA Programming Guide, environment variables; torch/cuda/__init__.py `_parse_visible_devices`.
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

@@ -2,7 +2,7 @@
 
 use gpuwise_core::{EntryStatus, Finding, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -25,7 +25,7 @@ scheduler set the variable rather than hard-coding UUIDs from another node.
 ## Source
 CUDA Programming Guide, environment variables; torch/cuda/__init__.py `_transform_uuid_to_ordinals`.
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

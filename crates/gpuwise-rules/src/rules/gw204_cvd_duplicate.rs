@@ -2,7 +2,7 @@
 
 use gpuwise_core::{EntryStatus, Finding, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -24,7 +24,7 @@ Name each GPU once: `export CUDA_VISIBLE_DEVICES=0,1`.
 torch/cuda/__init__.py `_parse_visible_devices` (\"Repeated ordinal results in empty set\"), which
 mirrors the CUDA driver's parsing.
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

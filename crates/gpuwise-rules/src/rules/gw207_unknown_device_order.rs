@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -22,7 +22,7 @@ lower case, `PCI_BUS` or `PCIE_BUS_ID`) is ignored, and CUDA keeps its default o
 ## Source
 CUDA Programming Guide, environment variables (CUDA_DEVICE_ORDER).
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

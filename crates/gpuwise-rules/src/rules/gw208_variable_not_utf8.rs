@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -24,7 +24,7 @@ Re-type the value in plain ASCII: `export CUDA_VISIBLE_DEVICES=0,1`.
 ## Source
 CUDA Programming Guide, environment variables.
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

@@ -2,7 +2,7 @@
 
 use gpuwise_core::{EntryStatus, Finding, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -24,7 +24,7 @@ Run one process per MIG instance (one notebook kernel or one worker each, with i
 ## Source
 NVIDIA Multi-Instance GPU User Guide (CUDA device enumeration).
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -24,7 +24,7 @@ To choose GPUs for a process, use `CUDA_VISIBLE_DEVICES`. To give a container GP
 ## Source
 NVIDIA Container Toolkit docs (environment variables).
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

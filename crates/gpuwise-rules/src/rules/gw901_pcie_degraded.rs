@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Device, Finding, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -28,7 +28,7 @@ stays low, check the BIOS PCIe speed setting and the slot.
 PCI Express base specification (per-lane rates); nvidia-smi documentation (`-q -d PCIE`);
 NVIDIA/nvbandwidth#6 (achieved Gen5 x16 bandwidth).
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

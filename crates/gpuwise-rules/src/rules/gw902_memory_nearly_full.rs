@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity, format_bytes};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// Share of memory in use above which the rule fires.
 const NEARLY_FULL: f64 = 0.90;
@@ -29,7 +29,7 @@ Find the holders (`nvidia-smi`, or GW903 below) and stop idle kernels. Make fram
 ## Source
 JAX GPU memory allocation docs; TensorFlow GPU guide (memory growth); PyTorch CUDA semantics (caching allocator).
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

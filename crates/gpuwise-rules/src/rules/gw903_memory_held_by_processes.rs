@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity, format_bytes};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// Share of a GPU's memory held by processes above which this is a warning, not information.
 const SIGNIFICANT: f64 = 0.25;
@@ -27,7 +27,7 @@ Shut down idle kernels (JupyterLab: Running Terminals and Kernels panel), or sto
 ## Source
 NVML API reference (nvmlDeviceGetComputeRunningProcesses); Jupyter documentation (kernel lifecycle).
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity};
 
-use crate::{Context, Rule, fp64_rate};
+use crate::{Check, Context, Rule, fp64_rate};
 
 /// FP32/FP64 ratio from which Float64 work is worth a warning.
 const SLOW_FROM: u32 = 32;
@@ -29,7 +29,7 @@ Use 32-bit where the accuracy allows: `torch.float32`, `jnp.float32` (JAX defaul
 CUDA C++ Programming Guide, arithmetic instruction throughput (data/fp64_rates.json has the rows
 and their sources).
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

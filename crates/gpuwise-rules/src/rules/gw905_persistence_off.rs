@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity};
 
-use crate::{Context, Rule};
+use crate::{Check, Context, Rule};
 
 /// The rule.
 pub const RULE: Rule = Rule {
@@ -25,7 +25,7 @@ Start the daemon: `sudo systemctl enable --now nvidia-persistenced` (preferred),
 ## Source
 NVIDIA driver documentation, \"Driver Persistence\" (nvidia-persistenced).
 ",
-    check,
+    check: Check::System(check),
 };
 
 fn check(ctx: &Context<'_>) -> Vec<Finding> {

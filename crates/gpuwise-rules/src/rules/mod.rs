@@ -27,6 +27,23 @@ mod gw207_unknown_device_order;
 mod gw208_variable_not_utf8;
 mod gw209_extra_mig_instances;
 mod gw210_nvidia_visible_devices;
+mod gw301_not_a_cuda_build;
+mod gw302_driver_too_old_for_build;
+mod gw303_gpu_not_in_build;
+mod gw304_cuda_wheels_unmet;
+mod gw305_cuda_libraries_not_found;
+mod gw401_tensorflow_native_windows;
+mod gw501_jax_platforms;
+mod gw601_several_cupy_wheels;
+mod gw611_numba_cuda_disabled;
+mod gw801_interpreter_unusable;
+mod gw802_unreadable_packages;
+mod gw803_mixed_cuda_majors;
+mod gw804_ld_library_path_shadows;
+mod gw810_kernelspec_unusable;
+mod gw811_kernel_other_interpreter;
+mod gw812_kernel_env_hides_gpus;
+mod gw813_kernel_interpreter_unknown;
 mod gw901_pcie_degraded;
 mod gw902_memory_nearly_full;
 mod gw903_memory_held_by_processes;
@@ -64,6 +81,23 @@ pub static ALL: &[Rule] = &[
     gw208_variable_not_utf8::RULE,
     gw209_extra_mig_instances::RULE,
     gw210_nvidia_visible_devices::RULE,
+    gw301_not_a_cuda_build::RULE,
+    gw302_driver_too_old_for_build::RULE,
+    gw303_gpu_not_in_build::RULE,
+    gw304_cuda_wheels_unmet::RULE,
+    gw305_cuda_libraries_not_found::RULE,
+    gw401_tensorflow_native_windows::RULE,
+    gw501_jax_platforms::RULE,
+    gw601_several_cupy_wheels::RULE,
+    gw611_numba_cuda_disabled::RULE,
+    gw801_interpreter_unusable::RULE,
+    gw802_unreadable_packages::RULE,
+    gw803_mixed_cuda_majors::RULE,
+    gw804_ld_library_path_shadows::RULE,
+    gw810_kernelspec_unusable::RULE,
+    gw811_kernel_other_interpreter::RULE,
+    gw812_kernel_env_hides_gpus::RULE,
+    gw813_kernel_interpreter_unknown::RULE,
     gw901_pcie_degraded::RULE,
     gw902_memory_nearly_full::RULE,
     gw903_memory_held_by_processes::RULE,

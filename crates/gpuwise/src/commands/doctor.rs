@@ -3,9 +3,9 @@
 use std::process::ExitCode;
 
 use anyhow::anyhow;
-use gpuwise_core::Report;
-use gpuwise_probe::{Variables, snapshot, visibility};
+use gpuwise_probe::{Variables, snapshot};
 
+use crate::assemble::{self, Scope};
 use crate::cli::DoctorArgs;
 use crate::output;
 
@@ -24,7 +24,11 @@ pub fn run(args: &DoctorArgs, vars: &Variables) -> anyhow::Result<ExitCode> {
             (gpuwise_probe::probe_system(vars), "this machine".to_string())
         }
     };
-    let report = diagnose(system, vars);
+    let mut report = assemble::machine_report(system, vars);
+    if !args.no_envs {
+        let scope = Scope { current: true, pythons: args.python.clone(), kernels: true };
+        assemble::add_environments(&mut report, vars, &scope);
+    }
     let text = if args.json {
         gpuwise_render::json(&report)
     } else if args.markdown {
@@ -37,13 +41,4 @@ pub fn run(args: &DoctorArgs, vars: &Variables) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Runs visibility and every rule over a system.
-pub fn diagnose(system: gpuwise_core::System, vars: &Variables) -> Report {
-    let mut report = Report::new(system);
-    report.visibility = visibility::resolve(&report.system, vars);
-    report.findings = gpuwise_rules::diagnose(&report.system, &report.visibility, vars);
-    report.verdict = gpuwise_rules::verdict(&report.visibility, &report.findings);
-    report
 }

@@ -1,0 +1,118 @@
+//! One Python environment, read: ask the interpreter where it imports from, then read files.
+
+use std::path::{Path, PathBuf};
+
+use gpuwise_core::{Environment, ProbeStatus};
+use gpuwise_probe::Variables;
+
+use crate::distributions::Installed;
+use crate::frameworks::{self, Site};
+use crate::interpreter::{Interpreter, ProbeError};
+use crate::libraries::LibrarySearch;
+use crate::requirements::marker_environment;
+
+/// Builds the environment record from an interpreter's answer (or its failure), reading the
+/// packages it would import when started with `vars`. `root` prefixes system paths (`/`).
+pub fn read(
+    python: &Path,
+    source: &str,
+    answer: &Result<Interpreter, ProbeError>,
+    vars: &Variables,
+    root: &Path,
+) -> Environment {
+    let mut env =
+        Environment { interpreter: python.display().to_string(), source: source.into(), ..Environment::default() };
+    let interpreter = match answer {
+        Ok(interpreter) => interpreter,
+        Err(err) => {
+            env.probe = ProbeStatus::Failed { error: err.to_string() };
+            return env;
+        }
+    };
+    env.probe = ProbeStatus::Available { detail: interpreter.executable.clone() };
+    let markers = &interpreter.markers;
+    env.python_version = Some(markers.python_full_version.clone());
+    env.platform = Some(format!("{}-{}", markers.sys_platform, markers.platform_machine));
+    env.prefix = Some(interpreter.prefix.clone());
+    let prefix = Path::new(&interpreter.prefix);
+    let venv = venv_config(prefix);
+    env.kind = Some(
+        if venv.is_some() {
+            "venv"
+        } else if prefix.join("conda-meta").is_dir() {
+            "conda"
+        } else {
+            "system"
+        }
+        .into(),
+    );
+    let sites = import_dirs(interpreter, venv.as_deref(), vars);
+    env.site_packages = sites.iter().map(|p| p.display().to_string()).collect();
+    let installed = Installed::scan(&sites);
+    let mut library_dirs = sites.clone();
+    if env.kind.as_deref() == Some("conda") {
+        library_dirs.push(prefix.to_path_buf()); // conda's CUDA packages sit in <prefix>/lib
+    }
+    let libraries = LibrarySearch::new(&library_dirs, vars, root);
+    let marker_env = marker_environment(markers);
+    let site = Site {
+        installed: &installed,
+        markers: marker_env.as_ref(),
+        libraries: &libraries,
+        sys_platform: &markers.sys_platform,
+    };
+    let (found, problems) = frameworks::read_all(&site);
+    env.frameworks = found;
+    env.unreadable = installed
+        .unreadable
+        .iter()
+        .map(|u| gpuwise_core::Unreadable { path: u.path.display().to_string(), error: u.error.clone() })
+        .chain(problems)
+        .collect();
+    env.shadowed = libraries.shadowed();
+    env
+}
+
+/// The text of `pyvenv.cfg`, when `prefix` is a virtual environment.
+fn venv_config(prefix: &Path) -> Option<String> {
+    std::fs::read_to_string(prefix.join("pyvenv.cfg")).ok()
+}
+
+/// The directories distributions are imported from when the interpreter runs normally (not
+/// `-I`): `PYTHONPATH` first, then the site directories of `sys.path`, with the user site
+/// directory before the first of them when Python would enable it (not in a virtual
+/// environment without system site packages, not with `PYTHONNOUSERSITE`). The standard
+/// library's own directories hold no distributions and are left out, as are missing ones.
+fn import_dirs(interpreter: &Interpreter, venv: Option<&str>, vars: &Variables) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = vars
+        .get("PYTHONPATH")
+        .map(|p| std::env::split_paths(p).filter(|d| !d.as_os_str().is_empty()).collect())
+        .unwrap_or_default();
+    let system_site = venv.is_none_or(|cfg| {
+        cfg.lines().any(|line| {
+            let (key, value) = line.split_once('=').unwrap_or((line, ""));
+            key.trim() == "include-system-site-packages" && value.trim().eq_ignore_ascii_case("true")
+        })
+    });
+    let user_site = (system_site && vars.get("PYTHONNOUSERSITE").is_none_or(str::is_empty))
+        .then(|| PathBuf::from(&interpreter.user_site));
+    let mut user_site_placed = false;
+    let site_dirs = interpreter.path.iter().filter(|e| e.ends_with("site-packages") || e.ends_with("dist-packages"));
+    for entry in site_dirs {
+        if !user_site_placed {
+            dirs.extend(user_site.clone());
+            user_site_placed = true;
+        }
+        dirs.push(PathBuf::from(entry));
+    }
+    if !user_site_placed {
+        dirs.extend(user_site);
+    }
+    let mut kept: Vec<PathBuf> = Vec::new();
+    for dir in dirs {
+        if dir.is_dir() && !kept.contains(&dir) {
+            kept.push(dir);
+        }
+    }
+    kept
+}

@@ -1,0 +1,63 @@
+//! CuPy: the cupy-cudaNNx wheel (or a source build), its _wheel.json, the CUDA libraries it finds.
+
+use gpuwise_core::{Component, Framework, Unreadable};
+
+use super::{Site, is_cuda_wheel, package_dir, python_file};
+
+/// Reads the installed CuPy, if any. Several CuPy wheels in one environment overwrite each
+/// other's files; all of them are listed as components.
+pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework> {
+    let wheels: Vec<_> = site.installed.iter().filter(|d| d.name == "cupy" || d.name.starts_with("cupy-")).collect();
+    let dist = *wheels.first()?;
+    let mut framework = site.framework("cupy", dist, "cupy");
+    let package = package_dir(dist, "cupy");
+    let fields = python_file(&package.join("_version.py"), problems, "cupy's version file is not readable");
+    if let Some(version) = fields.as_ref().and_then(|f| f.get("__version__")).and_then(|v| v.as_str()) {
+        framework.version = version.to_string();
+    }
+    let wheel_json = package.join(".data/_wheel.json");
+    let declared = std::fs::read_to_string(&wheel_json)
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|json| json.get("cuda").and_then(|c| c.as_str()).map(str::to_string));
+    framework.build = match declared {
+        Some(cuda) => format!("cuda-{}", cuda.trim_end_matches(".x")),
+        None => wheel_build(&dist.name),
+    };
+    if let Some(major) = framework.cuda().and_then(|c| c.split('.').next()?.parse::<u32>().ok()) {
+        let nvrtc = if major == 11 { "libnvrtc.so.11.2".to_string() } else { format!("libnvrtc.so.{major}") };
+        framework.libraries = site.libraries(&[nvrtc, format!("libcublas.so.{major}")]);
+    }
+    framework.components =
+        wheels.iter().skip(1).map(|d| Component { name: d.name.clone(), version: d.version.clone() }).collect();
+    framework.components.extend(site.components(&[dist], is_cuda_wheel));
+    framework.unmet = site.unmet(dist, is_cuda_wheel);
+    Some(framework)
+}
+
+/// The build a wheel's name promises: `cupy-cuda12x` -> `cuda-12`, `cupy-cuda117` -> `cuda-11.7`,
+/// `cupy-rocm-5-0` -> `rocm-5.0`; plain `cupy` (built from source against a local toolkit) is `unknown`.
+fn wheel_build(name: &str) -> String {
+    if let Some(cuda) = name.strip_prefix("cupy-cuda") {
+        return match cuda.strip_suffix('x') {
+            Some(major) => format!("cuda-{major}"),
+            None if cuda.len() >= 3 => format!("cuda-{}.{}", &cuda[..cuda.len() - 1], &cuda[cuda.len() - 1..]),
+            None => "unknown".into(),
+        };
+    }
+    match name.strip_prefix("cupy-rocm-") {
+        Some(version) => format!("rocm-{}", version.replace('-', ".")),
+        None => "unknown".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn wheel_names_give_builds() {
+        assert_eq!(super::wheel_build("cupy-cuda12x"), "cuda-12");
+        assert_eq!(super::wheel_build("cupy-cuda117"), "cuda-11.7");
+        assert_eq!(super::wheel_build("cupy-rocm-5-0"), "rocm-5.0");
+        assert_eq!(super::wheel_build("cupy"), "unknown");
+    }
+}

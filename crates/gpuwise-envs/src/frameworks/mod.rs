@@ -1,0 +1,145 @@
+//! Each GPU framework's own files: what it was built for, what it needs, what it brought.
+//!
+//! Readers record facts only; `gpuwise-rules` turns them into verdicts.
+
+mod cupy;
+mod jax;
+mod numba;
+mod tensorflow;
+mod torch;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use gpuwise_core::{Component, Framework, Library, Unreadable};
+use pep508_rs::MarkerEnvironment;
+
+use crate::distributions::{Distribution, Installed};
+use crate::libraries::LibrarySearch;
+use crate::pyliteral::{self, Literal};
+use crate::requirements;
+
+/// What the readers look at in one environment.
+pub struct Site<'a> {
+    /// Installed distributions.
+    pub installed: &'a Installed,
+    /// The interpreter's marker environment (for conditional requirements).
+    pub markers: Option<&'a MarkerEnvironment>,
+    /// Where CUDA libraries would be found.
+    pub libraries: &'a LibrarySearch,
+    /// The interpreter's `sys.platform` (`linux`, `win32`, `darwin`).
+    pub sys_platform: &'a str,
+}
+
+/// A framework's reader: its record when installed, recording unreadable files on the way.
+type Reader = fn(&Site<'_>, &mut Vec<Unreadable>) -> Option<Framework>;
+
+/// Every framework installed, and the files that could not be read on the way.
+pub fn read_all(site: &Site<'_>) -> (Vec<Framework>, Vec<Unreadable>) {
+    let mut problems = Vec::new();
+    let readers: [Reader; 5] = [torch::read, tensorflow::read, jax::read, cupy::read, numba::read];
+    let frameworks = readers.iter().filter_map(|read| read(site, &mut problems)).collect();
+    (frameworks, problems)
+}
+
+impl Site<'_> {
+    /// True on Linux, where wheels bring CUDA libraries and the loader rules apply.
+    fn is_linux(&self) -> bool {
+        self.sys_platform == "linux"
+    }
+
+    /// A framework record for `dist`, its package at `package` (relative to the site directory).
+    fn framework(&self, name: &str, dist: &Distribution, package: &str) -> Framework {
+        Framework {
+            name: name.into(),
+            distribution: dist.name.clone(),
+            version: dist.version.clone(),
+            build: "unknown".into(),
+            path: dist.site.join(package).display().to_string(),
+            ..Framework::default()
+        }
+    }
+
+    /// Unmet requirements of `dist` among the names `relevant` accepts.
+    fn unmet(&self, dist: &Distribution, relevant: impl Fn(&str) -> bool) -> Vec<gpuwise_core::Unmet> {
+        match self.markers {
+            Some(markers) => requirements::unmet(dist, self.installed, markers, relevant),
+            None => Vec::new(),
+        }
+    }
+
+    /// The installed distributions `dists` declare as requirements (any extra, any marker)
+    /// whose names `wanted` accepts, as components.
+    fn components(&self, dists: &[&Distribution], wanted: impl Fn(&str) -> bool) -> Vec<Component> {
+        let mut names: Vec<String> = dists
+            .iter()
+            .flat_map(|d| d.requires.iter())
+            .filter_map(|text| pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(text).ok())
+            .map(|r| r.name.to_string())
+            .filter(|name| wanted(name))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+            .iter()
+            .filter_map(|name| self.installed.get(name))
+            .map(|d| Component { name: d.name.clone(), version: d.version.clone() })
+            .collect()
+    }
+
+    /// Looks up each soname on the library search path.
+    fn libraries(&self, names: &[String]) -> Vec<Library> {
+        names
+            .iter()
+            .map(|name| Library {
+                name: name.clone(),
+                path: self.libraries.find(name).map(|p| p.display().to_string()),
+            })
+            .collect()
+    }
+}
+
+/// True for the CUDA library wheels (`nvidia-*`, `cuda-toolkit`, `cuda-bindings`, ...).
+fn is_cuda_wheel(name: &str) -> bool {
+    name.starts_with("nvidia-") || name.starts_with("cuda-")
+}
+
+/// Reads a generated Python file's assignments; a missing or unreadable file is recorded.
+fn python_file(
+    path: &Path,
+    problems: &mut Vec<Unreadable>,
+    what: &str,
+) -> Option<std::collections::BTreeMap<String, Literal>> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => Some(pyliteral::assignments(&text)),
+        Err(err) => {
+            problems.push(unreadable(path, format!("{what}: {err}")));
+            None
+        }
+    }
+}
+
+fn unreadable(path: &Path, error: impl Into<String>) -> Unreadable {
+    Unreadable { path: path.display().to_string(), error: error.into() }
+}
+
+/// The package directory of `dist`.
+fn package_dir(dist: &Distribution, package: &str) -> PathBuf {
+    dist.site.join(package)
+}
+
+/// `12.4.1` -> `12.4`; `12` stays `12`.
+fn major_minor(version: &str) -> String {
+    version.split('.').take(2).collect::<Vec<_>>().join(".")
+}
+
+/// The sonames a CUDA `major` build loads for the runtime, cuBLAS and (optionally) cuDNN.
+fn cuda_sonames(major: u32, cudnn_major: Option<u32>) -> Vec<String> {
+    let cudart = if major == 11 { "libcudart.so.11.0".to_string() } else { format!("libcudart.so.{major}") };
+    let mut names = vec![cudart, format!("libcublas.so.{major}")];
+    names.extend(cudnn_major.map(|m| format!("libcudnn.so.{m}")));
+    names
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,64 @@
+//! TensorFlow: which distribution (tensorflow, tensorflow-cpu, the legacy tensorflow-gpu), its
+//! build_info.py, and the CUDA libraries it will find.
+
+use gpuwise_core::{Framework, Unreadable};
+
+use super::{Site, cuda_sonames, is_cuda_wheel, major_minor, package_dir, unreadable};
+use crate::pyliteral::{self, Literal};
+
+/// Distributions that install the `tensorflow` package, most specific first.
+const DISTRIBUTIONS: [&str; 5] = ["tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-intel", "tf-nightly"];
+
+/// Reads the installed TensorFlow, if any.
+pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework> {
+    let dist = DISTRIBUTIONS.iter().find_map(|name| site.installed.get(name))?;
+    let mut framework = site.framework("tensorflow", dist, "tensorflow");
+    let build_info = package_dir(dist, "tensorflow").join("python/platform/build_info.py");
+    let info = match std::fs::read_to_string(&build_info) {
+        Ok(text) => pyliteral::key_value_pairs(&text),
+        Err(err) => {
+            problems.push(unreadable(&build_info, format!("tensorflow's build file is not readable: {err}")));
+            return Some(framework);
+        }
+    };
+    let flag = |key: &str| matches!(info.get(key), Some(Literal::Bool(true)));
+    let text = |key: &str| info.get(key).and_then(Literal::as_str).map(str::to_string);
+    framework.build = if flag("is_cuda_build") {
+        text("cuda_version").map(|v| format!("cuda-{}", cuda_version(&v))).unwrap_or_else(|| "cuda".into())
+    } else if flag("is_rocm_build") {
+        text("rocm_version").map(|v| format!("rocm-{}", major_minor(&v))).unwrap_or_else(|| "rocm".into())
+    } else {
+        "cpu".into()
+    };
+    if let Some(Literal::List(caps)) = info.get("cuda_compute_capabilities") {
+        framework.architectures = caps.iter().filter_map(Literal::as_str).map(str::to_string).collect();
+        framework.architectures_source = Some(build_info.display().to_string());
+    }
+    let cuda_major = framework.cuda().and_then(|c| c.split('.').next()?.parse().ok());
+    let cudnn_major = text("cudnn_version").and_then(|v| v.split('.').next()?.parse().ok());
+    if let Some(major) = cuda_major.filter(|_| site.is_linux()) {
+        framework.libraries = site.libraries(&cuda_sonames(major, cudnn_major));
+    }
+    framework.components = site.components(&[dist], is_cuda_wheel);
+    framework.unmet = site.unmet(dist, is_cuda_wheel);
+    Some(framework)
+}
+
+/// build_info's CUDA version: `12.3` on Linux, `64_112` (the DLL suffix) on Windows.
+fn cuda_version(text: &str) -> String {
+    match text.split_once('_') {
+        Some((_, digits)) if digits.len() >= 3 && digits.chars().all(|c| c.is_ascii_digit()) => {
+            format!("{}.{}", &digits[..digits.len() - 1], &digits[digits.len() - 1..])
+        }
+        _ => major_minor(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn windows_dll_suffixes_become_versions() {
+        assert_eq!(super::cuda_version("64_112"), "11.2");
+        assert_eq!(super::cuda_version("12.5.1"), "12.5");
+    }
+}

@@ -1,0 +1,41 @@
+//! PyTorch: torch/version.py, the architectures in libtorch_cuda.so, its CUDA wheels.
+
+use gpuwise_core::{Framework, Unreadable};
+
+use super::{Site, is_cuda_wheel, major_minor, package_dir, python_file, unreadable};
+use crate::fatbin;
+
+/// Reads the installed torch, if any.
+pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework> {
+    let dist = site.installed.get("torch")?;
+    let mut framework = site.framework("torch", dist, "torch");
+    let package = package_dir(dist, "torch");
+    let version_py = package.join("version.py");
+    if let Some(fields) = python_file(&version_py, problems, "torch is installed but its version file is not readable")
+    {
+        let text = |key: &str| fields.get(key).and_then(|v| v.as_str()).map(str::to_string);
+        framework.version = text("__version__").unwrap_or(framework.version);
+        framework.build = match (text("cuda"), text("hip")) {
+            (Some(cuda), _) => format!("cuda-{}", major_minor(&cuda)),
+            (None, Some(hip)) => format!("rocm-{}", major_minor(&hip)),
+            (None, None) => "cpu".into(),
+        };
+    }
+    if framework.cuda().is_some() {
+        let library = package.join("lib/libtorch_cuda.so");
+        match fatbin::architectures(&library) {
+            Ok(Some(arches)) if !arches.is_empty() => {
+                framework.architectures = arches;
+                framework.architectures_source = Some(format!("{} (.nv_fatbin)", library.display()));
+            }
+            Ok(_) => {}
+            Err(_) if !library.exists() => {
+                problems.push(unreadable(&library, "torch is a CUDA build but its CUDA library is missing"));
+            }
+            Err(err) => problems.push(unreadable(&library, err)),
+        }
+    }
+    framework.components = site.components(&[dist], is_cuda_wheel);
+    framework.unmet = site.unmet(dist, is_cuda_wheel);
+    Some(framework)
+}

@@ -1,0 +1,112 @@
+//! Reads Python environments and Jupyter kernels for gpuwise, from files: each interpreter is
+//! asked only where it imports from (a small script run with `-I` and a timeout); everything
+//! else — installed distributions, each framework's build files, the CUDA libraries it would
+//! load, kernelspecs — is read from disk. No framework is ever imported.
+//!
+//! ```no_run
+//! use std::path::Path;
+//! use gpuwise_envs::{Options, Request};
+//! let vars = gpuwise_probe::Variables::capture();
+//! let requests = [Request::new("/usr/bin/python3", "argument", vars)];
+//! let envs = gpuwise_envs::read_environments(&requests, &Options::default());
+//! println!("{:?}", envs[0].frameworks);
+//! ```
+
+mod distributions;
+mod environment;
+mod fatbin;
+mod frameworks;
+mod interpreter;
+pub mod jupyter;
+mod libraries;
+mod pyliteral;
+mod requirements;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use gpuwise_core::Environment;
+use gpuwise_probe::Variables;
+
+pub use interpreter::{Interpreter, ProbeError};
+
+/// How environments are read.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// How long an interpreter may take to answer.
+    pub timeout: Duration,
+    /// Prefix of system paths such as `/etc/ld.so.conf` (`/`, or a directory in tests).
+    pub root: PathBuf,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { timeout: Duration::from_secs(10), root: PathBuf::from("/") }
+    }
+}
+
+/// One environment to read: an interpreter, why, and the variables it will run with.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The interpreter.
+    pub python: PathBuf,
+    /// `current`, `argument` or `kernel:<name>`.
+    pub source: String,
+    /// The variables the interpreter runs with (a kernel's env applied).
+    pub vars: Variables,
+}
+
+impl Request {
+    /// A request for `python`.
+    pub fn new(python: impl Into<PathBuf>, source: impl Into<String>, vars: Variables) -> Self {
+        Request { python: python.into(), source: source.into(), vars }
+    }
+}
+
+/// Reads every requested environment; each distinct interpreter is probed once, all in parallel.
+pub fn read_environments(requests: &[Request], options: &Options) -> Vec<Environment> {
+    let mut unique: Vec<&Path> = requests.iter().map(|r| r.python.as_path()).collect();
+    unique.sort();
+    unique.dedup();
+    let answers: BTreeMap<&Path, Result<Interpreter, ProbeError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = unique
+            .iter()
+            .map(|python| (*python, scope.spawn(move || interpreter::probe(python, options.timeout))))
+            .collect();
+        handles
+            .into_iter()
+            .map(|(python, handle)| {
+                let answer = handle.join().unwrap_or_else(|_| {
+                    Err(ProbeError::Garbage { path: python.to_path_buf(), excerpt: "the probe thread failed".into() })
+                });
+                (python, answer)
+            })
+            .collect()
+    });
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = requests
+            .iter()
+            .map(|request| {
+                let answer = &answers[request.python.as_path()];
+                scope.spawn(move || {
+                    environment::read(&request.python, &request.source, answer, &request.vars, &options.root)
+                })
+            })
+            .collect();
+        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+    })
+}
+
+/// The first `python3` (else `python`) on the `PATH` of `vars`: the interpreter a shell would run.
+pub fn current_python(vars: &Variables) -> Option<PathBuf> {
+    let path = vars.get("PATH")?;
+    ["python3", "python"].iter().find_map(|name| {
+        std::env::split_paths(path).map(|dir| dir.join(name)).find(|candidate| is_executable(candidate))
+    })
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}

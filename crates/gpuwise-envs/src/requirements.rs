@@ -1,0 +1,164 @@
+//! Checking a distribution's declared requirements against what is installed (PEP 508).
+
+use std::str::FromStr;
+
+use gpuwise_core::Unmet;
+use pep508_rs::pep440_rs::Version;
+use pep508_rs::{ExtraName, MarkerEnvironment, MarkerEnvironmentBuilder, Requirement, VersionOrUrl};
+
+use crate::distributions::{Distribution, Installed};
+use crate::interpreter::Markers;
+
+/// The marker environment of an interpreter, or `None` when its versions do not parse.
+pub fn marker_environment(markers: &Markers) -> Option<MarkerEnvironment> {
+    MarkerEnvironment::try_from(MarkerEnvironmentBuilder {
+        implementation_name: &markers.implementation_name,
+        implementation_version: &markers.implementation_version,
+        os_name: &markers.os_name,
+        platform_machine: &markers.platform_machine,
+        platform_python_implementation: &markers.platform_python_implementation,
+        platform_release: &markers.platform_release,
+        platform_system: &markers.platform_system,
+        platform_version: &markers.platform_version,
+        python_full_version: &markers.python_full_version,
+        python_version: &markers.python_version,
+        sys_platform: &markers.sys_platform,
+    })
+    .ok()
+}
+
+/// Requirements of `dist` that apply here and are not met, for the names `relevant` accepts.
+///
+/// A requirement applies when its marker holds for this interpreter, either unconditionally or
+/// under an extra the user evidently asked for: one at least one of whose own requirements is
+/// installed (`tensorflow[and-cuda]` leaves its nvidia-* wheels behind; plain `tensorflow` does not).
+pub fn unmet(
+    dist: &Distribution,
+    installed: &Installed,
+    env: &MarkerEnvironment,
+    relevant: impl Fn(&str) -> bool,
+) -> Vec<Unmet> {
+    let requirements: Vec<Requirement> = dist
+        .requires
+        .iter()
+        .filter_map(|text| Requirement::from_str(text).ok())
+        .filter(|r| relevant(r.name.as_ref()))
+        .collect();
+    let extras: Vec<ExtraName> = dist.extras.iter().filter_map(|e| ExtraName::from_str(e).ok()).collect();
+    let requested: Vec<ExtraName> = extras
+        .into_iter()
+        .filter(|extra| {
+            requirements.iter().any(|r| {
+                let only_with_extra =
+                    r.marker.evaluate(env, std::slice::from_ref(extra)) && !r.marker.evaluate(env, &[]);
+                only_with_extra && installed.get(r.name.as_ref()).is_some()
+            })
+        })
+        .collect();
+    requirements
+        .iter()
+        .filter(|r| r.marker.evaluate(env, &requested))
+        .filter_map(|r| {
+            let found = installed.get(r.name.as_ref());
+            let satisfied = match (found, &r.version_or_url) {
+                (None, _) => false,
+                (Some(dist), Some(VersionOrUrl::VersionSpecifier(spec))) => {
+                    Version::from_str(&dist.version).is_ok_and(|v| spec.contains(&v))
+                }
+                (Some(_), _) => true,
+            };
+            (!satisfied)
+                .then(|| Unmet { requirement: requirement_text(r), installed: found.map(|d| d.version.clone()) })
+        })
+        .collect()
+}
+
+/// `name[extras] specifier`, without the marker.
+fn requirement_text(requirement: &Requirement) -> String {
+    let mut text = requirement.name.to_string();
+    if !requirement.extras.is_empty() {
+        let extras: Vec<String> = requirement.extras.iter().map(ToString::to_string).collect();
+        text.push_str(&format!("[{}]", extras.join(",")));
+    }
+    if let Some(VersionOrUrl::VersionSpecifier(spec)) = &requirement.version_or_url {
+        text.push_str(&spec.to_string());
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn linux() -> MarkerEnvironment {
+        marker_environment(&Markers {
+            implementation_name: "cpython".into(),
+            implementation_version: "3.11.7".into(),
+            os_name: "posix".into(),
+            platform_machine: "x86_64".into(),
+            platform_python_implementation: "CPython".into(),
+            platform_release: "6.8.0".into(),
+            platform_system: "Linux".into(),
+            platform_version: "#1 SMP".into(),
+            python_full_version: "3.11.7".into(),
+            python_version: "3.11".into(),
+            sys_platform: "linux".into(),
+        })
+        .unwrap()
+    }
+
+    fn site(dists: &[(&str, &str, &[&str], &[&str])]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, version, requires, extras) in dists {
+            let meta = dir.path().join(format!("{name}-{version}.dist-info"));
+            std::fs::create_dir_all(&meta).unwrap();
+            let mut text = format!("Name: {name}\nVersion: {version}\n");
+            for r in *requires {
+                text.push_str(&format!("Requires-Dist: {r}\n"));
+            }
+            for e in *extras {
+                text.push_str(&format!("Provides-Extra: {e}\n"));
+            }
+            std::fs::write(meta.join("METADATA"), text).unwrap();
+        }
+        dir
+    }
+
+    const TF: &[&str] = &[
+        "numpy>=1.26.0",
+        "nvidia-cublas-cu12>=12.5.3.2; extra == \"and-cuda\"",
+        "nvidia-cudnn-cu12<10.0,>=9.3.0.75; extra == \"and-cuda\"",
+    ];
+
+    #[test]
+    fn extras_count_only_when_evidently_requested() {
+        let plain = site(&[("tensorflow", "2.20.0", TF, &["and-cuda"])]);
+        let installed = Installed::scan(&[PathBuf::from(plain.path())]);
+        let tf = installed.get("tensorflow").unwrap();
+        assert!(unmet(tf, &installed, &linux(), |n| n.starts_with("nvidia-")).is_empty());
+
+        let half = site(&[("tensorflow", "2.20.0", TF, &["and-cuda"]), ("nvidia-cudnn-cu12", "9.1.0.70", &[], &[])]);
+        let installed = Installed::scan(&[PathBuf::from(half.path())]);
+        let tf = installed.get("tensorflow").unwrap();
+        let unmet = unmet(tf, &installed, &linux(), |n| n.starts_with("nvidia-"));
+        assert_eq!(
+            unmet,
+            [
+                Unmet { requirement: "nvidia-cublas-cu12>=12.5.3.2".into(), installed: None },
+                Unmet { requirement: "nvidia-cudnn-cu12>=9.3.0.75, <10.0".into(), installed: Some("9.1.0.70".into()) },
+            ]
+        );
+    }
+
+    #[test]
+    fn markers_decide_which_requirements_apply() {
+        let torch = &["nvidia-cudnn-cu12==9.1.0.70; platform_system == \"Linux\" and platform_machine == \"x86_64\""];
+        let dir = site(&[("torch", "2.5.1", torch, &[])]);
+        let installed = Installed::scan(&[PathBuf::from(dir.path())]);
+        let dist = installed.get("torch").unwrap();
+        assert_eq!(unmet(dist, &installed, &linux(), |_| true).len(), 1);
+        let arm = linux().with_platform_machine("aarch64");
+        assert!(unmet(dist, &installed, &arm, |_| true).is_empty());
+    }
+}

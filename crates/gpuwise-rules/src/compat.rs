@@ -1,0 +1,126 @@
+//! Whether a framework build has code for a GPU: machine code (SASS) for the same major
+//! architecture and an equal or older minor, or PTX for an equal or older architecture that
+//! the driver compiles at load time.
+
+use gpuwise_core::{Device, Framework, parse_version};
+
+use crate::data::framework_build;
+
+/// How a build runs on one GPU.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Support {
+    /// Machine code for it is compiled in (`sm_80`).
+    Native(String),
+    /// Only PTX (`compute_90`), compiled by the driver when first loaded.
+    Ptx(String),
+    /// Nothing the GPU can run; the string says what the build has.
+    None(String),
+}
+
+/// What a build says it runs on, and where that came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Targets {
+    /// Compiled architectures (`sm_80`, `compute_90`); empty when only a minimum is known.
+    pub architectures: Vec<String>,
+    /// The least compute capability, as `(major, minor)`, when only that is known.
+    pub minimum: Option<(u32, u32)>,
+    /// Where it came from.
+    pub source: String,
+}
+
+/// The targets of a framework build: its own files when they list architectures, else the
+/// release table. `None` when neither says.
+pub fn targets(framework: &Framework) -> Option<Targets> {
+    if !framework.architectures.is_empty() {
+        return Some(Targets {
+            architectures: framework.architectures.clone(),
+            minimum: None,
+            source: framework.architectures_source.clone().unwrap_or_else(|| "its build files".into()),
+        });
+    }
+    let row = framework_build(&framework.name, &framework.build, &framework.version)?;
+    Some(Targets {
+        architectures: row.architectures.clone(),
+        minimum: row.min_compute_capability.as_deref().and_then(capability),
+        source: row.source.clone(),
+    })
+}
+
+/// `8.6` -> `(8, 6)`.
+pub fn capability(text: &str) -> Option<(u32, u32)> {
+    match parse_version(text)?.as_slice() {
+        [major, minor, ..] => Some((*major, *minor)),
+        [major] => Some((*major, 0)),
+        [] => None,
+    }
+}
+
+/// `sm_86` -> `(8, 6)`; `compute_120` -> `(12, 0)`; `sm_90a` -> `(9, 0)`.
+fn arch_capability(arch: &str) -> Option<(u32, u32)> {
+    let digits: String = arch.split('_').nth(1)?.chars().take_while(char::is_ascii_digit).collect();
+    let number: u32 = digits.parse().ok()?;
+    Some((number / 10, number % 10))
+}
+
+/// How a build with these targets runs on `device`; `None` when the device's compute
+/// capability is unknown.
+pub fn support(targets: &Targets, device: &Device) -> Option<Support> {
+    let cc = capability(device.compute_capability.as_deref()?)?;
+    if let Some(minimum) = targets.minimum {
+        return Some(if cc >= minimum {
+            Support::Native(format!("compute capability {}.{} or newer", minimum.0, minimum.1))
+        } else {
+            Support::None(format!("compute capability {}.{} or newer", minimum.0, minimum.1))
+        });
+    }
+    let parsed: Vec<(&String, (u32, u32), bool)> = targets
+        .architectures
+        .iter()
+        .filter_map(|a| Some((a, arch_capability(a)?, a.starts_with("compute_"))))
+        .collect();
+    if let Some((arch, _, _)) = parsed.iter().rev().find(|(_, at, ptx)| !ptx && at.0 == cc.0 && at.1 <= cc.1) {
+        return Some(Support::Native((*arch).clone()));
+    }
+    if let Some((arch, _, _)) = parsed.iter().rev().find(|(_, at, ptx)| *ptx && *at <= cc) {
+        return Some(Support::Ptx((*arch).clone()));
+    }
+    Some(Support::None(targets.architectures.join(" ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn device(cc: &str) -> Device {
+        Device { compute_capability: Some(cc.into()), ..Device::default() }
+    }
+
+    fn listed(arches: &[&str]) -> Targets {
+        Targets { architectures: arches.iter().map(|a| a.to_string()).collect(), minimum: None, source: String::new() }
+    }
+
+    #[test]
+    fn sass_runs_on_later_minors_of_its_major_only() {
+        let cu124 = listed(&["sm_50", "sm_60", "sm_70", "sm_75", "sm_80", "sm_86", "sm_90"]);
+        assert_eq!(support(&cu124, &device("8.9")), Some(Support::Native("sm_86".into())));
+        assert_eq!(support(&cu124, &device("9.0")), Some(Support::Native("sm_90".into())));
+        assert!(matches!(support(&cu124, &device("12.0")), Some(Support::None(_))), "Blackwell needs cu128");
+        assert!(matches!(support(&cu124, &device("3.7")), Some(Support::None(_))), "Kepler is too old");
+        assert_eq!(support(&cu124, &Device::default()), None);
+    }
+
+    #[test]
+    fn ptx_runs_on_anything_newer() {
+        let cu130 = listed(&["sm_75", "sm_80", "sm_86", "sm_90", "sm_100", "sm_120", "compute_120"]);
+        assert_eq!(support(&cu130, &device("12.1")), Some(Support::Native("sm_120".into())));
+        assert_eq!(support(&cu130, &device("13.0")), Some(Support::Ptx("compute_120".into())));
+        assert!(matches!(support(&cu130, &device("7.0")), Some(Support::None(_))), "CUDA 13 dropped Volta");
+    }
+
+    #[test]
+    fn minimums_compare_whole_capabilities() {
+        let jax13 = Targets { architectures: Vec::new(), minimum: Some((7, 5)), source: String::new() };
+        assert!(matches!(support(&jax13, &device("7.0")), Some(Support::None(_))));
+        assert!(matches!(support(&jax13, &device("12.0")), Some(Support::Native(_))));
+    }
+}

@@ -1,0 +1,90 @@
+//! Architectures and least compute capability per framework build (data/framework_builds.json),
+//! for when a framework's own files do not list them.
+
+use std::sync::OnceLock;
+
+use gpuwise_core::parse_version;
+use serde::Deserialize;
+
+/// One row: a framework build over a range of its versions.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct FrameworkBuild {
+    /// `torch`, `jax`, `cupy`.
+    pub framework: String,
+    /// `cuda-12.8` or `cuda-12`.
+    pub build: String,
+    /// Least framework version the row covers (`2.8`), empty for any.
+    pub from: String,
+    /// Greatest framework version the row covers, empty for any.
+    pub to: String,
+    /// Compiled architectures (`sm_80`, `compute_120`), when the row lists them.
+    #[serde(default)]
+    pub architectures: Vec<String>,
+    /// The least compute capability, when the row gives only that.
+    #[serde(default)]
+    pub min_compute_capability: Option<String>,
+    /// Where it comes from.
+    pub source: String,
+}
+
+#[derive(Deserialize)]
+struct Table {
+    rows: Vec<FrameworkBuild>,
+}
+
+fn rows() -> &'static [FrameworkBuild] {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    &TABLE
+        .get_or_init(|| {
+            serde_json::from_str(include_str!("../../data/framework_builds.json")).unwrap_or(Table { rows: Vec::new() })
+        })
+        .rows
+}
+
+/// The row for this framework, build and version (`2.8.0+cu128`), when the table has one.
+pub fn framework_build(framework: &str, build: &str, version: &str) -> Option<&'static FrameworkBuild> {
+    let version = parse_version(version.split('+').next().unwrap_or(version));
+    let within = |row: &FrameworkBuild| {
+        let bound = |text: &str| (!text.is_empty()).then(|| parse_version(text)).flatten();
+        let (Some(v), from, to) = (version.as_ref(), bound(&row.from), bound(&row.to)) else {
+            return row.from.is_empty() && row.to.is_empty();
+        };
+        // `to = 2.6` covers 2.6.x: compare on as many parts as the bound gives.
+        let upto = |b: &Vec<u32>| v.iter().take(b.len()).cmp(b.iter()) != std::cmp::Ordering::Greater;
+        from.is_none_or(|f| *v >= f) && to.as_ref().is_none_or(upto)
+    };
+    rows().iter().find(|row| row.framework == framework && row.build == build && within(row))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_parses_and_has_a_source() {
+        assert!(rows().len() >= 10, "data file failed to parse");
+        for row in rows() {
+            assert!(!row.source.is_empty(), "{} {}", row.framework, row.build);
+            assert!(
+                row.architectures.is_empty() != row.min_compute_capability.is_none(),
+                "{} {}",
+                row.framework,
+                row.build
+            );
+            for arch in &row.architectures {
+                assert!(arch.starts_with("sm_") || arch.starts_with("compute_"), "{arch}");
+            }
+        }
+    }
+
+    #[test]
+    fn versions_pick_the_row() {
+        let cu128 =
+            |v| framework_build("torch", "cuda-12.8", v).map(|r| r.architectures.contains(&"sm_70".to_string()));
+        assert_eq!(cu128("2.7.1+cu128"), Some(false), "2.7 cu128 starts at sm_75");
+        assert_eq!(cu128("2.9.1"), Some(true), "2.8+ cu128 includes Volta again");
+        assert!(framework_build("torch", "cuda-11.8", "2.6.0+cu118").is_some());
+        assert!(framework_build("torch", "cuda-11.8", "2.7.0+cu118").is_none());
+        assert_eq!(framework_build("jax", "cuda-13", "0.7.2").unwrap().min_compute_capability.as_deref(), Some("7.5"));
+    }
+}

@@ -1,0 +1,147 @@
+//! Judging environments, frameworks and kernels: the machine as each one's process would see
+//! it, the rules for each, and the per-framework verdict.
+
+use gpuwise_core::{Environment, Finding, Kernel, Severity, System, Verdict};
+use gpuwise_probe::{Variables, visibility};
+
+use crate::compat::{self, Support};
+use crate::{Check, Context, EnvContext, FrameworkContext, KernelContext, diagnose, rules, verdict};
+
+/// The machine as a process started with `vars` sees it: its visibility, the machine's
+/// findings under those variables, and the usable GPUs.
+pub struct MachineView {
+    /// What CUDA would enumerate.
+    pub visibility: gpuwise_core::Visibility,
+    /// The machine-level findings under these variables.
+    pub findings: Vec<Finding>,
+    /// The usable GPUs.
+    pub verdict: Verdict,
+}
+
+impl MachineView {
+    /// Resolves visibility and runs the machine's rules under `vars`.
+    pub fn new(system: &System, vars: &Variables) -> Self {
+        let visibility = visibility::resolve(system, vars);
+        let findings = diagnose(system, &visibility, vars);
+        let verdict = verdict(&visibility, &findings);
+        MachineView { visibility, findings, verdict }
+    }
+}
+
+/// Judges one environment run with `vars` (for `kernel`, when it is a kernel's): fills each
+/// framework's verdict and finding codes and the environment's own codes, and returns every
+/// finding, most severe first.
+pub fn judge_environment(
+    system: &System,
+    env: &mut Environment,
+    vars: &Variables,
+    kernel: Option<&Kernel>,
+) -> Vec<Finding> {
+    let view = MachineView::new(system, vars);
+    let machine = Context { system, visibility: &view.visibility, vars };
+    let ctx = EnvContext { machine, verdict: &view.verdict, env, kernel };
+    let env_findings: Vec<Finding> = rules::ALL
+        .iter()
+        .filter_map(|rule| match rule.check {
+            Check::Environment(check) => Some(check(&ctx)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let verdicts: Vec<(Vec<Finding>, Option<String>)> = env
+        .frameworks
+        .iter()
+        .map(|framework| {
+            let fctx = FrameworkContext { env: ctx, framework };
+            let findings: Vec<Finding> = rules::ALL
+                .iter()
+                .filter_map(|rule| match rule.check {
+                    Check::Framework(check) => Some(check(&fctx)),
+                    _ => None,
+                })
+                .flatten()
+                .collect();
+            let device = framework_device(&fctx, &findings);
+            (findings, device)
+        })
+        .collect();
+    env.findings = codes(&env_findings);
+    let mut all = env_findings;
+    for (framework, (findings, device)) in env.frameworks.iter_mut().zip(verdicts) {
+        framework.findings = codes(&findings);
+        framework.uses_gpu = device.is_some();
+        framework.device = device;
+        all.extend(findings);
+    }
+    sort(&mut all);
+    all
+}
+
+/// The GPU a framework will use first: the first usable GPU (in CUDA order) its build has code
+/// for, when it is a CUDA build and nothing about it is an error.
+fn framework_device(ctx: &FrameworkContext<'_>, findings: &[Finding]) -> Option<String> {
+    if !ctx.framework.build.starts_with("cuda") || findings.iter().any(|f| f.severity == Severity::Error) {
+        return None;
+    }
+    let targets = compat::targets(ctx.framework);
+    ctx.env
+        .usable_devices()
+        .find(|device| {
+            let support = targets.as_ref().and_then(|t| compat::support(t, device));
+            !matches!(support, Some(Support::None(_)))
+        })
+        .map(|device| device.uuid.clone())
+}
+
+/// Inputs of judging a kernel besides the kernel itself.
+pub struct KernelInputs<'a> {
+    /// Why its kernel.json could not be used.
+    pub spec_problem: Option<&'a str>,
+    /// Why the Python it runs could not be told.
+    pub interpreter_problem: Option<&'a str>,
+    /// Its environment, already judged.
+    pub env: Option<&'a Environment>,
+    /// The variables its process starts with.
+    pub vars: &'a Variables,
+    /// The usable GPUs from the user's shell.
+    pub shell_verdict: &'a Verdict,
+    /// The shell's own environment.
+    pub shell_env: Option<&'a Environment>,
+}
+
+/// Judges one kernel; fills its finding codes and returns the findings.
+pub fn judge_kernel(system: &System, kernel: &mut Kernel, inputs: &KernelInputs<'_>) -> Vec<Finding> {
+    let view = MachineView::new(system, inputs.vars);
+    let ctx = KernelContext {
+        kernel,
+        spec_problem: inputs.spec_problem,
+        interpreter_problem: inputs.interpreter_problem,
+        env: inputs.env,
+        machine: Context { system, visibility: &view.visibility, vars: inputs.vars },
+        verdict: &view.verdict,
+        shell_verdict: inputs.shell_verdict,
+        shell_env: inputs.shell_env,
+    };
+    let mut findings: Vec<Finding> = rules::ALL
+        .iter()
+        .filter_map(|rule| match rule.check {
+            Check::Kernel(check) => Some(check(&ctx)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    sort(&mut findings);
+    kernel.findings = codes(&findings);
+    findings
+}
+
+/// Most severe first, then by code.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then_with(|| a.code.cmp(&b.code)));
+}
+
+fn codes(findings: &[Finding]) -> Vec<String> {
+    let mut codes: Vec<String> = findings.iter().map(|f| f.code.clone()).collect();
+    codes.dedup();
+    codes
+}

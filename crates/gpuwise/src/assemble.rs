@@ -1,0 +1,135 @@
+//! Building the whole report: the machine, then every Python environment and Jupyter kernel,
+//! each judged under the variables its process would start with.
+
+use std::path::{Path, PathBuf};
+
+use gpuwise_core::{Environment, Kernel, Report, System};
+use gpuwise_envs::{Options, Request, jupyter};
+use gpuwise_probe::{Variables, visibility};
+use gpuwise_rules::KernelInputs;
+
+/// Which environments to read besides the machine.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    /// Judge the shell's `python3` (first on `PATH`).
+    pub current: bool,
+    /// Interpreters named with `--python`.
+    pub pythons: Vec<PathBuf>,
+    /// Judge every Jupyter kernel.
+    pub kernels: bool,
+}
+
+/// The machine's report: visibility, findings and verdict under the shell's variables.
+pub fn machine_report(system: System, vars: &Variables) -> Report {
+    let mut report = Report::new(system);
+    report.visibility = visibility::resolve(&report.system, vars);
+    report.findings = gpuwise_rules::diagnose(&report.system, &report.visibility, vars);
+    report.verdict = gpuwise_rules::verdict(&report.visibility, &report.findings);
+    report
+}
+
+/// A kernel found on disk, with what judging it needs.
+struct KernelSlot {
+    kernel: Kernel,
+    spec_problem: Option<String>,
+    interpreter_problem: Option<String>,
+    vars: Variables,
+}
+
+/// Reads and judges the environments and kernels in `scope`, adding them and their findings.
+pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
+    let options = Options { timeout: gpuwise_probe::probe_timeout(), ..Options::default() };
+    let shell_python = gpuwise_envs::current_python(vars);
+    let mut requests = Vec::new();
+    if scope.current {
+        requests.extend(shell_python.iter().map(|p| Request::new(p, "current", vars.clone())));
+    }
+    requests.extend(scope.pythons.iter().map(|p| Request::new(p, "argument", vars.clone())));
+    let mut environments = gpuwise_envs::read_environments(&requests, &options);
+    let mut env_vars: Vec<Variables> = requests.iter().map(|r| r.vars.clone()).collect();
+    let mut kernel_of_env: Vec<Option<usize>> = vec![None; environments.len()];
+
+    let mut slots = Vec::new();
+    if scope.kernels {
+        let server_python = shell_python.as_deref();
+        let server = environments.iter().find(|e| e.source == "current");
+        slots = find_kernels(vars, server, server_python);
+        let mut kernel_requests = Vec::new();
+        for (index, slot) in slots.iter_mut().enumerate() {
+            if slot.spec_problem.is_some() {
+                continue;
+            }
+            match jupyter::interpreter(&slot.kernel, &slot.vars, server_python) {
+                Err(problem) => slot.interpreter_problem = Some(problem),
+                Ok(python) => {
+                    let same = environments
+                        .iter()
+                        .zip(&env_vars)
+                        .position(|(env, v)| Path::new(&env.interpreter) == python && *v == slot.vars);
+                    match same {
+                        Some(existing) => slot.kernel.environment = Some(existing),
+                        None => {
+                            let source = format!("kernel:{}", slot.kernel.name);
+                            kernel_requests.push((index, Request::new(python, source, slot.vars.clone())));
+                        }
+                    }
+                }
+            }
+        }
+        let just_requests: Vec<Request> = kernel_requests.iter().map(|(_, r)| r.clone()).collect();
+        for ((slot_index, request), env) in
+            kernel_requests.into_iter().zip(gpuwise_envs::read_environments(&just_requests, &options))
+        {
+            slots[slot_index].kernel.environment = Some(environments.len());
+            kernel_of_env.push(Some(slot_index));
+            env_vars.push(request.vars);
+            environments.push(env);
+        }
+    }
+
+    let mut findings = Vec::new();
+    for ((env, vars), kernel) in environments.iter_mut().zip(&env_vars).zip(&kernel_of_env) {
+        let kernel = kernel.map(|k| &slots[k].kernel);
+        findings.extend(gpuwise_rules::judge_environment(&report.system, env, vars, kernel));
+    }
+    let shell_env = environments.iter().find(|e| e.source == "current");
+    for slot in &mut slots {
+        let inputs = KernelInputs {
+            spec_problem: slot.spec_problem.as_deref(),
+            interpreter_problem: slot.interpreter_problem.as_deref(),
+            env: slot.kernel.environment.map(|i| &environments[i]),
+            vars: &slot.vars,
+            shell_verdict: &report.verdict,
+            shell_env,
+        };
+        findings.extend(gpuwise_rules::judge_kernel(&report.system, &mut slot.kernel, &inputs));
+    }
+    report.findings.extend(findings);
+    gpuwise_rules::sort_findings(&mut report.findings);
+    report.environments = environments;
+    report.kernels = slots.into_iter().map(|s| s.kernel).collect();
+}
+
+/// Every kernelspec Jupyter would offer, with the variables each kernel starts with.
+fn find_kernels(vars: &Variables, server: Option<&Environment>, server_python: Option<&Path>) -> Vec<KernelSlot> {
+    let server_env = jupyter::ServerEnv {
+        prefix: server.and_then(|e| e.prefix.as_ref()).map(PathBuf::from),
+        is_virtual: server.is_some_and(|e| matches!(e.kind.as_deref(), Some("venv" | "conda"))),
+    };
+    let mut found = jupyter::find_kernels(&jupyter::kernel_dirs(vars, &server_env));
+    let has_ipykernel = server.is_some_and(|e| e.site_packages.iter().any(|s| Path::new(s).join("ipykernel").is_dir()));
+    if let (false, true, Some(python)) =
+        (found.iter().any(|f| f.kernel.name == "python3"), has_ipykernel, server_python)
+    {
+        found.push(jupyter::builtin_python3(python));
+    }
+    found
+        .into_iter()
+        .map(|f| KernelSlot {
+            vars: jupyter::kernel_variables(&f.kernel, vars),
+            kernel: f.kernel,
+            spec_problem: f.problem,
+            interpreter_problem: None,
+        })
+        .collect()
+}

@@ -19,6 +19,7 @@ mod probe;
 mod report;
 mod system;
 mod units;
+mod verification;
 mod visibility;
 
 pub use device::{Clocks, Device, FieldError, GpuProcess, MigDevice, Pcie, Vendor};
@@ -29,4 +30,5 @@ pub use probe::ProbeStatus;
 pub use report::{Report, SCHEMA_VERSION, SnapshotError, Tool, Verdict};
 pub use system::{ContainerRuntime, Cpu, DeviceNode, Driver, Libraries, Os, PciGpu, Provenance, System};
 pub use units::{format_bytes, parse_version};
+pub use verification::{LiveRun, Prediction, Verification};
 pub use visibility::{EntryStatus, Visibility, VisibilityEntry, VisibleDevice};

@@ -66,10 +66,7 @@ fn entries(data: &[u8]) -> Vec<String> {
         }
         at = end.max(at + 8).next_multiple_of(8);
     }
-    found
-        .into_iter()
-        .map(|(sm, ptx)| if ptx { format!("compute_{sm}") } else { format!("sm_{sm}") })
-        .collect()
+    found.into_iter().map(|(sm, ptx)| if ptx { format!("compute_{sm}") } else { format!("sm_{sm}") }).collect()
 }
 
 #[cfg(test)]

@@ -1,19 +1,15 @@
 //! Asking an interpreter about itself: the embedded probe script, run with `-I` and a timeout.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::Duration;
 
 use serde::Deserialize;
-use wait_timeout::ChildExt;
+
+use crate::process::{self, RunError};
 
 /// The probe script; it prints one JSON object and imports no framework.
 const SCRIPT: &str = include_str!("probe.py");
-
-/// Most bytes of output kept from an interpreter (the probe prints a few KiB).
-const OUTPUT_LIMIT: u64 = 1 << 20;
 
 /// What an interpreter says about itself.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -99,67 +95,23 @@ pub fn probe(python: &Path, timeout: Duration) -> Result<Interpreter, ProbeError
     if !python.exists() {
         return Err(ProbeError::Missing(python.to_path_buf()));
     }
-    let mut child = Command::new(python)
-        .args(["-I", "-c", SCRIPT])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|err| ProbeError::NotExecutable { path: python.to_path_buf(), error: err.to_string() })?;
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
-    let status = match child.wait_timeout(timeout) {
-        Ok(Some(status)) => status,
-        Ok(None) | Err(_) => {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(ProbeError::TimedOut { path: python.to_path_buf(), seconds: timeout.as_secs().max(1) });
-        }
-    };
-    // A child that left a grandchild holding its pipes must not hang us: wait briefly.
-    let grace = Duration::from_millis(500);
-    let stdout = stdout.recv_timeout(grace).unwrap_or_default();
-    let stderr = stderr.recv_timeout(grace).unwrap_or_default();
-    if !status.success() {
-        let tail = String::from_utf8_lossy(&stderr);
-        let tail = last_line(&tail);
+    let path = || python.to_path_buf();
+    let finished = process::run(Command::new(python).args(["-I", "-c", SCRIPT]), timeout).map_err(|err| match err {
+        RunError::Spawn(error) => ProbeError::NotExecutable { path: path(), error },
+        RunError::TimedOut => ProbeError::TimedOut { path: path(), seconds: timeout.as_secs().max(1) },
+    })?;
+    if !finished.status.success() {
+        let tail = process::last_line(&String::from_utf8_lossy(&finished.stderr));
         return Err(ProbeError::Failed {
-            path: python.to_path_buf(),
-            status: status.to_string(),
-            stderr: if tail.is_empty() { String::new() } else { format!(": {tail}") },
+            path: path(),
+            status: finished.status.to_string(),
+            stderr: if tail == "nothing" { String::new() } else { format!(": {tail}") },
         });
     }
-    serde_json::from_slice(&stdout).map_err(|_| ProbeError::Garbage {
-        path: python.to_path_buf(),
-        excerpt: excerpt(&String::from_utf8_lossy(&stdout)),
+    serde_json::from_slice(&finished.stdout).map_err(|_| ProbeError::Garbage {
+        path: path(),
+        excerpt: process::excerpt(&String::from_utf8_lossy(&finished.stdout)),
     })
-}
-
-/// Reads a pipe to its end (up to [`OUTPUT_LIMIT`]) on a thread; the bytes arrive on the channel.
-fn drain(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Vec<u8>> {
-    let (sender, receiver) = mpsc::channel();
-    if let Some(pipe) = pipe {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = pipe.take(OUTPUT_LIMIT).read_to_end(&mut bytes);
-            let _ = sender.send(bytes);
-        });
-    }
-    receiver
-}
-
-fn last_line(text: &str) -> String {
-    excerpt(text.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or(""))
-}
-
-/// The first 120 characters of `text` on one line, quoted, or `nothing` when it is empty.
-fn excerpt(text: &str) -> String {
-    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one_line.is_empty() {
-        return "nothing".into();
-    }
-    let cut: String = one_line.chars().take(120).collect();
-    if cut.len() < one_line.len() { format!("{cut:?}...") } else { format!("{cut:?}") }
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ mod frameworks;
 mod interpreter;
 pub mod jupyter;
 mod libraries;
+pub mod process;
 mod pyliteral;
 mod requirements;
 

@@ -45,13 +45,17 @@ pub fn unmet(
         .filter(|r| relevant(r.name.as_ref()))
         .collect();
     let extras: Vec<ExtraName> = dist.extras.iter().filter_map(|e| ExtraName::from_str(e).ok()).collect();
+    let unconditional: Vec<&str> =
+        requirements.iter().filter(|r| r.marker.evaluate(env, &[])).map(|r| r.name.as_ref()).collect();
+    // Evidence of an extra: an installed distribution only that extra brings (jaxlib, which jax
+    // always requires, says nothing about `jax[cuda12]`; jax-cuda12-plugin does).
     let requested: Vec<ExtraName> = extras
         .into_iter()
         .filter(|extra| {
             requirements.iter().any(|r| {
                 let only_with_extra =
                     r.marker.evaluate(env, std::slice::from_ref(extra)) && !r.marker.evaluate(env, &[]);
-                only_with_extra && installed.get(r.name.as_ref()).is_some()
+                only_with_extra && !unconditional.contains(&r.name.as_ref()) && installed.get(r.name.as_ref()).is_some()
             })
         })
         .collect();
@@ -149,6 +153,31 @@ mod tests {
                 Unmet { requirement: "nvidia-cudnn-cu12>=9.3.0.75, <10.0".into(), installed: Some("9.1.0.70".into()) },
             ]
         );
+    }
+
+    #[test]
+    fn requirements_every_extra_shares_are_no_evidence() {
+        const JAX: &[&str] = &[
+            "jaxlib<=0.10.2,>=0.10.1",
+            "jaxlib==0.10.1; extra == \"ci\"",
+            "jaxlib<=0.10.2,>=0.10.2; extra == \"cuda12\"",
+            "jax-cuda12-plugin[with-cuda]<=0.10.2,>=0.10.2; extra == \"cuda12\"",
+        ];
+        let cpu = site(&[("jax", "0.10.2", JAX, &["ci", "cuda12"]), ("jaxlib", "0.10.2", &[], &[])]);
+        let installed = Installed::scan(&[PathBuf::from(cpu.path())]);
+        let jax = installed.get("jax").unwrap();
+        assert!(unmet(jax, &installed, &linux(), |_| true).is_empty(), "jaxlib alone requests no extra");
+
+        let gpu = site(&[
+            ("jax", "0.10.2", JAX, &["ci", "cuda12"]),
+            ("jaxlib", "0.10.2", &[], &[]),
+            ("jax-cuda12-plugin", "0.10.1", &[], &[]),
+        ]);
+        let installed = Installed::scan(&[PathBuf::from(gpu.path())]);
+        let jax = installed.get("jax").unwrap();
+        let unmet = unmet(jax, &installed, &linux(), |_| true);
+        assert_eq!(unmet.len(), 1);
+        assert_eq!(unmet[0].installed.as_deref(), Some("0.10.1"), "the plugin lags jax");
     }
 
     #[test]

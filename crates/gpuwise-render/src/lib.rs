@@ -3,11 +3,15 @@
 //! stream that strips styling for pipes and `NO_COLOR`).
 
 mod describe;
+mod frameworks;
 mod json;
 mod markdown;
 mod terminal;
+mod verification;
 
 pub use describe::{Headline, headline};
+pub use frameworks::{FrameworkLine, framework_lines};
 pub use json::json;
 pub use markdown::markdown;
 pub use terminal::terminal;
+pub use verification::verification;

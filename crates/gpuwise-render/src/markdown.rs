@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use gpuwise_core::Report;
 
 use crate::describe::{self, headline};
+use crate::frameworks;
 
 /// Escapes a table cell.
 fn cell(text: &str) -> String {
@@ -40,6 +41,22 @@ pub fn markdown(report: &Report, source: &str) -> String {
                 describe::pcie_cell(device),
                 device.uuid
             );
+        }
+    }
+    if !report.environments.is_empty() || !report.kernels.is_empty() {
+        let _ = writeln!(out, "\n### Python frameworks\n");
+        for line in frameworks::framework_lines(report) {
+            let fix = line.fix.map(|f| format!(" — fix: {f}")).unwrap_or_default();
+            let _ = writeln!(out, "- {} {}{fix}", if line.ok { "✅" } else { "❌" }, line.text);
+        }
+        for empty in frameworks::empty_environments(report) {
+            let _ = writeln!(out, "- {empty}");
+        }
+        if !report.kernels.is_empty() {
+            let _ = writeln!(out, "\n**Jupyter kernels**\n");
+            for kernel in &report.kernels {
+                let _ = writeln!(out, "- `{}`", frameworks::kernel_line(report, kernel));
+            }
         }
     }
     let _ = writeln!(out, "\n### Findings\n");

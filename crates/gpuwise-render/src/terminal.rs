@@ -8,6 +8,7 @@ use comfy_table::{CellAlignment, Table, presets::NOTHING};
 use gpuwise_core::{Report, Severity};
 
 use crate::describe::{self, headline};
+use crate::frameworks;
 
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
@@ -25,6 +26,31 @@ fn severity_style(severity: Severity) -> Style {
         Severity::Error => BAD,
         Severity::Warning => WARN,
         Severity::Info => INFO,
+    }
+}
+
+/// The Python section: each framework's verdict, empty environments, kernels.
+fn write_frameworks(out: &mut String, report: &Report) {
+    if report.environments.is_empty() && report.kernels.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{}", paint(BOLD, "Python frameworks"));
+    let lines = frameworks::framework_lines(report);
+    for line in &lines {
+        let (mark, style) = if line.ok { ("✓", GOOD) } else { ("✗", BAD) };
+        let _ = writeln!(out, "  {} {}", paint(style, mark), line.text);
+        if let Some(fix) = &line.fix {
+            let _ = writeln!(out, "      {} {fix}", paint(GOOD, "fix:"));
+        }
+    }
+    for empty in frameworks::empty_environments(report) {
+        let _ = writeln!(out, "  {} {}", paint(DIM, "·"), paint(DIM, &empty));
+    }
+    if !report.kernels.is_empty() {
+        let _ = writeln!(out, "{}", paint(BOLD, "Jupyter kernels"));
+        for kernel in &report.kernels {
+            let _ = writeln!(out, "  {}", frameworks::kernel_line(report, kernel));
+        }
     }
 }
 
@@ -72,6 +98,8 @@ pub fn terminal(report: &Report, source: &str) -> String {
         }
         let _ = writeln!(out, "{}", gpus.trim_fmt());
     }
+
+    write_frameworks(&mut out, report);
 
     out.push('\n');
     let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();

@@ -26,6 +26,9 @@ pub enum Command {
     Doctor(DoctorArgs),
     /// Explain a finding code (GW101, GW203, ...), or list them all.
     Explain(ExplainArgs),
+    /// Run each installed framework for real (device, a small matmul, its time) and compare
+    /// with doctor's verdict. Exits 1 when any framework disagrees with doctor.
+    Verify(VerifyArgs),
 }
 
 /// Options of `gpuwise doctor`.
@@ -51,6 +54,27 @@ pub struct DoctorArgs {
     /// Report the machine only: no Python environments, no Jupyter kernels.
     #[arg(long, conflicts_with = "python")]
     pub no_envs: bool,
+}
+
+/// Options of `gpuwise verify`.
+#[derive(Debug, Clone, Args)]
+pub struct VerifyArgs {
+    /// The interpreter to verify (repeatable); default: the first `python3` on `PATH`.
+    #[arg(long, value_name = "PATH")]
+    pub python: Vec<PathBuf>,
+    /// Print the results as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Seconds each framework's check may take (imports of large frameworks are slow).
+    #[arg(long, default_value_t = 180.0, value_parser = positive_seconds)]
+    pub timeout: f64,
+}
+
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s > 0.0 && s <= 86_400.0 => Ok(s),
+        _ => Err(format!("`{text}` is not a number of seconds between 0 and 86400")),
+    }
 }
 
 /// Options of `gpuwise explain`.

@@ -30,7 +30,7 @@ where
 
 fn doctor_json(snapshot: &str, vars: &[(&str, &str)]) -> Value {
     let vars: Vec<(&str, &OsStr)> = vars.iter().map(|(k, v)| (*k, OsStr::new(v))).collect();
-    let out = gpuwise(["doctor", "--json", "--system", fixture(snapshot).to_str().unwrap()], &vars);
+    let out = gpuwise(["doctor", "--json", "--no-envs", "--system", fixture(snapshot).to_str().unwrap()], &vars);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("doctor --json prints JSON")
 }
@@ -134,7 +134,7 @@ fn gpu_less_snapshot_says_why() {
 #[test]
 fn terminal_view_reads_like_the_report() {
     let vars = [("NO_COLOR", OsStr::new("1"))];
-    let out = gpuwise(["--system", fixture("multi-gpu-mixed.json").to_str().unwrap()], &vars);
+    let out = gpuwise(["--no-envs", "--system", fixture("multi-gpu-mixed.json").to_str().unwrap()], &vars);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(!text.contains('\u{1b}'), "no escape codes when piped or NO_COLOR");

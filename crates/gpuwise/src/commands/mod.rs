@@ -2,6 +2,7 @@
 
 mod doctor;
 mod explain;
+mod verify;
 
 use std::process::ExitCode;
 
@@ -15,5 +16,6 @@ pub fn run(cli: Cli, vars: &Variables) -> anyhow::Result<ExitCode> {
         None => doctor::run(&cli.doctor, vars),
         Some(Command::Doctor(args)) => doctor::run(&args, vars),
         Some(Command::Explain(args)) => explain::run(&args),
+        Some(Command::Verify(args)) => verify::run(&args, vars),
     }
 }

@@ -1,0 +1,224 @@
+//! Whole-program tests of doctor's environment and kernel verdicts.
+//!
+//! Framework layouts (fixtures/envs: the files real wheels install, metadata from the wheels
+//! themselves) are copied into real virtual environments and judged against recorded machines,
+//! each variant derived from a fixture in fixtures/systems. Real environments holding real jax
+//! and numba (built by scripts/test under `GPUWISE_TEST_VENVS`) are judged against what those
+//! frameworks answer themselves.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn repo(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+}
+
+/// A recorded machine with its driver, and optionally its GPUs, replaced.
+fn machine(dir: &Path, base: &str, driver: Option<(&str, &str)>, gpu: Option<(&str, &str)>) -> PathBuf {
+    let text = std::fs::read_to_string(repo("fixtures/systems").join(base)).unwrap();
+    let mut report: Value = serde_json::from_str(&text).unwrap();
+    let system = report.get_mut("system").unwrap();
+    if let Some((version, cuda)) = driver {
+        system["driver"]["version"] = version.into();
+        system["driver"]["kernel_module_version"] = version.into();
+        system["driver"]["cuda_version"] = cuda.into();
+        system["libraries"]["cuda_driver_version"] = cuda.into();
+    }
+    if let Some((name, cc)) = gpu {
+        for device in system["devices"].as_array_mut().unwrap() {
+            device["name"] = name.into();
+            device["compute_capability"] = cc.into();
+        }
+    }
+    let path = dir.join(format!("{base}-{}-{}.json", driver.map_or("", |d| d.0), gpu.map_or("", |g| g.1)));
+    std::fs::write(&path, report.to_string()).unwrap();
+    path
+}
+
+/// The machines of the verdict table.
+struct Machines {
+    h100_580: PathBuf,
+    h100_550: PathBuf,
+    v100_470: PathBuf,
+    v100_580: PathBuf,
+    blackwell_580: PathBuf,
+    no_gpu: PathBuf,
+}
+
+impl Machines {
+    fn new(dir: &Path) -> Self {
+        let r580 = Some(("580.95.05", "13.0"));
+        Machines {
+            h100_580: machine(dir, "h100-sxm.json", r580, None),
+            h100_550: machine(dir, "h100-sxm.json", Some(("550.54.14", "12.4")), None),
+            v100_470: repo("fixtures/systems/old-driver-470.json"),
+            v100_580: machine(dir, "old-driver-470.json", r580, None),
+            blackwell_580: machine(dir, "h100-sxm.json", r580, Some(("NVIDIA GeForce RTX 5090", "12.0"))),
+            no_gpu: repo("fixtures/systems/no-gpu-this-machine.json"),
+        }
+    }
+}
+
+/// A real virtual environment (no pip) holding the fixture's site-packages.
+struct Venv {
+    _dir: tempfile::TempDir,
+    python: PathBuf,
+    site: PathBuf,
+}
+
+fn venv(fixture: &str) -> Venv {
+    let dir = tempfile::tempdir().unwrap();
+    let status = Command::new("python3").args(["-m", "venv", "--without-pip"]).arg(dir.path()).status().unwrap();
+    assert!(status.success(), "python3 -m venv works");
+    let site = std::fs::read_dir(dir.path().join("lib")).unwrap().next().unwrap().unwrap().path().join("site-packages");
+    copy_tree(&repo("fixtures/envs").join(fixture).join("site-packages"), &site);
+    Venv { python: dir.path().join("bin/python"), site, _dir: dir }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Replaces the fixture's empty placeholder library with a real ELF library whose
+/// `.nv_fatbin` lists `sms` as machine code and `ptx` as PTX (or has no such section).
+fn compile_library(path: &Path, sms: &[u32], ptx: &[u32]) {
+    let mut container = Vec::new();
+    for (kind, sm) in sms.iter().map(|s| (2u16, *s)).chain(ptx.iter().map(|s| (1u16, *s))) {
+        let mut entry = vec![0u8; 64];
+        entry[0..2].copy_from_slice(&kind.to_le_bytes());
+        entry[4..8].copy_from_slice(&64u32.to_le_bytes());
+        entry[28..32].copy_from_slice(&sm.to_le_bytes());
+        container.extend(entry);
+    }
+    let mut bytes = 0xBA55_ED50u32.to_le_bytes().to_vec();
+    bytes.extend(1u16.to_le_bytes());
+    bytes.extend(16u16.to_le_bytes());
+    bytes.extend((container.len() as u64).to_le_bytes());
+    bytes.extend(container);
+    let array: Vec<String> = bytes.iter().map(u8::to_string).collect();
+    let body = if sms.is_empty() && ptx.is_empty() {
+        "int gpuwise_placeholder;".to_string()
+    } else {
+        format!(
+            "__attribute__((section(\".nv_fatbin\"), used, aligned(8))) const unsigned char fatbin[] = {{{}}};",
+            array.join(",")
+        )
+    };
+    let source = path.with_extension("c");
+    std::fs::write(&source, body).unwrap();
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let status = Command::new(cc).args(["-shared", "-fPIC", "-o"]).arg(path).arg(&source).status().unwrap();
+    assert!(status.success(), "a C compiler builds the stand-in library");
+    std::fs::remove_file(source).unwrap();
+}
+
+/// Runs doctor against `system` judging `python` only: no kernels (HOME and the Jupyter
+/// directories point nowhere), no shell interpreter (PATH holds no python3).
+fn doctor(system: &Path, python: &Path, vars: &[(&str, &str)]) -> Value {
+    let empty = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gpuwise"));
+    command
+        .args(["doctor", "--json", "--system"])
+        .arg(system)
+        .arg("--python")
+        .arg(python)
+        .env_clear()
+        .env("HOME", empty.path())
+        .env("PATH", empty.path())
+        .env("JUPYTER_PATH", empty.path())
+        .env("JUPYTER_DATA_DIR", empty.path());
+    for (name, value) in vars {
+        command.env(name, value);
+    }
+    let out: Output = command.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `(uses_gpu, codes)` of the named framework in the report's only environment.
+fn verdict(report: &Value, name: &str) -> (bool, Vec<String>) {
+    let env = &report["environments"][0];
+    assert_eq!(env["probe"]["status"], "available", "{env}");
+    let framework = env["frameworks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {}", env["frameworks"]));
+    let codes = framework["findings"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    (framework["uses_gpu"].as_bool().unwrap(), codes)
+}
+
+fn fixture_present(name: &str) -> bool {
+    repo("fixtures/envs").join(name).join("site-packages").is_dir()
+}
+
+/// A real environment built by scripts/test, or `None` when the run did not ask for them.
+fn real_env(name: &str) -> Option<PathBuf> {
+    let Some(dir) = std::env::var_os("GPUWISE_TEST_VENVS") else {
+        eprintln!("GPUWISE_TEST_VENVS unset: skipping the real-environment check (scripts/test sets it)");
+        return None;
+    };
+    let python = PathBuf::from(dir).join(name).join("bin/python");
+    assert!(python.exists(), "GPUWISE_TEST_VENVS is set but {} is missing", python.display());
+    Some(python)
+}
+
+/// What the framework itself says, in its own environment: true when it would use a GPU.
+fn own_answer(python: &Path, script: &str) -> bool {
+    let out = Command::new(python).args(["-c", script]).env("JAX_PLATFORMS", "").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    match String::from_utf8_lossy(&out.stdout).trim() {
+        "True" | "gpu" | "cuda" => true,
+        "False" | "cpu" => false,
+        other => panic!("unexpected answer {other:?}"),
+    }
+}
+
+fn this_machine() -> PathBuf {
+    let out = Command::new(env!("CARGO_BIN_EXE_gpuwise")).args(["doctor", "--json", "--no-envs"]).output().unwrap();
+    let path = std::env::temp_dir().join(format!("gpuwise-this-machine-{}.json", std::process::id()));
+    std::fs::write(&path, out.stdout).unwrap();
+    path
+}
+
+#[test]
+fn real_jax_agrees_with_jax() {
+    let Some(python) = real_env("jax-cpu") else { return };
+    let own = own_answer(&python, "import jax; print(jax.devices()[0].platform)");
+    let report = doctor(&this_machine(), &python, &[]);
+    assert_eq!(verdict(&report, "jax").0, own, "doctor and jax.devices() agree on this machine");
+    let dir = tempfile::tempdir().unwrap();
+    let h100 = Machines::new(dir.path()).h100_580;
+    assert_eq!(
+        verdict(&doctor(&h100, &python, &[]), "jax"),
+        (false, vec!["GW301".to_string()]),
+        "jaxlib alone is CPU-only"
+    );
+}
+
+#[test]
+fn real_numba_agrees_with_numba() {
+    let Some(python) = real_env("numba") else { return };
+    let own = own_answer(&python, "from numba import cuda; print(cuda.is_available())");
+    let report = doctor(&this_machine(), &python, &[]);
+    assert_eq!(verdict(&report, "numba").0, own, "doctor and numba.cuda.is_available() agree on this machine");
+    let dir = tempfile::tempdir().unwrap();
+    let h100 = Machines::new(dir.path()).h100_580;
+    let (uses, codes) = verdict(&doctor(&h100, &python, &[]), "numba");
+    assert!(uses, "numba's CUDA target runs on any driver: {codes:?}");
+    assert!(codes.contains(&"GW305".to_string()), "but without NVVM it cannot compile: {codes:?}");
+    let disabled = doctor(&h100, &python, &[("NUMBA_DISABLE_CUDA", "1")]);
+    assert_eq!(verdict(&disabled, "numba"), (false, vec!["GW305".to_string(), "GW611".to_string()]));
+}

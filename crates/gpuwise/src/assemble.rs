@@ -65,7 +65,7 @@ pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
                     let same = environments
                         .iter()
                         .zip(&env_vars)
-                        .position(|(env, v)| Path::new(&env.interpreter) == python && *v == slot.vars);
+                        .position(|(env, v)| same_interpreter(Path::new(&env.interpreter), &python) && *v == slot.vars);
                     match same {
                         Some(existing) => slot.kernel.environment = Some(existing),
                         None => {
@@ -108,6 +108,14 @@ pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
     gpuwise_rules::sort_findings(&mut report.findings);
     report.environments = environments;
     report.kernels = slots.into_iter().map(|s| s.kernel).collect();
+}
+
+/// True for one path, or for `bin/python` and `bin/python3` of one environment (the same
+/// directory, the same file behind the links).
+fn same_interpreter(a: &Path, b: &Path) -> bool {
+    a == b
+        || (a.parent() == b.parent()
+            && std::fs::canonicalize(a).is_ok_and(|real| std::fs::canonicalize(b).is_ok_and(|other| real == other)))
 }
 
 /// Every kernelspec Jupyter would offer, with the variables each kernel starts with.

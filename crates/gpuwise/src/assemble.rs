@@ -62,6 +62,7 @@ pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
             match jupyter::interpreter(&slot.kernel, &slot.vars, server_python) {
                 Err(problem) => slot.interpreter_problem = Some(problem),
                 Ok(python) => {
+                    slot.kernel.interpreter = Some(python.display().to_string());
                     let same = environments
                         .iter()
                         .zip(&env_vars)

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use gpuwise_core::Unreadable;
 use pep508_rs::PackageName;
 
 /// One installed distribution, as its metadata describes it.
@@ -22,15 +23,6 @@ pub struct Distribution {
     pub extras: Vec<String>,
     /// Entry points, as `(group, name)` pairs from entry_points.txt.
     pub entry_points: Vec<(String, String)>,
-}
-
-/// A metadata file that could not be read or made no sense.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unreadable {
-    /// The file or directory.
-    pub path: PathBuf,
-    /// What is wrong with it.
-    pub error: String,
 }
 
 /// Every distribution importable from `sites`, first occurrence of a name winning (as imports do).
@@ -58,7 +50,7 @@ impl Installed {
                     Ok(dist) => {
                         installed.by_name.entry(dist.name.clone()).or_insert(dist);
                     }
-                    Err(error) => installed.unreadable.push(Unreadable { path: dir, error }),
+                    Err(error) => installed.unreadable.push(Unreadable { path: dir.display().to_string(), error }),
                 }
             }
         }

@@ -63,12 +63,7 @@ pub fn read(
     };
     let (found, problems) = frameworks::read_all(&site);
     env.frameworks = found;
-    env.unreadable = installed
-        .unreadable
-        .iter()
-        .map(|u| gpuwise_core::Unreadable { path: u.path.display().to_string(), error: u.error.clone() })
-        .chain(problems)
-        .collect();
+    env.unreadable = installed.unreadable.into_iter().chain(problems).collect();
     env.shadowed = libraries.shadowed();
     env
 }

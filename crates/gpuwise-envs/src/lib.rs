@@ -5,10 +5,10 @@
 //!
 //! ```no_run
 //! use std::path::Path;
-//! use gpuwise_envs::{Options, Request};
+//! use gpuwise_envs::{EnvironmentReader, Options, Request};
 //! let vars = gpuwise_probe::Variables::capture();
 //! let requests = [Request::new("/usr/bin/python3", "argument", vars)];
-//! let envs = gpuwise_envs::read_environments(&requests, &Options::default());
+//! let envs = EnvironmentReader::new(Options::default()).read(&requests);
 //! println!("{:?}", envs[0].frameworks);
 //! ```
 
@@ -65,38 +65,67 @@ impl Request {
     }
 }
 
-/// Reads every requested environment; each distinct interpreter is probed once, all in parallel.
-pub fn read_environments(requests: &[Request], options: &Options) -> Vec<Environment> {
-    let mut unique: Vec<&Path> = requests.iter().map(|r| r.python.as_path()).collect();
-    unique.sort();
-    unique.dedup();
-    let answers: BTreeMap<&Path, Result<Interpreter, ProbeError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = unique
-            .iter()
-            .map(|python| (*python, scope.spawn(move || interpreter::probe(python, options.timeout))))
-            .collect();
-        handles
-            .into_iter()
-            .map(|(python, handle)| {
-                let answer = handle.join().unwrap_or_else(|_| {
-                    Err(ProbeError::Garbage { path: python.to_path_buf(), excerpt: "the probe thread failed".into() })
-                });
-                (python, answer)
-            })
-            .collect()
-    });
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = requests
-            .iter()
-            .map(|request| {
-                let answer = &answers[request.python.as_path()];
-                scope.spawn(move || {
-                    environment::read(&request.python, &request.source, answer, &request.vars, &options.root)
+/// Reads environments, asking each interpreter about itself only once however many requests
+/// (the shell, `--python`, kernels with their own variables) name it.
+#[derive(Debug, Default)]
+pub struct EnvironmentReader {
+    options: Options,
+    answers: BTreeMap<PathBuf, Result<Interpreter, ProbeError>>,
+}
+
+impl EnvironmentReader {
+    /// A reader with these options and nothing asked yet.
+    pub fn new(options: Options) -> Self {
+        EnvironmentReader { options, answers: BTreeMap::new() }
+    }
+
+    /// Reads every requested environment, one per request in order; interpreters not asked
+    /// before are probed in parallel.
+    pub fn read(&mut self, requests: &[Request]) -> Vec<Environment> {
+        let mut new: Vec<&Path> =
+            requests.iter().map(|r| r.python.as_path()).filter(|p| !self.answers.contains_key(*p)).collect();
+        new.sort();
+        new.dedup();
+        let timeout = self.options.timeout;
+        let answers: Vec<(PathBuf, Result<Interpreter, ProbeError>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> =
+                new.iter().map(|python| (*python, scope.spawn(move || interpreter::probe(python, timeout)))).collect();
+            handles
+                .into_iter()
+                .map(|(python, handle)| {
+                    let answer = handle.join().unwrap_or_else(|_| {
+                        Err(ProbeError::Garbage {
+                            path: python.to_path_buf(),
+                            excerpt: "nothing (the probe failed)".into(),
+                        })
+                    });
+                    (python.to_path_buf(), answer)
                 })
-            })
-            .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
-    })
+                .collect()
+        });
+        self.answers.extend(answers);
+        let (answers, root) = (&self.answers, &self.options.root);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = requests
+                .iter()
+                .map(|request| {
+                    let answer = &answers[request.python.as_path()];
+                    scope
+                        .spawn(move || environment::read(&request.python, &request.source, answer, &request.vars, root))
+                })
+                .collect();
+            let read = handles.into_iter().zip(requests).map(|(handle, request)| {
+                handle.join().unwrap_or_else(|_| {
+                    let failed = Err(ProbeError::Garbage {
+                        path: request.python.clone(),
+                        excerpt: "nothing (reading it failed)".into(),
+                    });
+                    environment::read(&request.python, &request.source, &failed, &request.vars, root)
+                })
+            });
+            read.collect()
+        })
+    }
 }
 
 /// The first `python3` (else `python`) on the `PATH` of `vars`: the interpreter a shell would run.

@@ -114,11 +114,6 @@ pub fn env_codes(rule: &Rule, system: &System, env: &Environment) -> Vec<String>
     env_findings(rule, system, env).into_iter().map(|f| f.code).collect()
 }
 
-/// The codes a framework rule gives for the frameworks of `env`.
-pub fn env_framework_codes(rule: &Rule, system: &System, env: &Environment) -> Vec<String> {
-    env_codes(rule, system, env)
-}
-
 /// The codes a framework rule gives for `env` under `vars`.
 pub fn env_framework_codes_with(rule: &Rule, system: &System, env: &Environment, vars: &Variables) -> Vec<String> {
     env_findings_with(rule, system, env, vars).into_iter().map(|f| f.code).collect()

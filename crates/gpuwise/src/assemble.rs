@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use gpuwise_core::{Environment, Kernel, Report, System};
-use gpuwise_envs::{Options, Request, jupyter};
+use gpuwise_envs::{EnvironmentReader, Options, Request, jupyter};
 use gpuwise_probe::{Variables, visibility};
 use gpuwise_rules::KernelInputs;
 
@@ -38,14 +38,14 @@ struct KernelSlot {
 
 /// Reads and judges the environments and kernels in `scope`, adding them and their findings.
 pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
-    let options = Options { timeout: gpuwise_probe::probe_timeout(), ..Options::default() };
+    let mut reader = EnvironmentReader::new(Options { timeout: gpuwise_probe::probe_timeout(), ..Options::default() });
     let shell_python = gpuwise_envs::current_python(vars);
     let mut requests = Vec::new();
     if scope.current {
         requests.extend(shell_python.iter().map(|p| Request::new(p, "current", vars.clone())));
     }
     requests.extend(scope.pythons.iter().map(|p| Request::new(p, "argument", vars.clone())));
-    let mut environments = gpuwise_envs::read_environments(&requests, &options);
+    let mut environments = reader.read(&requests);
     let mut env_vars: Vec<Variables> = requests.iter().map(|r| r.vars.clone()).collect();
     let mut kernel_of_env: Vec<Option<usize>> = vec![None; environments.len()];
 
@@ -78,9 +78,7 @@ pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
             }
         }
         let just_requests: Vec<Request> = kernel_requests.iter().map(|(_, r)| r.clone()).collect();
-        for ((slot_index, request), env) in
-            kernel_requests.into_iter().zip(gpuwise_envs::read_environments(&just_requests, &options))
-        {
+        for ((slot_index, request), env) in kernel_requests.into_iter().zip(reader.read(&just_requests)) {
             slots[slot_index].kernel.environment = Some(environments.len());
             kernel_of_env.push(Some(slot_index));
             env_vars.push(request.vars);

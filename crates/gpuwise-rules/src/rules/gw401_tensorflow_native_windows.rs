@@ -58,7 +58,7 @@ mod tests {
             env.platform = Some(platform.into());
             env
         };
-        assert_eq!(env_framework_codes(&RULE, &healthy(1), &windows("win32-AMD64")), ["GW401"]);
-        assert!(env_framework_codes(&RULE, &healthy(1), &windows("linux-x86_64")).is_empty());
+        assert_eq!(env_codes(&RULE, &healthy(1), &windows("win32-AMD64")), ["GW401"]);
+        assert!(env_codes(&RULE, &healthy(1), &windows("linux-x86_64")).is_empty());
     }
 }

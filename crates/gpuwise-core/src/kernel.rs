@@ -29,6 +29,9 @@ pub struct Kernel {
     /// Index into the report's environments of this kernel's environment, when judged.
     #[serde(default)]
     pub environment: Option<usize>,
+    /// Index into the report's Julia environments of this kernel's, when it runs Julia.
+    #[serde(default)]
+    pub julia: Option<usize>,
     /// Codes of findings about this kernel.
     #[serde(default)]
     pub findings: Vec<String>,

@@ -14,6 +14,7 @@
 mod device;
 mod environment;
 mod finding;
+mod julia;
 mod kernel;
 mod probe;
 mod report;
@@ -25,6 +26,7 @@ mod visibility;
 pub use device::{Clocks, Device, FieldError, GpuProcess, MigDevice, Pcie, Vendor};
 pub use environment::{Component, Environment, Framework, Library, Shadowed, Unmet, Unreadable};
 pub use finding::{Finding, Severity};
+pub use julia::{CudaRuntime, JuliaEnvironment, Preference};
 pub use kernel::Kernel;
 pub use probe::ProbeStatus;
 pub use report::{Report, SCHEMA_VERSION, SnapshotError, Tool, Verdict};

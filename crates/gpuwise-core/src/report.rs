@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{Environment, Finding, Kernel, System, Visibility};
+use crate::{Environment, Finding, JuliaEnvironment, Kernel, System, Visibility};
 
 /// Version of the JSON contract in docs/DESIGN.md. Fields are added freely; none is renamed
 /// or removed without raising this.
@@ -26,6 +26,9 @@ pub struct Report {
     /// Jupyter kernels found.
     #[serde(default)]
     pub kernels: Vec<Kernel>,
+    /// Julia installations judged: the shell's `julia` and each Julia kernel's.
+    #[serde(default)]
+    pub julia: Vec<JuliaEnvironment>,
     /// Every problem found, most severe first.
     pub findings: Vec<Finding>,
     /// The answer: which GPUs a CUDA program started now can use.
@@ -61,6 +64,7 @@ impl Report {
             visibility: Visibility::default(),
             environments: Vec::new(),
             kernels: Vec::new(),
+            julia: Vec::new(),
             findings: Vec::new(),
             verdict: Verdict::default(),
         }

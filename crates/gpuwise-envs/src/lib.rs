@@ -18,6 +18,7 @@ mod fatbin;
 mod frameworks;
 mod interpreter;
 pub mod jupyter;
+pub mod julia;
 mod libraries;
 pub mod process;
 mod pyliteral;
@@ -130,8 +131,13 @@ impl EnvironmentReader {
 
 /// The first `python3` (else `python`) on the `PATH` of `vars`: the interpreter a shell would run.
 pub fn current_python(vars: &Variables) -> Option<PathBuf> {
+    find_program(vars, &["python3", "python"])
+}
+
+/// The first executable called one of `names` (in that preference) on the `PATH` of `vars`.
+fn find_program(vars: &Variables, names: &[&str]) -> Option<PathBuf> {
     let path = vars.get("PATH")?;
-    ["python3", "python"].iter().find_map(|name| {
+    names.iter().find_map(|name| {
         std::env::split_paths(path).map(|dir| dir.join(name)).find(|candidate| is_executable(candidate))
     })
 }

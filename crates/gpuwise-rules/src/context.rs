@@ -1,7 +1,9 @@
 //! What every rule reads.
 
-use gpuwise_core::{Device, Environment, Framework, Kernel, System, Verdict, Visibility, VisibleDevice};
+use gpuwise_core::{Device, Environment, Framework, JuliaEnvironment, Kernel, System, Verdict, Visibility, VisibleDevice};
 use gpuwise_probe::{Variables, visibility};
+
+use crate::toolkit_choice::Choice;
 
 /// The inputs of a diagnosis.
 #[derive(Debug, Clone, Copy)]
@@ -72,6 +74,12 @@ impl Context<'_> {
         (full.order_inferred || differs).then_some((full.devices, full.order_inferred))
     }
 
+    /// The newest CUDA the driver supports, `(major, minor)`, from NVML or libcuda.
+    pub fn driver_cuda(&self) -> Option<(u32, u32)> {
+        let text = self.system.driver.as_ref().and_then(|d| d.cuda_version.as_deref());
+        crate::compat::capability(text.or(self.system.libraries.cuda_driver_version.as_deref())?)
+    }
+
     /// Paths of `/dev/nvidia*` nodes that exist.
     pub fn nvidia_nodes(&self) -> impl Iterator<Item = &gpuwise_core::DeviceNode> {
         self.system.device_nodes.iter().filter(|n| n.path.starts_with("/dev/nvidia"))
@@ -104,8 +112,7 @@ impl EnvContext<'_> {
 
     /// The usable devices in CUDA order.
     pub fn usable_devices(&self) -> impl Iterator<Item = &Device> {
-        let system = self.machine.system;
-        self.verdict.usable.iter().filter_map(move |uuid| system.devices.iter().find(|d| &d.uuid == uuid))
+        usable(self.machine.system, self.verdict).into_iter()
     }
 }
 
@@ -123,6 +130,44 @@ impl FrameworkContext<'_> {
     pub fn subject(&self) -> String {
         format!("{} in {}", self.framework.label(), self.env.subject())
     }
+}
+
+/// The inputs of judging one Julia installation and CUDA.jl in it.
+#[derive(Debug, Clone, Copy)]
+pub struct JuliaContext<'a> {
+    /// The machine under the variables Julia runs with.
+    pub machine: Context<'a>,
+    /// The GPUs usable there.
+    pub verdict: &'a Verdict,
+    /// The Julia environment.
+    pub env: &'a JuliaEnvironment,
+    /// The toolkit CUDA_Runtime_jll will pick, when CUDA.jl is loadable.
+    pub choice: Option<&'a Choice>,
+}
+
+impl JuliaContext<'_> {
+    /// How findings name it: `CUDA.jl 5.5.2 in julia 1.10.5`.
+    pub fn subject(&self) -> String {
+        match self.cuda_jl() {
+            Some(cuda) => format!("{} in {}", cuda.label(), self.env.label()),
+            None => self.env.label(),
+        }
+    }
+
+    /// CUDA.jl, when `using CUDA` can load it.
+    pub fn cuda_jl(&self) -> Option<&Framework> {
+        self.env.frameworks.first()
+    }
+
+    /// The usable devices in CUDA order.
+    pub fn usable_devices(&self) -> Vec<&Device> {
+        usable(self.machine.system, self.verdict)
+    }
+}
+
+/// The devices of `verdict`, in its (CUDA) order.
+pub fn usable<'a>(system: &'a System, verdict: &Verdict) -> Vec<&'a Device> {
+    verdict.usable.iter().filter_map(|uuid| system.devices.iter().find(|d| &d.uuid == uuid)).collect()
 }
 
 /// The inputs of judging one Jupyter kernel.

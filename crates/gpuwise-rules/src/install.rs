@@ -5,14 +5,6 @@ use gpuwise_core::{Framework, parse_version};
 use crate::FrameworkContext;
 use crate::compat::capability;
 
-/// The newest CUDA the driver runs, as `(major, minor)`.
-pub fn driver_cuda(ctx: &FrameworkContext<'_>) -> Option<(u32, u32)> {
-    let system = ctx.env.machine.system;
-    let text = system.driver.as_ref().and_then(|d| d.cuda_version.as_deref());
-    let text = text.or(system.libraries.cuda_driver_version.as_deref())?;
-    capability(text)
-}
-
 /// The build's CUDA as `(major, minor)`; the minor is `None` for "any X.y" builds (`cuda-12`).
 pub fn build_cuda(framework: &Framework) -> Option<(u32, Option<u32>)> {
     let version = parse_version(framework.cuda()?)?;
@@ -27,7 +19,7 @@ fn oldest_gpu(ctx: &FrameworkContext<'_>) -> Option<(u32, u32)> {
 /// The newest CUDA major both the driver and every usable GPU allow (13 needs driver CUDA 13
 /// and compute capability 7.5 or newer), defaulting to 12.
 fn cuda_major(ctx: &FrameworkContext<'_>) -> u32 {
-    let driver = driver_cuda(ctx).map_or(12, |d| d.0);
+    let driver = ctx.env.machine.driver_cuda().map_or(12, |d| d.0);
     let gpus_allow_13 = oldest_gpu(ctx).is_none_or(|cc| cc >= (7, 5));
     if driver >= 13 && gpus_allow_13 { 13 } else { 12 }
 }
@@ -48,7 +40,7 @@ pub fn cuda_build_command(ctx: &FrameworkContext<'_>) -> String {
 /// The PyTorch wheel index for this driver and these GPUs: the newest of cu130, cu128, cu126,
 /// cu118 the driver runs and that still has code for the oldest GPU.
 fn torch_index(ctx: &FrameworkContext<'_>) -> &'static str {
-    let driver = driver_cuda(ctx).unwrap_or((12, 8));
+    let driver = ctx.env.machine.driver_cuda().unwrap_or((12, 8));
     let oldest = oldest_gpu(ctx).unwrap_or((9, 0));
     let newest = ctx.env.usable_devices().filter_map(|d| capability(d.compute_capability.as_deref()?)).max();
     let blackwell = newest.is_some_and(|cc| cc >= (10, 0));

@@ -1,11 +1,13 @@
 //! Judging environments, frameworks and kernels: the machine as each one's process would see
 //! it, the rules for each, and the per-framework verdict.
 
-use gpuwise_core::{Environment, Finding, Kernel, Severity, System, Verdict};
+use gpuwise_core::{Environment, Finding, JuliaEnvironment, Kernel, Severity, System, Verdict};
 use gpuwise_probe::{Variables, visibility};
 
 use crate::compat::{self, Support};
-use crate::{Check, Context, EnvContext, FrameworkContext, KernelContext, diagnose, rules, verdict};
+use crate::data::toolkit_supports;
+use crate::toolkit_choice::{self, Choice};
+use crate::{Check, Context, EnvContext, FrameworkContext, JuliaContext, KernelContext, diagnose, rules, verdict};
 
 /// The machine as a process started with `vars` sees it: its visibility, the machine's
 /// findings under those variables, and the usable GPUs.
@@ -91,6 +93,53 @@ fn framework_device(ctx: &FrameworkContext<'_>, findings: &[Finding]) -> Option<
             !matches!(support, Some(Support::None(_)))
         })
         .map(|device| device.uuid.clone())
+}
+
+/// Judges one Julia installation run with `vars`: picks CUDA_Runtime_jll's toolkit, fills
+/// CUDA.jl's verdict and the finding codes, and returns every finding, most severe first.
+pub fn judge_julia(system: &System, env: &mut JuliaEnvironment, vars: &Variables) -> Vec<Finding> {
+    let view = MachineView::new(system, vars);
+    let machine = Context { system, visibility: &view.visibility, vars };
+    let devices = crate::context::usable(system, &view.verdict);
+    let choice =
+        env.cuda_runtime.as_ref().map(|runtime| toolkit_choice::choose(runtime, machine.driver_cuda(), &devices));
+    let ctx = JuliaContext { machine, verdict: &view.verdict, env, choice: choice.as_ref() };
+    let run = |want_cuda: bool| -> Vec<Finding> {
+        rules::ALL
+            .iter()
+            .filter_map(|rule| match rule.check {
+                Check::Julia(check) if !want_cuda => Some(check(&ctx)),
+                Check::CudaJl(check) if want_cuda && ctx.cuda_jl().is_some() => Some(check(&ctx)),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    };
+    let env_findings = run(false);
+    let cuda_findings = run(true);
+    let toolkit = match &choice {
+        Some(Choice::Toolkit { cuda, .. }) => Some(cuda.clone()),
+        _ => None,
+    };
+    let failed = cuda_findings.iter().any(|f| f.severity == Severity::Error);
+    let device = toolkit.as_deref().filter(|_| !failed).and_then(|cuda| {
+        devices.iter().find(|d| toolkit_supports(cuda, d.compute_capability.as_deref().unwrap_or_default()))
+    });
+    let device = device.map(|d| d.uuid.clone());
+    env.findings = codes(&env_findings);
+    if let Some(runtime) = env.cuda_runtime.as_mut() {
+        runtime.selected = toolkit.clone();
+    }
+    if let Some(cuda) = env.frameworks.first_mut() {
+        cuda.build = toolkit.map_or_else(|| "cuda".into(), |t| format!("cuda-{t}"));
+        cuda.findings = codes(&cuda_findings);
+        cuda.uses_gpu = device.is_some();
+        cuda.device = device;
+    }
+    let mut all = env_findings;
+    all.extend(cuda_findings);
+    sort(&mut all);
+    all
 }
 
 /// Inputs of judging a kernel besides the kernel itself.

@@ -24,16 +24,19 @@ mod rule;
 mod rules;
 #[cfg(test)]
 mod testing;
+mod toolkit_choice;
 mod verdict;
 
 use gpuwise_core::{Finding, System, Visibility};
 use gpuwise_probe::Variables;
 
-pub use context::{Context, EnvContext, FrameworkContext, KernelContext};
+pub use context::{Context, EnvContext, FrameworkContext, JuliaContext, KernelContext};
 pub use data::{
-    CudaFamily, CudaRelease, Fp64Rate, FrameworkBuild, cuda_family, cuda_release, fp64_rate, framework_build,
+    CudaFamily, CudaRelease, Fp64Rate, FrameworkBuild, ToolkitArchitecture, cuda_family, cuda_release, fp64_rate,
+    framework_build, toolkit_supports,
 };
-pub use judge::{KernelInputs, MachineView, judge_environment, judge_kernel, sort as sort_findings};
+pub use judge::{KernelInputs, MachineView, judge_environment, judge_julia, judge_kernel, sort as sort_findings};
+pub use toolkit_choice::{Choice, ChosenBy, choose as choose_toolkit};
 pub use rule::{Check, Rule};
 pub use verdict::verdict;
 
@@ -76,7 +79,7 @@ mod tests {
         for rule in catalogue() {
             assert!(rule.code.len() == 5 && rule.code.starts_with("GW"), "{}", rule.code);
             assert!(
-                ["GW1", "GW2", "GW3", "GW4", "GW5", "GW6", "GW8", "GW9"].contains(&&rule.code[..3]),
+                ["GW1", "GW2", "GW3", "GW4", "GW5", "GW6", "GW7", "GW8", "GW9"].contains(&&rule.code[..3]),
                 "{}",
                 rule.code
             );

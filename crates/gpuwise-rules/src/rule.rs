@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity};
 
-use crate::{Context, EnvContext, FrameworkContext, KernelContext};
+use crate::{Context, EnvContext, FrameworkContext, JuliaContext, KernelContext};
 
 /// One diagnosis rule: a stable code, its check and its documentation.
 #[derive(Debug)]
@@ -28,6 +28,10 @@ pub enum Check {
     Environment(fn(&EnvContext<'_>) -> Vec<Finding>),
     /// One framework in one environment.
     Framework(fn(&FrameworkContext<'_>) -> Vec<Finding>),
+    /// One Julia installation as a whole.
+    Julia(fn(&JuliaContext<'_>) -> Vec<Finding>),
+    /// CUDA.jl in one Julia installation.
+    CudaJl(fn(&JuliaContext<'_>) -> Vec<Finding>),
     /// One Jupyter kernel.
     Kernel(fn(&KernelContext<'_>) -> Vec<Finding>),
 }

@@ -170,3 +170,49 @@ pub fn kernel_findings(rule: &Rule, system: &System, kernel: &Kernel, case: Kern
 pub fn kernel_codes(rule: &Rule, system: &System, kernel: &Kernel, case: KernelCase<'_>) -> Vec<String> {
     kernel_findings(rule, system, kernel, case).into_iter().map(|f| f.code).collect()
 }
+
+/// A Julia 1.10.5 environment with CUDA.jl 5.5.2 whose CUDA_Runtime_jll offers `toolkits`
+/// (all downloaded).
+pub fn julia_with_cuda(toolkits: &[&str]) -> gpuwise_core::JuliaEnvironment {
+    let toolkits: Vec<String> = toolkits.iter().map(|t| t.to_string()).collect();
+    gpuwise_core::JuliaEnvironment {
+        julia: "/opt/julia-1.10.5/bin/julia".into(),
+        source: "current".into(),
+        version: Some("1.10.5".into()),
+        packages: vec![gpuwise_core::Component { name: "CUDA".into(), version: "5.5.2".into() }],
+        cuda_runtime: Some(gpuwise_core::CudaRuntime {
+            version: "0.15.5".into(),
+            downloaded: toolkits.clone(),
+            toolkits,
+            ..Default::default()
+        }),
+        frameworks: vec![framework("CUDA.jl", "5.5.2", "cuda")],
+        ..Default::default()
+    }
+}
+
+/// A preference set in a LocalPreferences.toml.
+pub fn preference(value: &str) -> Option<gpuwise_core::Preference> {
+    Some(gpuwise_core::Preference { value: value.into(), file: "/p/LocalPreferences.toml".into() })
+}
+
+/// The findings of `rule` for a Julia environment on `system`, judged as doctor judges it.
+pub fn julia_findings(rule: &Rule, system: &System, env: &gpuwise_core::JuliaEnvironment) -> Vec<Finding> {
+    let mut env = env.clone();
+    crate::judge_julia(system, &mut env, &Variables::default()).into_iter().filter(|f| f.code == rule.code).collect()
+}
+
+/// Their codes.
+pub fn julia_codes(rule: &Rule, system: &System, env: &gpuwise_core::JuliaEnvironment) -> Vec<String> {
+    julia_findings(rule, system, env).into_iter().map(|f| f.code).collect()
+}
+
+/// A machine like [`healthy`] whose driver supports CUDA `cuda` (`12.4`), GPUs of capability `cc`.
+pub fn machine(count: u32, cuda: &str, cc: &str) -> System {
+    let mut system = healthy(count);
+    system.driver.as_mut().unwrap().cuda_version = Some(cuda.into());
+    for device in &mut system.devices {
+        device.compute_capability = Some(cc.into());
+    }
+    system
+}

@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity, parse_version};
 
-use crate::install::{build_cuda, driver_cuda};
+use crate::install::build_cuda;
 use crate::{Check, FrameworkContext, Rule, cuda_family, cuda_release};
 
 /// The rule.
@@ -35,7 +35,7 @@ table (data/cuda_drivers.json); pytorch/pytorch#4546.
 };
 
 fn check(ctx: &FrameworkContext<'_>) -> Vec<Finding> {
-    let (Some((major, minor)), Some(driver)) = (build_cuda(ctx.framework), driver_cuda(ctx)) else {
+    let (Some((major, minor)), Some(driver)) = (build_cuda(ctx.framework), ctx.env.machine.driver_cuda()) else {
         return Vec::new();
     };
     let build = ctx.framework.cuda().unwrap_or_default();

@@ -36,6 +36,14 @@ mod gw401_tensorflow_native_windows;
 mod gw501_jax_platforms;
 mod gw601_several_cupy_wheels;
 mod gw611_numba_cuda_disabled;
+mod gw701_cuda_jl_no_toolkit_for_driver;
+mod gw702_cuda_jl_pinned_toolkit;
+mod gw703_cuda_jl_local_toolkit_missing;
+mod gw704_cuda_jl_toolkit_not_downloaded;
+mod gw705_cuda_jl_not_installed;
+mod gw706_cuda_jl_gpu_unsupported;
+mod gw707_flux_without_cuda;
+mod gw708_manifest_other_julia;
 mod gw801_interpreter_unusable;
 mod gw802_unreadable_packages;
 mod gw803_mixed_cuda_majors;
@@ -90,6 +98,14 @@ pub static ALL: &[Rule] = &[
     gw501_jax_platforms::RULE,
     gw601_several_cupy_wheels::RULE,
     gw611_numba_cuda_disabled::RULE,
+    gw701_cuda_jl_no_toolkit_for_driver::RULE,
+    gw702_cuda_jl_pinned_toolkit::RULE,
+    gw703_cuda_jl_local_toolkit_missing::RULE,
+    gw704_cuda_jl_toolkit_not_downloaded::RULE,
+    gw705_cuda_jl_not_installed::RULE,
+    gw706_cuda_jl_gpu_unsupported::RULE,
+    gw707_flux_without_cuda::RULE,
+    gw708_manifest_other_julia::RULE,
     gw801_interpreter_unusable::RULE,
     gw802_unreadable_packages::RULE,
     gw803_mixed_cuda_majors::RULE,

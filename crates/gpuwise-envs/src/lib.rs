@@ -17,8 +17,8 @@ mod environment;
 mod fatbin;
 mod frameworks;
 mod interpreter;
-pub mod jupyter;
 pub mod julia;
+pub mod jupyter;
 mod libraries;
 pub mod process;
 mod pyliteral;
@@ -135,7 +135,7 @@ pub fn current_python(vars: &Variables) -> Option<PathBuf> {
 }
 
 /// The first executable called one of `names` (in that preference) on the `PATH` of `vars`.
-fn find_program(vars: &Variables, names: &[&str]) -> Option<PathBuf> {
+pub(crate) fn find_program(vars: &Variables, names: &[&str]) -> Option<PathBuf> {
     let path = vars.get("PATH")?;
     names.iter().find_map(|name| {
         std::env::split_paths(path).map(|dir| dir.join(name)).find(|candidate| is_executable(candidate))

@@ -1,7 +1,7 @@
 //! One line per framework per environment, leading with the answer: which GPU it uses, or why
 //! it runs on the CPU and what to do.
 
-use gpuwise_core::{Environment, Framework, Kernel, Report, Severity};
+use gpuwise_core::{Environment, Framework, JuliaEnvironment, Kernel, Report, Severity};
 
 use crate::describe::headline;
 
@@ -28,13 +28,39 @@ pub fn environment_name(report: &Report, env: &Environment) -> String {
     }
 }
 
-/// Every framework's line, environment by environment.
-pub fn framework_lines(report: &Report) -> Vec<FrameworkLine> {
-    report.environments.iter().flat_map(|env| env.frameworks.iter().map(move |f| line(report, env, f))).collect()
+/// How a view names a Julia: the kernel's display name, or the program and its version; with
+/// the active project.
+pub fn julia_name(report: &Report, env: &JuliaEnvironment) -> String {
+    let project = env.project.as_deref();
+    match env.source.strip_prefix("kernel:") {
+        Some(name) => {
+            let display = report.kernels.iter().find(|k| k.name == name).map_or(name, |k| k.display_name.as_str());
+            match project {
+                Some(project) => format!("kernel '{display}' (project {project})"),
+                None => format!("kernel '{display}'"),
+            }
+        }
+        None => {
+            let project = project.map(|p| format!(", project {p}")).unwrap_or_default();
+            format!("{} (julia on PATH{project})", env.label())
+        }
+    }
 }
 
-fn line(report: &Report, env: &Environment, framework: &Framework) -> FrameworkLine {
-    let name = environment_name(report, env);
+/// Every framework's line, Python environments first, then each Julia.
+pub fn framework_lines(report: &Report) -> Vec<FrameworkLine> {
+    let python = report.environments.iter().flat_map(|env| {
+        env.frameworks.iter().map(move |f| line(report, environment_name(report, env), &env.label(), f))
+    });
+    let julia = report
+        .julia
+        .iter()
+        .flat_map(|env| env.frameworks.iter().map(move |f| line(report, julia_name(report, env), &env.label(), f)));
+    python.chain(julia).collect()
+}
+
+/// One framework's line; `name` is how the view names its environment, `label` how findings do.
+fn line(report: &Report, name: String, label: &str, framework: &Framework) -> FrameworkLine {
     let build =
         if framework.version.contains(&framework.build) { String::new() } else { format!(" ({})", framework.build) };
     let head = format!("{}{build} in {name}", framework.label());
@@ -43,13 +69,13 @@ fn line(report: &Report, env: &Environment, framework: &Framework) -> FrameworkL
         let gpu = device.map_or_else(|| uuid.clone(), |d| format!("GPU {}, {}", d.index, d.name));
         return FrameworkLine { ok: true, text: format!("{head}: uses {gpu}"), fix: None };
     }
-    let subject = format!("{} in {}", framework.label(), env.label());
+    let subject = format!("{} in {label}", framework.label());
     let own = report
         .findings
         .iter()
         .filter(|f| f.subject.starts_with(&subject) && framework.findings.contains(&f.code))
         .find(|f| f.severity == Severity::Error);
-    let env_error = report.findings.iter().find(|f| f.subject == env.label() && f.severity == Severity::Error);
+    let env_error = report.findings.iter().find(|f| f.subject == label && f.severity == Severity::Error);
     let (reason, fix) = match own.or(env_error) {
         Some(finding) => (finding.title.clone(), Some(finding.fix.clone())),
         None if !report.verdict.gpu_usable => (headline(report).text, None),
@@ -63,22 +89,22 @@ fn line(report: &Report, env: &Environment, framework: &Framework) -> FrameworkL
 pub fn kernel_line(report: &Report, kernel: &Kernel) -> String {
     let target = match kernel.environment.and_then(|i| report.environments.get(i)) {
         Some(env) => env.interpreter.clone(),
-        None => kernel.argv.first().cloned().unwrap_or_else(|| "?".into()),
+        None => kernel.interpreter.clone().or_else(|| kernel.argv.first().cloned()).unwrap_or_else(|| "?".into()),
     };
     let display = if kernel.display_name.is_empty() { String::new() } else { format!(" '{}'", kernel.display_name) };
     let codes = if kernel.findings.is_empty() { String::new() } else { format!(" [{}]", kernel.findings.join(", ")) };
     format!("{}{display} -> {target}{codes}", kernel.name)
 }
 
-/// One line per environment without any GPU framework, so the report says it looked.
+/// One line per environment or Julia without any GPU framework, so the report says it looked.
 pub fn empty_environments(report: &Report) -> Vec<String> {
-    report
-        .environments
-        .iter()
-        .filter(|env| env.frameworks.is_empty())
-        .map(|env| {
-            let what = if env.probe.is_available() { "no GPU framework installed" } else { "could not be read" };
-            format!("{}: {what}", environment_name(report, env))
-        })
-        .collect()
+    let python = report.environments.iter().filter(|env| env.frameworks.is_empty()).map(|env| {
+        let what = if env.probe.is_available() { "no GPU framework installed" } else { "could not be read" };
+        format!("{}: {what}", environment_name(report, env))
+    });
+    let julia = report.julia.iter().filter(|env| env.frameworks.is_empty()).map(|env| {
+        let what = if env.probe.is_available() { "CUDA.jl is not in its load path" } else { "could not be run" };
+        format!("{}: {what}", julia_name(report, env))
+    });
+    python.chain(julia).collect()
 }

@@ -43,8 +43,8 @@ pub fn markdown(report: &Report, source: &str) -> String {
             );
         }
     }
-    if !report.environments.is_empty() || !report.kernels.is_empty() {
-        let _ = writeln!(out, "\n### Python frameworks\n");
+    if !report.environments.is_empty() || !report.julia.is_empty() || !report.kernels.is_empty() {
+        let _ = writeln!(out, "\n### Frameworks\n");
         for line in frameworks::framework_lines(report) {
             let fix = line.fix.map(|f| format!(" — fix: {f}")).unwrap_or_default();
             let _ = writeln!(out, "- {} {}{fix}", if line.ok { "✅" } else { "❌" }, line.text);

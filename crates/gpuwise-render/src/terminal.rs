@@ -29,12 +29,12 @@ fn severity_style(severity: Severity) -> Style {
     }
 }
 
-/// The Python section: each framework's verdict, empty environments, kernels.
+/// The frameworks section: each Python and Julia framework's verdict, empty environments, kernels.
 fn write_frameworks(out: &mut String, report: &Report) {
-    if report.environments.is_empty() && report.kernels.is_empty() {
+    if report.environments.is_empty() && report.julia.is_empty() && report.kernels.is_empty() {
         return;
     }
-    let _ = writeln!(out, "\n{}", paint(BOLD, "Python frameworks"));
+    let _ = writeln!(out, "\n{}", paint(BOLD, "Frameworks"));
     let lines = frameworks::framework_lines(report);
     for line in &lines {
         let (mark, style) = if line.ok { ("✓", GOOD) } else { ("✗", BAD) };

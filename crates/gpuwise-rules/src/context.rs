@@ -1,6 +1,8 @@
 //! What every rule reads.
 
-use gpuwise_core::{Device, Environment, Framework, JuliaEnvironment, Kernel, System, Verdict, Visibility, VisibleDevice};
+use gpuwise_core::{
+    Device, Environment, Framework, JuliaEnvironment, Kernel, System, Verdict, Visibility, VisibleDevice,
+};
 use gpuwise_probe::{Variables, visibility};
 
 use crate::toolkit_choice::Choice;

@@ -36,8 +36,8 @@ pub use data::{
     framework_build, toolkit_supports,
 };
 pub use judge::{KernelInputs, MachineView, judge_environment, judge_julia, judge_kernel, sort as sort_findings};
-pub use toolkit_choice::{Choice, ChosenBy, choose as choose_toolkit};
 pub use rule::{Check, Rule};
+pub use toolkit_choice::{Choice, ChosenBy, choose as choose_toolkit};
 pub use verdict::verdict;
 
 /// Every rule, in code order.

@@ -146,7 +146,10 @@ mod tests {
         assert_eq!(picked(choose(&cuda59, Some((13, 0)), &[&v100])), "12.9", "CUDA 13 cannot compile for Volta");
         let blackwell = gpu("GPU-b", "12.0");
         let choice = choose(&runtime(&CUDA5), Some((13, 0)), &[&blackwell, &gpu("GPU-a", "8.0")]);
-        assert_eq!(choice, Choice::Toolkit { cuda: "12.6".into(), by: ChosenBy::Driver, dropped: vec!["GPU-b".into()] });
+        assert_eq!(
+            choice,
+            Choice::Toolkit { cuda: "12.6".into(), by: ChosenBy::Driver, dropped: vec!["GPU-b".into()] }
+        );
     }
 
     #[test]
@@ -154,7 +157,10 @@ mod tests {
         let pref = |v: &str| Some(Preference { value: v.into(), file: "LocalPreferences.toml".into() });
         let mut pinned = runtime(&CUDA5);
         pinned.version_preference = pref("11.8");
-        assert_eq!(choose(&pinned, Some((13, 0)), &[]), Choice::Toolkit { cuda: "11.8".into(), by: ChosenBy::Pinned, dropped: vec![] });
+        assert_eq!(
+            choose(&pinned, Some((13, 0)), &[]),
+            Choice::Toolkit { cuda: "11.8".into(), by: ChosenBy::Pinned, dropped: vec![] }
+        );
         pinned.version_preference = pref("12.8");
         assert_eq!(choose(&pinned, Some((13, 0)), &[]), Choice::PinNotOffered { pin: "12.8".into() });
         let mut local = runtime(&CUDA5);

@@ -1,5 +1,5 @@
-//! Building the whole report: the machine, then every Python environment and Jupyter kernel,
-//! each judged under the variables its process would start with.
+//! Building the whole report: the machine, then every Python environment, Julia and Jupyter
+//! kernel, each judged under the variables its process would start with.
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +11,7 @@ use gpuwise_rules::KernelInputs;
 /// Which environments to read besides the machine.
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
-    /// Judge the shell's `python3` (first on `PATH`).
+    /// Judge the shell's `python3` and `julia` (first on `PATH`).
     pub current: bool,
     /// Interpreters named with `--python`.
     pub pythons: Vec<PathBuf>,
@@ -56,7 +56,7 @@ pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
         slots = find_kernels(vars, server, server_python);
         let mut kernel_requests = Vec::new();
         for (index, slot) in slots.iter_mut().enumerate() {
-            if slot.spec_problem.is_some() {
+            if slot.spec_problem.is_some() || gpuwise_envs::julia::is_julia_kernel(&slot.kernel) {
                 continue;
             }
             match jupyter::interpreter(&slot.kernel, &slot.vars, server_python) {
@@ -91,6 +91,8 @@ pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
         let kernel = kernel.map(|k| &slots[k].kernel);
         findings.extend(gpuwise_rules::judge_environment(&report.system, env, vars, kernel));
     }
+    let julia_kernels = slots.iter_mut().filter(|s| s.spec_problem.is_none()).map(|s| (&mut s.kernel, &s.vars));
+    findings.extend(crate::julia::add_julia(report, vars, scope.current, julia_kernels));
     let shell_env = environments.iter().find(|e| e.source == "current");
     for slot in &mut slots {
         let inputs = KernelInputs {

@@ -6,6 +6,7 @@
 mod assemble;
 mod cli;
 mod commands;
+mod julia;
 mod output;
 
 use std::process::ExitCode;

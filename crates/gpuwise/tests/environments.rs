@@ -11,55 +11,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn repo(path: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
-}
-
-/// A recorded machine with its driver, and optionally its GPUs, replaced.
-fn machine(dir: &Path, base: &str, driver: Option<(&str, &str)>, gpu: Option<(&str, &str)>) -> PathBuf {
-    let text = std::fs::read_to_string(repo("fixtures/systems").join(base)).unwrap();
-    let mut report: Value = serde_json::from_str(&text).unwrap();
-    let system = if report.get("system").is_some() { &mut report["system"] } else { &mut report };
-    if let Some((version, cuda)) = driver {
-        system["driver"]["version"] = version.into();
-        system["driver"]["kernel_module_version"] = version.into();
-        system["driver"]["cuda_version"] = cuda.into();
-        system["libraries"]["cuda_driver_version"] = cuda.into();
-    }
-    if let Some((name, cc)) = gpu {
-        for device in system["devices"].as_array_mut().unwrap() {
-            device["name"] = name.into();
-            device["compute_capability"] = cc.into();
-        }
-    }
-    let path = dir.join(format!("{base}-{}-{}.json", driver.map_or("", |d| d.0), gpu.map_or("", |g| g.1)));
-    std::fs::write(&path, report.to_string()).unwrap();
-    path
-}
-
-/// The machines of the verdict table.
-struct Machines {
-    h100_580: PathBuf,
-    h100_550: PathBuf,
-    v100_470: PathBuf,
-    v100_580: PathBuf,
-    blackwell_580: PathBuf,
-    no_gpu: PathBuf,
-}
-
-impl Machines {
-    fn new(dir: &Path) -> Self {
-        let r580 = Some(("580.95.05", "13.0"));
-        Machines {
-            h100_580: machine(dir, "h100-sxm.json", r580, None),
-            h100_550: machine(dir, "h100-sxm.json", Some(("550.54.14", "12.4")), None),
-            v100_470: repo("fixtures/systems/old-driver-470.json"),
-            v100_580: machine(dir, "old-driver-470.json", r580, None),
-            blackwell_580: machine(dir, "h100-sxm.json", r580, Some(("NVIDIA GeForce RTX 5090", "12.0"))),
-            no_gpu: repo("fixtures/systems/no-gpu-this-machine.json"),
-        }
-    }
-}
+mod common;
+use common::{Machines, copy_tree, repo};
 
 /// A real virtual environment (no pip) holding the fixture's site-packages.
 struct Venv {
@@ -75,19 +28,6 @@ fn venv(fixture: &str) -> Venv {
     let site = std::fs::read_dir(dir.path().join("lib")).unwrap().next().unwrap().unwrap().path().join("site-packages");
     copy_tree(&repo("fixtures/envs").join(fixture).join("site-packages"), &site);
     Venv { python: dir.path().join("bin/python"), site, _dir: dir }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Replaces the fixture's empty placeholder library with a real ELF library whose

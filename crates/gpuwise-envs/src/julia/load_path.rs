@@ -209,7 +209,10 @@ mod tests {
             "the default load path: the active project, then @v#.#"
         );
         let custom = vars(&[("HOME", home.to_str().unwrap()), ("JULIA_LOAD_PATH", "/shared/env:")]);
-        assert_eq!(layout.load_path(&custom, None), [PathBuf::from("/shared/env"), home.join(".julia/environments/v1.10")]);
+        assert_eq!(
+            layout.load_path(&custom, None),
+            [PathBuf::from("/shared/env"), home.join(".julia/environments/v1.10")]
+        );
     }
 
     #[test]

@@ -121,7 +121,8 @@ uuid = "11111111-5323-5732-b1bb-66c8b64840ba"
         assert_eq!(manifest.entries["Mine"].path, Some(tmp.path().join("../Mine")));
 
         let v1 = tmp.path().join("Old.toml");
-        std::fs::write(&v1, "[[CuArrays]]\nuuid = \"3a865a2d-5b23-5a0f-bc46-62713ec82fae\"\nversion = \"2.2.2\"\n").unwrap();
+        std::fs::write(&v1, "[[CuArrays]]\nuuid = \"3a865a2d-5b23-5a0f-bc46-62713ec82fae\"\nversion = \"2.2.2\"\n")
+            .unwrap();
         let manifest = read_manifest(&v1).unwrap();
         assert_eq!(manifest.julia_version, None);
         assert_eq!(manifest.entries["CuArrays"].version.as_deref(), Some("2.2.2"));

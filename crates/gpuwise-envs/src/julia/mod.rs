@@ -20,7 +20,8 @@ use manifest::{Manifest, Project};
 
 /// Packages reported when `using` can load them: GPU array packages and the deep-learning
 /// libraries that move models onto them.
-const GPU_PACKAGES: [&str; 9] = ["CUDA", "cuDNN", "Flux", "Lux", "LuxCUDA", "MLDataDevices", "AMDGPU", "Metal", "oneAPI"];
+const GPU_PACKAGES: [&str; 9] =
+    ["CUDA", "cuDNN", "Flux", "Lux", "LuxCUDA", "MLDataDevices", "AMDGPU", "Metal", "oneAPI"];
 
 /// Dependencies of CUDA.jl reported as its components.
 const CUDA_COMPONENTS: [&str; 4] = ["CUDA_Runtime_jll", "CUDA_Driver_jll", "GPUCompiler", "cuDNN"];
@@ -41,6 +42,28 @@ pub struct JuliaRequest {
 /// The first `julia` on the `PATH` of `vars`.
 pub fn current_julia(vars: &Variables) -> Option<PathBuf> {
     crate::find_program(vars, &["julia"])
+}
+
+/// True for a kernelspec that starts Julia (IJulia's, or any whose language is Julia).
+pub fn is_julia_kernel(kernel: &gpuwise_core::Kernel) -> bool {
+    let program = kernel.argv.first().map(|p| p.rsplit('/').next().unwrap_or(p)).unwrap_or("");
+    kernel.language.eq_ignore_ascii_case("julia") || program.starts_with("julia")
+}
+
+/// The request for a Julia kernel started with `vars`: its argv[0] (a bare name looked up on
+/// the kernel's `PATH`; left bare when not there, for reading to report) and `--project` flag.
+pub fn kernel_request(kernel: &gpuwise_core::Kernel, vars: &Variables) -> JuliaRequest {
+    let program = kernel.argv.first().map(String::as_str).unwrap_or("julia");
+    let julia = match program.contains('/') {
+        true => PathBuf::from(program),
+        false => crate::find_program(vars, &[program]).unwrap_or_else(|| PathBuf::from(program)),
+    };
+    JuliaRequest {
+        julia,
+        source: format!("kernel:{}", kernel.name),
+        project: project_argument(&kernel.argv),
+        vars: vars.clone(),
+    }
 }
 
 /// The `--project` value of a command line (`julia --project=@. kernel.jl`): `@.` for a bare
@@ -108,7 +131,8 @@ struct Stacked {
 
 impl Stacked {
     fn read(layout: &Layout, env: &Path, unreadable: &mut Vec<Unreadable>) -> Self {
-        let mut note = |path: &Path, error: String| unreadable.push(Unreadable { path: path.display().to_string(), error });
+        let mut note =
+            |path: &Path, error: String| unreadable.push(Unreadable { path: path.display().to_string(), error });
         let project_file = project_file(env);
         let project = project_file
             .as_deref()
@@ -181,9 +205,10 @@ fn cuda_jl(
             }
         }
     }
-    let prefs = preferences::collect(stack.iter().filter(|s| s.knows("CUDA_Runtime_jll")).filter_map(|s| {
-        Some(preferences::Source { project_file: s.project_file.as_deref()?, project: &s.project })
-    }));
+    let prefs =
+        preferences::collect(stack.iter().filter(|s| s.knows("CUDA_Runtime_jll")).filter_map(|s| {
+            Some(preferences::Source { project_file: s.project_file.as_deref()?, project: &s.project })
+        }));
     let (version_pref, local_pref) = preferences::runtime_choice(&prefs);
     runtime.version_preference = version_pref;
     if local_pref.as_ref().is_some_and(|p| preferences::truthy(&p.value)) {

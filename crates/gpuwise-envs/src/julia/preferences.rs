@@ -34,7 +34,10 @@ pub fn collect<'a>(sources: impl Iterator<Item = Source<'a>>) -> BTreeMap<String
             Some((path, table.get(RUNTIME)?.as_table()?.clone()))
         });
         let in_project = source.project.preferences.get(RUNTIME).and_then(Value::as_table);
-        let layers = local.iter().map(|(path, table)| (path.as_path(), table)).chain(in_project.map(|t| (source.project_file, t)));
+        let layers = local
+            .iter()
+            .map(|(path, table)| (path.as_path(), table))
+            .chain(in_project.map(|t| (source.project_file, t)));
         for (file, table) in layers {
             for (key, value) in table {
                 let value = match value {
@@ -80,10 +83,13 @@ mod tests {
             std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         }
         std::fs::write(tmp.path().join("a/LocalPreferences.toml"), "[CUDA_Runtime_jll]\nversion = \"12.4\"\n").unwrap();
-        std::fs::write(tmp.path().join("b/LocalPreferences.toml"), "[CUDA_Runtime_jll]\nversion = \"11.8\"\nlocal = true\n")
-            .unwrap();
-        let mut project = Project::default();
-        project.preferences = "[CUDA_Runtime_jll]\nversion = \"12.0\"\n".parse().unwrap();
+        std::fs::write(
+            tmp.path().join("b/LocalPreferences.toml"),
+            "[CUDA_Runtime_jll]\nversion = \"11.8\"\nlocal = true\n",
+        )
+        .unwrap();
+        let project =
+            Project { preferences: "[CUDA_Runtime_jll]\nversion = \"12.0\"\n".parse().unwrap(), ..Project::default() };
         let plain = Project::default();
         let prefs = collect(
             [Source { project_file: &first, project: &project }, Source { project_file: &second, project: &plain }]
@@ -97,7 +103,8 @@ mod tests {
     #[test]
     fn legacy_version_local_form() {
         let pref = |v: &str| Preference { value: v.into(), file: "LocalPreferences.toml".into() };
-        let prefs = BTreeMap::from([("version".to_string(), pref("local")), ("actual_version".to_string(), pref("12.2"))]);
+        let prefs =
+            BTreeMap::from([("version".to_string(), pref("local")), ("actual_version".to_string(), pref("12.2"))]);
         let (version, local) = runtime_choice(&prefs);
         assert_eq!(version.unwrap().value, "12.2");
         assert!(truthy(&local.unwrap().value));

@@ -12,6 +12,9 @@ pub type JuliaVersion = (u32, u32, u32);
 
 /// The version of the Julia `program` runs and where it was learnt, or why it could not be.
 pub fn julia_version(program: &Path, timeout: Duration) -> Result<(JuliaVersion, String), String> {
+    if program.components().count() == 1 {
+        return Err(format!("`{}` is not on PATH", program.display()));
+    }
     let real = std::fs::canonicalize(program).map_err(|err| format!("{}: {err}", program.display()))?;
     let header = real.parent().and_then(Path::parent).map(|root| root.join("include/julia/julia_version.h"));
     if let Some(header) = header.filter(|h| h.is_file()) {
@@ -25,11 +28,9 @@ pub fn julia_version(program: &Path, timeout: Duration) -> Result<(JuliaVersion,
         RunError::TimedOut => format!("{} --version did not answer within {timeout:?}", program.display()),
     })?;
     let text = String::from_utf8_lossy(&finished.stdout);
-    let version = text
-        .trim()
-        .strip_prefix("julia version ")
-        .and_then(parse)
-        .ok_or_else(|| format!("{} --version printed {:?}, not `julia version X.Y.Z`", program.display(), text.trim()))?;
+    let version = text.trim().strip_prefix("julia version ").and_then(parse).ok_or_else(|| {
+        format!("{} --version printed {:?}, not `julia version X.Y.Z`", program.display(), text.trim())
+    })?;
     Ok((version, format!("{} --version", program.display())))
 }
 

@@ -43,7 +43,10 @@ fn check(ctx: &JuliaContext<'_>) -> Vec<Finding> {
         Some(Choice::PinNotOffered { pin }) => vec![RULE.finding(
             ctx.subject(),
             format!("CUDA.jl is pinned to CUDA {pin}, which CUDA_Runtime_jll {} does not offer", runtime.version),
-            format!("{file} sets version = \"{pin}\"; the installed package offers CUDA {}", runtime.toolkits.join(", ")),
+            format!(
+                "{file} sets version = \"{pin}\"; the installed package offers CUDA {}",
+                runtime.toolkits.join(", ")
+            ),
             fix,
         )],
         Some(Choice::Toolkit { cuda, by: by @ (ChosenBy::Pinned | ChosenBy::Local), .. }) => {

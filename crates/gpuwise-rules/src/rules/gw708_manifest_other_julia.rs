@@ -44,8 +44,9 @@ fn check(ctx: &JuliaContext<'_>) -> Vec<Finding> {
         ctx.subject(),
         format!("The manifest was resolved by Julia {manifest_julia} but runs under Julia {julia}"),
         format!("manifest: {}", env.manifest.as_deref().unwrap_or("?")),
-        "run `julia --project -e 'using Pkg; Pkg.resolve(); Pkg.instantiate()'` with this Julia, or point the kernel at Julia ".to_string()
-            + manifest_julia,
+        format!(
+            "run `julia --project -e 'using Pkg; Pkg.resolve(); Pkg.instantiate()'` with this Julia, or run the project with Julia {manifest_julia}"
+        ),
     )]
 }
 

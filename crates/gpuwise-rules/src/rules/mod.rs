@@ -44,6 +44,8 @@ mod gw705_cuda_jl_not_installed;
 mod gw706_cuda_jl_gpu_unsupported;
 mod gw707_flux_without_cuda;
 mod gw708_manifest_other_julia;
+mod gw709_julia_unusable;
+mod gw710_julia_files_unreadable;
 mod gw801_interpreter_unusable;
 mod gw802_unreadable_packages;
 mod gw803_mixed_cuda_majors;
@@ -106,6 +108,8 @@ pub static ALL: &[Rule] = &[
     gw706_cuda_jl_gpu_unsupported::RULE,
     gw707_flux_without_cuda::RULE,
     gw708_manifest_other_julia::RULE,
+    gw709_julia_unusable::RULE,
+    gw710_julia_files_unreadable::RULE,
     gw801_interpreter_unusable::RULE,
     gw802_unreadable_packages::RULE,
     gw803_mixed_cuda_majors::RULE,

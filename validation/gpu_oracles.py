@@ -79,6 +79,17 @@ def main():
     oracles = {name: python(code) for name, code in FRAMEWORKS.items()}
     json.dump(oracles, open(os.path.join(OUT, "oracles.json"), "w"), indent=2)
 
+    # doctor's per-framework verdicts for this interpreter, and verify's live run beside them.
+    own = doctor({**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")})
+    judged = {f["name"]: f["uses_gpu"] for env in own.get("environments", []) if env["source"] == "current"
+              for f in env["frameworks"]}
+    verify = subprocess.run([GPUWISE, "verify", "--json", "--python", sys.executable], capture_output=True, text=True)
+    open(os.path.join(OUT, "verify.json"), "w").write(verify.stdout or verify.stderr)
+    try:
+        verified = {r["framework"]: r for r in json.loads(verify.stdout)["results"]}
+    except (ValueError, KeyError):
+        verified = {}
+
     def median_ms(cmd, runs):
         samples = []
         for _ in range(runs):
@@ -103,6 +114,9 @@ def main():
         ("memory == torch total_memory", device.get("memory_total_bytes") == torch.get("memory_total_bytes")),
         ("compute capability == torch", device.get("compute_capability") == torch.get("capability")),
     ] + [(f"verdict == {name} available", base["verdict"]["gpu_usable"] == o.get("available")) for name, o in oracles.items()]
+    checks += [(f"doctor {name} uses_gpu == {name}'s own answer", judged.get(name) == o.get("available"))
+               for name, o in oracles.items()]
+    checks += [(f"verify {name} agrees with doctor", r.get("agrees")) for name, r in verified.items()]
     lines = [f"{what:<45} {result}" for what, result in checks]
     lines += [f"{name:<45} {ms:.1f} ms" for name, ms in timings.items()]
     lines += [f"disagree: CVD={r['cuda_visible_devices']!r} ORDER={r['cuda_device_order']} doctor={r['doctor']} cuda={r['cuda']}"

@@ -1,0 +1,427 @@
+//! An estimate: both sides' times for the user's operation, transfers, the speedup and its band,
+//! what bounds the GPU, memory fit, the break-even size and the curve the chart draws.
+
+use serde::Serialize;
+
+use crate::timing::{CallTime, cpu_call, gpu_call, transfers};
+use crate::{CpuProfile, Dtype, GpuProfile, Operation, Work, constants};
+
+/// How the data and the calls are arranged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Scenario {
+    /// The data is already on the GPU and stays there: no copies.
+    pub resident: bool,
+    /// Host buffers are pinned (page-locked).
+    pub pinned: bool,
+    /// Calls on the same data: copies happen once, the computation every time.
+    pub repeats: u64,
+}
+
+impl Default for Scenario {
+    fn default() -> Self {
+        Scenario { resident: false, pinned: true, repeats: 1 }
+    }
+}
+
+/// The CPU side.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CpuSide {
+    /// The profile's id (`auto` for this machine).
+    pub name: String,
+    /// The CPU.
+    pub display: String,
+    /// All calls, seconds.
+    pub seconds: f64,
+    /// One call.
+    pub call: CallTime,
+}
+
+/// The GPU side.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GpuSide {
+    /// The profile's id.
+    pub name: String,
+    /// The GPU.
+    pub display: String,
+    /// All calls' kernels (launches included), seconds.
+    pub compute_seconds: f64,
+    /// Host-to-device plus device-to-host copies, seconds.
+    pub transfer_seconds: f64,
+    /// Copies host to device, seconds.
+    pub h2d_seconds: f64,
+    /// Copies device to host, seconds.
+    pub d2h_seconds: f64,
+    /// Compute plus transfers, seconds.
+    pub total_seconds: f64,
+    /// One call's kernels.
+    pub call: CallTime,
+}
+
+/// What bounds the GPU's total time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bound {
+    /// Arithmetic.
+    Compute,
+    /// Device-memory bandwidth.
+    Memory,
+    /// Copies over the host link.
+    Transfer,
+    /// Kernel launch and synchronisation.
+    Launch,
+}
+
+/// Seed 004's decision bands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    /// More than 5x.
+    WorthIt,
+    /// 2x to 5x.
+    Noticeable,
+    /// 1x to 2x.
+    Marginal,
+    /// Below 1x.
+    Slower,
+}
+
+impl Band {
+    /// The band of `speedup`.
+    pub fn of(speedup: f64) -> Band {
+        match speedup {
+            s if s > 5.0 => Band::WorthIt,
+            s if s >= 2.0 => Band::Noticeable,
+            s if s >= 1.0 => Band::Marginal,
+            _ => Band::Slower,
+        }
+    }
+
+    /// In words, for views.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Band::WorthIt => "worth it (> 5x)",
+            Band::Noticeable => "noticeable (2-5x): weigh the effort of moving to the GPU",
+            Band::Marginal => "marginal (< 2x): transfers and setup may outweigh it",
+            Band::Slower => "slower on the GPU (< 1x)",
+        }
+    }
+}
+
+/// Whether the data fits in GPU memory.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct MemoryFit {
+    /// Bytes the inputs and outputs need.
+    pub needed_bytes: f64,
+    /// Bytes available to data (the GPU's memory less the context's).
+    pub available_bytes: f64,
+    /// Available minus needed (negative when it does not fit).
+    pub headroom_bytes: f64,
+}
+
+/// The smallest size at which the GPU wins.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BreakEven {
+    /// That size, as `--shape` takes it.
+    pub shape: Vec<u64>,
+    /// Its FLOPs.
+    pub flops: f64,
+    /// True when the GPU already wins at the smallest size (every size is past break-even).
+    pub always: bool,
+}
+
+/// One point of the time-against-size curve.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CurvePoint {
+    /// The size knob's value (matrix edge, batch, points, elements, FLOPs).
+    pub size: f64,
+    /// The shape at that size.
+    pub shape: Vec<u64>,
+    /// CPU seconds.
+    pub cpu_seconds: f64,
+    /// GPU seconds, transfers included.
+    pub gpu_seconds: f64,
+}
+
+/// A whole estimate.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Estimate {
+    /// The operation and its sizes.
+    pub operation: Operation,
+    /// `matmul`, ...
+    pub op: String,
+    /// The sizes, as `--shape` takes them.
+    pub shape: Vec<u64>,
+    /// The dtype.
+    pub dtype: Dtype,
+    /// FLOPs of one call.
+    pub flops: f64,
+    /// One call's bytes.
+    pub work: Work,
+    /// How the data and calls are arranged.
+    pub scenario: Scenario,
+    /// The CPU side.
+    pub cpu: CpuSide,
+    /// The GPU side.
+    pub gpu: GpuSide,
+    /// CPU seconds over GPU total seconds.
+    pub speedup: f64,
+    /// Seed 004's band for the speedup.
+    pub band: Band,
+    /// What bounds the GPU's total time.
+    pub bound: Bound,
+    /// The smallest size at which the GPU wins, along the operation's size knob; `None` when it
+    /// never does.
+    pub break_even: Option<BreakEven>,
+    /// Whether the data fits in GPU memory.
+    pub fits_in_memory: bool,
+    /// The sizes behind that.
+    pub memory: MemoryFit,
+    /// Times against size for the chart.
+    pub curve: Vec<CurvePoint>,
+    /// What the estimate assumes, in words.
+    pub assumptions: Vec<String>,
+}
+
+/// Both sides of one operation at one size.
+struct Sides {
+    cpu: CallTime,
+    gpu: CallTime,
+    h2d: f64,
+    d2h: f64,
+    work: Work,
+}
+
+impl Sides {
+    fn new(
+        op: &Operation,
+        dtype: Dtype,
+        gpu: &GpuProfile,
+        cpu: &CpuProfile,
+        scenario: Scenario,
+    ) -> Result<Sides, String> {
+        let work = op.work(dtype)?;
+        let (h2d, d2h) = if scenario.resident { (0.0, 0.0) } else { transfers(&work, gpu, scenario.pinned) };
+        Ok(Sides { cpu: cpu_call(&work, dtype, cpu), gpu: gpu_call(&work, dtype, gpu)?, h2d, d2h, work })
+    }
+
+    fn totals(&self, repeats: u64) -> (f64, f64) {
+        let r = repeats as f64;
+        (self.cpu.seconds * r, self.gpu.seconds * r + self.h2d + self.d2h)
+    }
+}
+
+/// Estimates `op` in `dtype` on `gpu` against `cpu`; `Err` when the GPU cannot run it.
+pub fn estimate(
+    op: &Operation,
+    dtype: Dtype,
+    gpu: &GpuProfile,
+    cpu: &CpuProfile,
+    scenario: Scenario,
+) -> Result<Estimate, String> {
+    let repeats = scenario.repeats.max(1);
+    let scenario = Scenario { repeats, ..scenario };
+    let sides = Sides::new(op, dtype, gpu, cpu, scenario)?;
+    let (cpu_seconds, gpu_total) = sides.totals(repeats);
+    let r = repeats as f64;
+    let transfer = sides.h2d + sides.d2h;
+    let call = sides.gpu;
+    let bound = if transfer >= call.seconds * r {
+        Bound::Transfer
+    } else if call.fixed_seconds >= call.compute_seconds.max(call.memory_seconds) {
+        Bound::Launch
+    } else if call.compute_seconds >= call.memory_seconds {
+        Bound::Compute
+    } else {
+        Bound::Memory
+    };
+    let available = gpu.memory_bytes as f64 - constants().context_bytes.value;
+    let memory = MemoryFit {
+        needed_bytes: sides.work.memory_bytes,
+        available_bytes: available,
+        headroom_bytes: available - sides.work.memory_bytes,
+    };
+    let speedup = cpu_seconds / gpu_total;
+    Ok(Estimate {
+        operation: op.clone(),
+        op: op.name().into(),
+        shape: op.shape(),
+        dtype,
+        flops: sides.work.flops,
+        work: sides.work,
+        scenario,
+        cpu: CpuSide { name: cpu.name.clone(), display: cpu.display.clone(), seconds: cpu_seconds, call: sides.cpu },
+        gpu: GpuSide {
+            name: gpu.name.clone(),
+            display: gpu.display.clone(),
+            compute_seconds: call.seconds * r,
+            transfer_seconds: transfer,
+            h2d_seconds: sides.h2d,
+            d2h_seconds: sides.d2h,
+            total_seconds: gpu_total,
+            call,
+        },
+        speedup,
+        band: Band::of(speedup),
+        bound,
+        break_even: break_even(op, dtype, gpu, cpu, scenario),
+        fits_in_memory: memory.headroom_bytes >= 0.0,
+        memory,
+        curve: curve(op, dtype, gpu, cpu, scenario),
+        assumptions: assumptions(gpu, cpu, scenario),
+    })
+}
+
+/// The speedup at `factor` times the operation's size knob, when the GPU can run it.
+fn speedup_at(
+    op: &Operation,
+    factor: f64,
+    dtype: Dtype,
+    gpu: &GpuProfile,
+    cpu: &CpuProfile,
+    s: Scenario,
+) -> Option<f64> {
+    let sides = Sides::new(&op.scaled(factor), dtype, gpu, cpu, s).ok()?;
+    let (cpu_seconds, gpu_seconds) = sides.totals(s.repeats);
+    Some(cpu_seconds / gpu_seconds)
+}
+
+/// Solves for the smallest size knob at which the speedup reaches 1: scans factors from 1e-12 to
+/// 1e12 of the given size for the first crossing, then bisects it (in log space) to 0.1%.
+fn break_even(op: &Operation, dtype: Dtype, gpu: &GpuProfile, cpu: &CpuProfile, s: Scenario) -> Option<BreakEven> {
+    let wins = |log_factor: f64| speedup_at(op, 10f64.powf(log_factor), dtype, gpu, cpu, s).is_some_and(|x| x >= 1.0);
+    let grid: Vec<f64> = (-48..=48).map(|i| f64::from(i) / 4.0).collect();
+    let first = grid.iter().position(|&g| wins(g))?;
+    let at = |log_factor: f64| {
+        let scaled = op.scaled(10f64.powf(log_factor));
+        let flops = scaled.work(dtype).map(|w| w.flops).unwrap_or_default();
+        (scaled.shape(), flops)
+    };
+    if first == 0 {
+        let (shape, flops) = at(grid[0]);
+        return Some(BreakEven { shape, flops, always: true });
+    }
+    let (mut lo, mut hi) = (grid[first - 1], grid[first]);
+    while hi - lo > 0.0004 {
+        let mid = (lo + hi) / 2.0;
+        if wins(mid) { hi = mid } else { lo = mid }
+    }
+    let (shape, flops) = at(hi);
+    Some(BreakEven { shape, flops, always: false })
+}
+
+/// Times at 41 sizes from 1/10,000 to 10,000 times the given size knob (fewer where the size
+/// cannot shrink below 1).
+fn curve(op: &Operation, dtype: Dtype, gpu: &GpuProfile, cpu: &CpuProfile, s: Scenario) -> Vec<CurvePoint> {
+    let mut points: Vec<CurvePoint> = Vec::new();
+    for i in -20..=20 {
+        let scaled = op.scaled(10f64.powf(f64::from(i) / 5.0));
+        let Ok(sides) = Sides::new(&scaled, dtype, gpu, cpu, s) else { continue };
+        let size = scaled.size();
+        if points.last().is_some_and(|p| p.size >= size) {
+            continue;
+        }
+        let (cpu_seconds, gpu_seconds) = sides.totals(s.repeats);
+        points.push(CurvePoint { size, shape: scaled.shape(), cpu_seconds, gpu_seconds });
+    }
+    points
+}
+
+fn assumptions(gpu: &GpuProfile, cpu: &CpuProfile, s: Scenario) -> Vec<String> {
+    let c = constants();
+    let link = gpu.host_link.bytes_per_second() * c.link_efficiency.value;
+    let mut notes = vec![
+        format!("GPU: {} ({})", gpu.display, gpu.source.split(';').next().unwrap_or_default()),
+        format!("CPU: {} ({})", cpu.display, cpu.source),
+        format!(
+            "large GEMMs reach {:.0}% of peak, less when the {}x{} output tiles do not fill the {} multiprocessors",
+            c.gemm_efficiency.value * 100.0,
+            c.gemm_tile.value,
+            c.gemm_tile.value,
+            gpu.sms
+        ),
+        format!("each GPU call costs {:.1} us of launch and synchronisation", c.launch_seconds.value * 1e6),
+    ];
+    notes.push(if s.resident {
+        "the data is already on the GPU and stays there: no copies".into()
+    } else {
+        format!(
+            "copies over PCIe Gen{} x{} at {:.1} GB/s ({}), once for {} call(s)",
+            gpu.host_link.pcie_gen,
+            gpu.host_link.pcie_lanes,
+            link * if s.pinned { 1.0 } else { c.pageable_factor.value } / 1e9,
+            if s.pinned { "pinned" } else { "pageable" },
+            s.repeats
+        )
+    });
+    notes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Extras, cpu, gpu};
+
+    fn run(op: &str, shape: &[u64], dtype: Dtype, scenario: Scenario) -> Estimate {
+        let op = Operation::parse(op, shape, &Extras::default()).unwrap();
+        estimate(&op, dtype, gpu("h100-sxm").unwrap(), cpu("epyc-9654").unwrap(), scenario).unwrap()
+    }
+
+    #[test]
+    fn big_gemms_are_compute_bound_and_worth_it() {
+        let e = run("matmul", &[8192, 8192, 8192], Dtype::Bf16, Scenario::default());
+        assert_eq!(e.bound, Bound::Transfer, "400 MB over PCIe takes longer than 1.1 PFLOP on an H100");
+        assert_eq!(e.band, Band::WorthIt);
+        let resident =
+            run("matmul", &[8192, 8192, 8192], Dtype::Bf16, Scenario { resident: true, ..Scenario::default() });
+        assert_eq!(resident.bound, Bound::Compute);
+        assert!(e.fits_in_memory);
+        assert!((e.gpu.total_seconds - e.gpu.compute_seconds - e.gpu.transfer_seconds).abs() < 1e-12);
+    }
+
+    #[test]
+    fn tiny_work_is_launch_or_transfer_bound_and_slower() {
+        let e = run("elementwise", &[1000], Dtype::F32, Scenario::default());
+        assert_eq!(e.bound, Bound::Transfer);
+        assert_eq!(e.band, Band::Slower);
+        let resident = run("elementwise", &[1000], Dtype::F32, Scenario { resident: true, ..Scenario::default() });
+        assert_eq!(resident.bound, Bound::Launch);
+        assert_eq!(resident.gpu.transfer_seconds, 0.0);
+    }
+
+    #[test]
+    fn break_even_is_solved_where_the_curves_cross() {
+        let e = run("matmul", &[64, 64, 64], Dtype::F32, Scenario::default());
+        let be = e.break_even.clone().expect("large matmuls win");
+        assert!(!be.always);
+        let at = Operation::parse("matmul", &be.shape, &Extras::default()).unwrap();
+        let cpu_profile = cpu("epyc-9654").unwrap();
+        let h100 = gpu("h100-sxm").unwrap();
+        let speedup =
+            |op: &Operation| estimate(op, Dtype::F32, h100, cpu_profile, Scenario::default()).unwrap().speedup;
+        assert!(speedup(&at) >= 1.0, "the GPU wins at the break-even size");
+        let below = at.scaled(0.9);
+        assert!(speedup(&below) < 1.0, "and not 10% below it: {:?}", be.shape);
+    }
+
+    #[test]
+    fn repeats_amortise_transfers() {
+        let once = run("elementwise", &[1 << 26], Dtype::F32, Scenario::default());
+        let many = run("elementwise", &[1 << 26], Dtype::F32, Scenario { repeats: 100, ..Scenario::default() });
+        assert!(many.speedup > once.speedup * 5.0, "{} vs {}", many.speedup, once.speedup);
+        assert_eq!(many.gpu.transfer_seconds, once.gpu.transfer_seconds, "copies happen once");
+    }
+
+    #[test]
+    fn memory_fit_and_headroom() {
+        let e = run("matmul", &[200_000, 200_000, 200_000], Dtype::F32, Scenario::default());
+        assert!(!e.fits_in_memory);
+        assert!(e.memory.headroom_bytes < 0.0);
+    }
+
+    #[test]
+    fn the_curve_rises_with_size() {
+        let e = run("fft", &[1 << 16], Dtype::F32, Scenario::default());
+        assert!(e.curve.len() > 20);
+        assert!(e.curve.windows(2).all(|w| w[0].size < w[1].size && w[0].cpu_seconds <= w[1].cpu_seconds));
+    }
+}

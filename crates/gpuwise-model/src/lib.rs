@@ -1,0 +1,30 @@
+//! gpuwise's cost model: what an operation costs (FLOPs, bytes), what the hardware can do (a
+//! built-in GPU table and CPU presets, each row with its source, or this machine's probe), and
+//! the time on each side — a roofline at achievable rates with size-dependent GEMM efficiency,
+//! launch costs and host-link copies — with the speedup, what bounds it, memory fit and the
+//! solved break-even size.
+//!
+//! ```
+//! use gpuwise_model::{Dtype, Extras, Operation, Scenario, cpu, estimate, gpu};
+//! let op = Operation::parse("matmul", &[8192, 8192, 8192], &Extras::default()).unwrap();
+//! let e = estimate(&op, Dtype::Bf16, gpu("h100-sxm").unwrap(), cpu("epyc-9654").unwrap(), Scenario::default()).unwrap();
+//! assert!(e.speedup > 5.0);
+//! ```
+
+mod constants;
+mod cpus;
+mod dtype;
+mod estimate;
+mod gpus;
+mod ops;
+mod seed;
+mod timing;
+
+pub use constants::{Constant, Constants, constants};
+pub use cpus::{CpuProfile, cpu, cpus};
+pub use dtype::Dtype;
+pub use estimate::{Band, Bound, BreakEven, CpuSide, CurvePoint, Estimate, GpuSide, MemoryFit, Scenario, estimate};
+pub use gpus::{GpuProfile, HostLink, PeakFlops, for_device, gpu, gpus};
+pub use ops::{Extras, Kind, OPERATIONS, Operation, Work};
+pub use seed::{SeedAnswer, SeedInputs, differences, seed_answer};
+pub use timing::CallTime;

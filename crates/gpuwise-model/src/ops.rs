@@ -443,7 +443,7 @@ impl Operation {
     /// dimension): matrix dimensions, the batch of layers and convolutions, FFT length, element
     /// count, custom work. Break-even sizes are searched along it.
     pub fn scaled(&self, factor: f64) -> Operation {
-        let scale = |v: u64, f: f64| ((v as f64 * f).round().max(1.0)).min(1e15) as u64;
+        let scale = |v: u64, f: f64| (v as f64 * f).round().clamp(1.0, 1e15) as u64;
         match self.clone() {
             Operation::Matmul { batch, m, n, k } => {
                 let f = factor.cbrt();

@@ -1,15 +1,20 @@
-//! gpuwise's views. Each takes the same [`gpuwise_core::Report`] and returns text; the binary
+//! gpuwise's views. Each takes the same [`gpuwise_core::Report`] (or a
+//! [`gpuwise_model::Estimate`]) and returns text; the binary
 //! decides where it goes (and whether colour survives: terminal output is written through a
 //! stream that strips styling for pipes and `NO_COLOR`).
 
+mod chart;
 mod describe;
+mod estimate;
 mod frameworks;
 mod json;
 mod markdown;
 mod terminal;
 mod verification;
 
+pub use chart::{chart, svg};
 pub use describe::{Headline, headline};
+pub use estimate::{SeedComparison, estimate_json, estimate_terminal, fmt_seconds, gpu_list};
 pub use frameworks::{FrameworkLine, framework_lines};
 pub use json::json;
 pub use markdown::markdown;

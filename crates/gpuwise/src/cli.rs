@@ -29,6 +29,9 @@ pub enum Command {
     /// Run each installed framework for real (device, a small matmul, its time) and compare
     /// with doctor's verdict. Exits 1 when any framework disagrees with doctor.
     Verify(VerifyArgs),
+    /// Estimate what the GPU would gain for an operation at your sizes: CPU and GPU time,
+    /// transfers, the speedup, what bounds it, memory fit and the break-even size.
+    Estimate(Box<EstimateArgs>),
 }
 
 /// Options of `gpuwise doctor`.
@@ -75,6 +78,97 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
         Ok(s) if s.is_finite() && s > 0.0 && s <= 86_400.0 => Ok(s),
         _ => Err(format!("`{text}` is not a number of seconds between 0 and 86400")),
     }
+}
+
+/// Options of `gpuwise estimate`.
+#[derive(Debug, Clone, Args)]
+pub struct EstimateArgs {
+    /// The operation: matmul, dense, conv2d, fft, elementwise, reduction or custom.
+    #[arg(long, required_unless_present = "list_gpus")]
+    pub op: Option<String>,
+    /// Sizes, comma-separated: matmul M,N,K (or BATCH,M,N,K); dense BATCH,IN,OUT; conv2d
+    /// N,C,H,W,K,R,S; fft N or NX,NY; elementwise and reduction ELEMENTS.
+    #[arg(long, value_delimiter = ',', num_args = 1..)]
+    pub shape: Vec<u64>,
+    /// Number format: f64, f32, tf32, f16, bf16 or fp8.
+    #[arg(long, default_value = "f32")]
+    pub dtype: String,
+    /// The GPU: a name from --list-gpus, or auto (this machine's first visible GPU).
+    #[arg(long, default_value = "auto")]
+    pub gpu: String,
+    /// The CPU: auto (this machine) or a preset (epyc-9654, xeon-8480, ryzen-7950x).
+    #[arg(long, default_value = "auto")]
+    pub cpu: String,
+    /// Read the machine for `auto` from a recorded system (`gpuwise doctor --json`).
+    #[arg(long, value_name = "FILE")]
+    pub system: Option<PathBuf>,
+    /// The data is already on the GPU and stays there: no copies.
+    #[arg(long)]
+    pub resident: bool,
+    /// Host buffers are pageable (plain allocations) rather than pinned.
+    #[arg(long)]
+    pub pageable: bool,
+    /// Calls on the same data: copies once, computation every time.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub repeats: u64,
+    /// fft: transforms per call; matmul: products per call (or give BATCH in --shape).
+    #[arg(long, default_value_t = 1)]
+    pub batch: u64,
+    /// conv2d stride.
+    #[arg(long, default_value_t = 1)]
+    pub stride: u64,
+    /// conv2d zero padding on each side.
+    #[arg(long, default_value_t = 0)]
+    pub padding: u64,
+    /// fft: real input (real-to-complex).
+    #[arg(long)]
+    pub real: bool,
+    /// elementwise: input arrays, 1 (unary) or 2 (binary).
+    #[arg(long, default_value_t = 2)]
+    pub inputs: u64,
+    /// elementwise: FLOPs per element.
+    #[arg(long, default_value_t = 1.0)]
+    pub flops_per_element: f64,
+    /// dense: activation (none, relu, sigmoid, tanh, gelu, silu).
+    #[arg(long, default_value = "relu")]
+    pub activation: String,
+    /// custom: FLOPs per call.
+    #[arg(long)]
+    pub flops: Option<f64>,
+    /// custom: bytes in (read, and copied to the GPU).
+    #[arg(long)]
+    pub bytes_in: Option<u64>,
+    /// custom: bytes out (written, and copied back).
+    #[arg(long)]
+    pub bytes_out: Option<u64>,
+    /// Print the estimate as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the time-against-size chart: FILE.svg, or FILE.html for notebooks and browsers.
+    #[arg(long, value_name = "FILE")]
+    pub plot: Option<PathBuf>,
+    /// List the built-in GPUs and exit.
+    #[arg(long)]
+    pub list_gpus: bool,
+    /// Also print seed 004's formula's answer (its inputs: --size, --gpu-cores, --cpu-factor,
+    /// --bandwidth, --overhead-ms) beside the cost model's, and why they differ.
+    #[arg(long)]
+    pub seed_model: bool,
+    /// Seed model: data size (elements); default: the operation's input elements.
+    #[arg(long, requires = "seed_model")]
+    pub size: Option<f64>,
+    /// Seed model: GPU cores; default: the GPU's multiprocessors x 64.
+    #[arg(long, requires = "seed_model")]
+    pub gpu_cores: Option<f64>,
+    /// Seed model: CPU performance factor (1.0 = average).
+    #[arg(long, requires = "seed_model", default_value_t = 1.0)]
+    pub cpu_factor: f64,
+    /// Seed model: GPU memory bandwidth, GB/s; default: the GPU's.
+    #[arg(long, requires = "seed_model")]
+    pub bandwidth: Option<f64>,
+    /// Seed model: transfer overhead, ms; default: the cost model's transfer time.
+    #[arg(long, requires = "seed_model")]
+    pub overhead_ms: Option<f64>,
 }
 
 /// Options of `gpuwise explain`.

@@ -1,6 +1,7 @@
 //! One file per command.
 
 mod doctor;
+mod estimate;
 mod explain;
 mod verify;
 
@@ -17,5 +18,6 @@ pub fn run(cli: Cli, vars: &Variables) -> anyhow::Result<ExitCode> {
         Some(Command::Doctor(args)) => doctor::run(&args, vars),
         Some(Command::Explain(args)) => explain::run(&args),
         Some(Command::Verify(args)) => verify::run(&args, vars),
+        Some(Command::Estimate(args)) => estimate::run(&args, vars),
     }
 }

@@ -1,0 +1,136 @@
+//! `gpuwise estimate`: the cost model for one operation at the user's sizes.
+
+use std::process::ExitCode;
+
+use anyhow::{Context as _, anyhow, bail};
+use gpuwise_core::System;
+use gpuwise_model::{CpuProfile, Dtype, Extras, GpuProfile, Operation, Scenario, SeedInputs};
+use gpuwise_probe::{Variables, snapshot, visibility};
+
+use crate::cli::EstimateArgs;
+use crate::output;
+
+/// Estimates, prints, and writes the chart when asked.
+pub fn run(args: &EstimateArgs, vars: &Variables) -> anyhow::Result<ExitCode> {
+    if args.list_gpus {
+        output::print(&gpuwise_render::gpu_list(gpuwise_model::gpus()))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let op_name = args.op.as_deref().unwrap_or_default();
+    let dtype: Dtype = args.dtype.parse().map_err(|err: String| anyhow!("--dtype: {err}"))?;
+    if op_name != "custom" && args.shape.is_empty() {
+        bail!("--shape is required for {op_name} (see `gpuwise estimate --help`)");
+    }
+    let extras = Extras {
+        batch: args.batch,
+        stride: args.stride,
+        padding: args.padding,
+        real: args.real,
+        inputs: args.inputs,
+        flops_per_element: args.flops_per_element,
+        activation: args.activation.clone(),
+        custom: match (args.flops, args.bytes_in, args.bytes_out) {
+            (Some(flops), Some(bytes_in), Some(bytes_out)) => Some((flops, bytes_in, bytes_out)),
+            _ => None,
+        },
+    };
+    let operation = Operation::parse(op_name, &args.shape, &extras).map_err(|err| anyhow!(err))?;
+    let mut machine = Machine::new(args, vars);
+    let gpu = gpu_profile(&args.gpu, &mut machine)?;
+    let cpu = cpu_profile(&args.cpu, &mut machine)?;
+    let scenario = Scenario { resident: args.resident, pinned: !args.pageable, repeats: args.repeats };
+    let estimate = gpuwise_model::estimate(&operation, dtype, &gpu, &cpu, scenario).map_err(|err| anyhow!(err))?;
+    let seed = args.seed_model.then(|| seed_inputs(args, &estimate, &gpu)).transpose()?;
+    let seed = seed
+        .map(|inputs| gpuwise_render::SeedComparison::new(inputs, &estimate))
+        .transpose()
+        .map_err(|e| anyhow!(e))?;
+    if let Some(path) = &args.plot {
+        let chart = gpuwise_render::chart(&estimate, path).map_err(|err| anyhow!(err))?;
+        write_atomically(path, &chart).with_context(|| format!("cannot write the chart to {}", path.display()))?;
+    }
+    let text = if args.json {
+        gpuwise_render::estimate_json(&estimate, seed.as_ref())
+    } else {
+        gpuwise_render::estimate_terminal(&estimate, seed.as_ref())
+    };
+    output::print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The machine `auto` refers to, probed (or loaded) once, on first need.
+struct Machine<'a> {
+    args: &'a EstimateArgs,
+    vars: &'a Variables,
+    system: Option<System>,
+}
+
+impl<'a> Machine<'a> {
+    fn new(args: &'a EstimateArgs, vars: &'a Variables) -> Self {
+        Machine { args, vars, system: None }
+    }
+
+    fn system(&mut self) -> anyhow::Result<&System> {
+        let system = match self.system.take() {
+            Some(system) => system,
+            None => match &self.args.system {
+                Some(path) => snapshot::load(path).map_err(|err| anyhow!("{err}"))?,
+                None => gpuwise_probe::probe_system(self.vars),
+            },
+        };
+        Ok(self.system.insert(system))
+    }
+}
+
+/// `--gpu`: a table name, or `auto`: the first GPU a CUDA program here would use.
+fn gpu_profile(name: &str, machine: &mut Machine<'_>) -> anyhow::Result<GpuProfile> {
+    if name != "auto" {
+        return gpuwise_model::gpu(name).cloned().map_err(|err| anyhow!(err));
+    }
+    let vars = machine.vars;
+    let system = machine.system()?;
+    let visible = visibility::resolve(system, vars);
+    let first =
+        visible.devices.first().and_then(|v| system.devices.iter().find(|d| d.uuid == v.uuid)).ok_or_else(|| {
+            anyhow!("no NVIDIA GPU is visible here: name one with --gpu (see `gpuwise estimate --list-gpus`)")
+        })?;
+    gpuwise_model::for_device(first).map_err(|err| anyhow!(err))
+}
+
+/// `--cpu`: a preset, or `auto`: this machine's.
+fn cpu_profile(name: &str, machine: &mut Machine<'_>) -> anyhow::Result<CpuProfile> {
+    if name != "auto" {
+        return gpuwise_model::cpu(name).cloned().map_err(|err| anyhow!(err));
+    }
+    let cpu = machine.system()?.cpu.clone();
+    CpuProfile::probed(&cpu).map_err(|err| anyhow!("{err}: name a preset with --cpu"))
+}
+
+/// The seed calculator's inputs, defaulted from the operation and the GPU where not given.
+fn seed_inputs(
+    args: &EstimateArgs,
+    estimate: &gpuwise_model::Estimate,
+    gpu: &GpuProfile,
+) -> anyhow::Result<SeedInputs> {
+    let size = args.size.unwrap_or(estimate.work.h2d_bytes / estimate.dtype.bytes() as f64);
+    Ok(SeedInputs {
+        op: estimate.op.clone(),
+        size,
+        gpu_cores: args.gpu_cores.unwrap_or(f64::from(gpu.sms) * 64.0),
+        cpu_factor: args.cpu_factor,
+        bandwidth_gb_s: args.bandwidth.unwrap_or(gpu.memory_bandwidth_bytes_per_s / 1e9),
+        overhead_ms: args.overhead_ms.unwrap_or(estimate.gpu.transfer_seconds * 1e3),
+    })
+}
+
+/// Writes `text` to a temporary file beside `path`, then renames it over `path`: never a
+/// half-written chart.
+fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    std::fs::write(&temp, text)?;
+    std::fs::rename(&temp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp);
+    })
+}

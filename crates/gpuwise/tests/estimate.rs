@@ -1,0 +1,171 @@
+//! Whole-program tests of `gpuwise estimate`: the JSON contract, every operation on every built-in
+//! GPU, bad input, the chart files and the seed comparison.
+
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+mod common;
+use common::repo;
+
+fn gpuwise(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gpuwise")).arg("estimate").args(args).output().unwrap()
+}
+
+fn json(args: &[&str]) -> Value {
+    let out = gpuwise(&[args, &["--json", "--cpu", "epyc-9654"]].concat());
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Exit status 2 and a message on stderr containing `says`.
+fn refused(args: &[&str], says: &str) {
+    let out = gpuwise(args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(stderr.contains(says), "{args:?}: expected {says:?} in {stderr}");
+    assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
+}
+
+#[test]
+fn the_contract_of_the_issue_example() {
+    let e = json(&["--op", "matmul", "--shape", "8192,8192,8192", "--dtype", "bf16", "--gpu", "h100-sxm"]);
+    assert_eq!(e["flops"], 2.0 * 8192f64.powi(3));
+    for field in ["compute_seconds", "transfer_seconds", "total_seconds"] {
+        assert!(e["gpu"][field].as_f64().unwrap() > 0.0, "gpu.{field}");
+    }
+    assert!(e["cpu"]["seconds"].as_f64().unwrap() > 0.0);
+    let total = e["gpu"]["compute_seconds"].as_f64().unwrap() + e["gpu"]["transfer_seconds"].as_f64().unwrap();
+    assert!((e["gpu"]["total_seconds"].as_f64().unwrap() - total).abs() < 1e-12);
+    let speedup = e["cpu"]["seconds"].as_f64().unwrap() / e["gpu"]["total_seconds"].as_f64().unwrap();
+    assert!((e["speedup"].as_f64().unwrap() - speedup).abs() < 1e-9);
+    assert!(["compute", "memory", "transfer", "launch"].contains(&e["bound"].as_str().unwrap()));
+    assert_eq!(e["fits_in_memory"], true);
+    assert!(e["break_even"]["shape"].as_array().is_some_and(|s| s.len() == 3), "{}", e["break_even"]);
+    assert_eq!(e["band"], "worth_it");
+}
+
+#[test]
+fn every_operation_answers_on_every_gpu() {
+    let list = Command::new(env!("CARGO_BIN_EXE_gpuwise")).args(["estimate", "--list-gpus"]).output().unwrap();
+    let text = String::from_utf8_lossy(&list.stdout);
+    let names: Vec<&str> = gpuwise_model::gpus().iter().map(|g| g.name.as_str()).collect();
+    for name in &names {
+        assert!(text.lines().any(|l| l.trim_start().starts_with(name)), "--list-gpus lacks {name}: {text}");
+    }
+    let ops: [&[&str]; 7] = [
+        &["--op", "matmul", "--shape", "1024,1024,1024"],
+        &["--op", "dense", "--shape", "256,4096,4096", "--activation", "gelu"],
+        &["--op", "conv2d", "--shape", "32,64,56,56,64,3,3", "--padding", "1"],
+        &["--op", "fft", "--shape", "4096,4096", "--real"],
+        &["--op", "elementwise", "--shape", "100000000", "--inputs", "1"],
+        &["--op", "reduction", "--shape", "100000000"],
+        &["--op", "custom", "--flops", "1e12", "--bytes-in", "1000000", "--bytes-out", "1000"],
+    ];
+    for gpu in names {
+        for op in ops {
+            let e = json(&[op, &["--gpu", gpu, "--dtype", "f32"]].concat());
+            assert!(e["speedup"].as_f64().unwrap() > 0.0, "{gpu} {op:?}");
+        }
+    }
+}
+
+#[test]
+fn bad_input_is_refused_with_a_reason() {
+    refused(&["--op", "matmul", "--shape", "0,4,4"], "dimension 1 is 0");
+    refused(&["--op", "matmul", "--shape", "-4,4,4"], "-4");
+    refused(&["--op", "matmul", "--shape", "99999999999999999999999,4,4"], "99999999999999999999999");
+    refused(&["--op", "matmul", "--shape", "4000000000,4000000000,4000000000", "--gpu", "h100-sxm"], "too large");
+    refused(&["--op", "matmul", "--shape", "64,64,64", "--dtype", "fp8", "--gpu", "v100"], "has no fp8");
+    refused(&["--op", "matmul", "--shape", "64,64,64", "--gpu", "h100"], "did you mean h100-sxm");
+    refused(&["--op", "sort", "--shape", "64"], "unknown operation `sort`");
+    refused(&["--op", "matmul", "--shape", "64,64,64", "--dtype", "int4"], "unknown dtype `int4`");
+    refused(&["--op", "fft", "--shape", "1024", "--dtype", "bf16", "--gpu", "h100-sxm"], "cuFFT has no bf16");
+    refused(&["--op", "matmul"], "--shape is required");
+}
+
+#[test]
+fn charts_are_written_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["chart.svg", "chart.html"] {
+        let path = dir.path().join(name);
+        let out = gpuwise(&[
+            "--op",
+            "matmul",
+            "--shape",
+            "2048,2048,2048",
+            "--gpu",
+            "a100-80gb",
+            "--cpu",
+            "xeon-8480",
+            "--plot",
+            path.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("<svg") && text.contains("</svg>"), "{name}");
+        assert!(text.contains("break-even"), "the crossover is marked");
+    }
+    let html = std::fs::read_to_string(dir.path().join("chart.html")).unwrap();
+    assert!(html.starts_with("<!doctype html>"));
+    let bad = dir.path().join("chart.png");
+    refused(
+        &[
+            "--op",
+            "matmul",
+            "--shape",
+            "64,64,64",
+            "--gpu",
+            "t4",
+            "--cpu",
+            "epyc-9654",
+            "--plot",
+            bad.to_str().unwrap(),
+        ],
+        ".svg or .html",
+    );
+    assert!(!bad.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[test]
+fn the_seed_formula_is_shown_beside_the_model() {
+    let e = json(&[
+        "--op",
+        "matmul",
+        "--shape",
+        "2000,2000,2000",
+        "--gpu",
+        "a100-40gb",
+        "--seed-model",
+        "--size",
+        "10000000",
+        "--gpu-cores",
+        "5120",
+        "--cpu-factor",
+        "2.0",
+        "--bandwidth",
+        "1555",
+        "--overhead-ms",
+        "12",
+    ]);
+    let seed = &e["seed_model"];
+    let gpu_ms = seed["answer"]["gpu_ms"].as_f64().unwrap();
+    assert!((gpu_ms - 60.0).abs() < 4.0, "the seed's own example: 60 ms, got {gpu_ms}");
+    assert!(e["gpu"]["compute_seconds"].as_f64().unwrap() < 0.002, "an A100 does 2000^3 f32 in about a millisecond");
+    assert!(seed["why"].as_array().unwrap().len() >= 3);
+}
+
+#[test]
+fn auto_reads_this_machine_or_a_snapshot() {
+    let h100 = repo("fixtures/systems/h100-sxm.json");
+    let e = json(&["--op", "matmul", "--shape", "512,512,512", "--gpu", "auto", "--system", h100.to_str().unwrap()]);
+    assert_eq!(e["gpu"]["name"], "h100-sxm");
+    let none = repo("fixtures/systems/no-gpu-this-machine.json");
+    refused(&["--op", "matmul", "--shape", "64,64,64", "--system", none.to_str().unwrap()], "no NVIDIA GPU is visible");
+}

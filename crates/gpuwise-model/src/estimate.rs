@@ -123,6 +123,8 @@ pub struct MemoryFit {
 pub struct BreakEven {
     /// That size, as `--shape` takes it.
     pub shape: Vec<u64>,
+    /// Its size knob's value (as the chart's axis measures it).
+    pub size: f64,
     /// Its FLOPs.
     pub flops: f64,
     /// True when the GPU already wins at the smallest size (every size is past break-even).
@@ -291,22 +293,20 @@ fn break_even(op: &Operation, dtype: Dtype, gpu: &GpuProfile, cpu: &CpuProfile, 
     let wins = |log_factor: f64| speedup_at(op, 10f64.powf(log_factor), dtype, gpu, cpu, s).is_some_and(|x| x >= 1.0);
     let grid: Vec<f64> = (-48..=48).map(|i| f64::from(i) / 4.0).collect();
     let first = grid.iter().position(|&g| wins(g))?;
-    let at = |log_factor: f64| {
+    let at = |log_factor: f64, always: bool| {
         let scaled = op.scaled(10f64.powf(log_factor));
         let flops = scaled.work(dtype).map(|w| w.flops).unwrap_or_default();
-        (scaled.shape(), flops)
+        BreakEven { shape: scaled.shape(), size: scaled.size(), flops, always }
     };
     if first == 0 {
-        let (shape, flops) = at(grid[0]);
-        return Some(BreakEven { shape, flops, always: true });
+        return Some(at(grid[0], true));
     }
     let (mut lo, mut hi) = (grid[first - 1], grid[first]);
     while hi - lo > 0.0004 {
         let mid = (lo + hi) / 2.0;
         if wins(mid) { hi = mid } else { lo = mid }
     }
-    let (shape, flops) = at(hi);
-    Some(BreakEven { shape, flops, always: false })
+    Some(at(hi, false))
 }
 
 /// Times at 41 sizes from 1/10,000 to 10,000 times the given size knob (fewer where the size

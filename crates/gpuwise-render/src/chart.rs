@@ -63,11 +63,8 @@ pub fn svg(estimate: &Estimate) -> Result<String, String> {
             .label(format!("GPU incl. transfers: {}", estimate.gpu.display))
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], gpu_colour.stroke_width(2)));
         if let Some(be) = estimate.break_even.as_ref().filter(|b| !b.always) {
-            let size = gpuwise_model::Operation::parse(&estimate.op, &be.shape, &gpuwise_model::Extras::default())
-                .map(|op| op.size())
-                .unwrap_or(estimate.operation.size());
             chart
-                .draw_series(LineSeries::new([(size, low / 1.5), (size, high * 1.5)], BLACK.mix(0.5)))
+                .draw_series(LineSeries::new([(be.size, low / 1.5), (be.size, high * 1.5)], BLACK.mix(0.5)))
                 .map_err(draw)?
                 .label(format!("break-even: {}", shape_text(&be.shape)))
                 .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], BLACK.mix(0.5)));

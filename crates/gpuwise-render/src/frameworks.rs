@@ -18,11 +18,8 @@ pub struct FrameworkLine {
 
 /// How a view names an environment: the kernel's display name, or the interpreter.
 pub fn environment_name(report: &Report, env: &Environment) -> String {
-    match env.source.strip_prefix("kernel:") {
-        Some(name) => {
-            let display = report.kernels.iter().find(|k| k.name == name).map_or(name, |k| k.display_name.as_str());
-            format!("kernel '{display}'")
-        }
+    match kernel_display(report, &env.source) {
+        Some(display) => format!("kernel '{display}'"),
         None if env.source == "current" => format!("{} (python3 on PATH)", env.interpreter),
         None => env.interpreter.clone(),
     }
@@ -32,19 +29,22 @@ pub fn environment_name(report: &Report, env: &Environment) -> String {
 /// the active project.
 pub fn julia_name(report: &Report, env: &JuliaEnvironment) -> String {
     let project = env.project.as_deref();
-    match env.source.strip_prefix("kernel:") {
-        Some(name) => {
-            let display = report.kernels.iter().find(|k| k.name == name).map_or(name, |k| k.display_name.as_str());
-            match project {
-                Some(project) => format!("kernel '{display}' (project {project})"),
-                None => format!("kernel '{display}'"),
-            }
-        }
+    match kernel_display(report, &env.source) {
+        Some(display) => match project {
+            Some(project) => format!("kernel '{display}' (project {project})"),
+            None => format!("kernel '{display}'"),
+        },
         None => {
             let project = project.map(|p| format!(", project {p}")).unwrap_or_default();
             format!("{} (julia on PATH{project})", env.label())
         }
     }
+}
+
+/// For a `kernel:<name>` source, that kernel's display name (its name when it has none).
+fn kernel_display<'a>(report: &'a Report, source: &'a str) -> Option<&'a str> {
+    let name = source.strip_prefix("kernel:")?;
+    Some(report.kernels.iter().find(|k| k.name == name).map_or(name, |k| k.display_name.as_str()))
 }
 
 /// Every framework's line, Python environments first, then each Julia.

@@ -40,11 +40,11 @@ pub fn run(args: &EstimateArgs, vars: &Variables) -> anyhow::Result<ExitCode> {
     let cpu = cpu_profile(&args.cpu, &mut machine)?;
     let scenario = Scenario { resident: args.resident, pinned: !args.pageable, repeats: args.repeats };
     let estimate = gpuwise_model::estimate(&operation, dtype, &gpu, &cpu, scenario).map_err(|err| anyhow!(err))?;
-    let seed = args.seed_model.then(|| seed_inputs(args, &estimate, &gpu)).transpose()?;
-    let seed = seed
-        .map(|inputs| gpuwise_render::SeedComparison::new(inputs, &estimate))
+    let seed = args
+        .seed_model
+        .then(|| gpuwise_render::SeedComparison::new(seed_inputs(args, &estimate, &gpu), &estimate))
         .transpose()
-        .map_err(|e| anyhow!(e))?;
+        .map_err(|err| anyhow!(err))?;
     if let Some(path) = &args.plot {
         let chart = gpuwise_render::chart(&estimate, path).map_err(|err| anyhow!(err))?;
         write_atomically(path, &chart).with_context(|| format!("cannot write the chart to {}", path.display()))?;
@@ -107,20 +107,16 @@ fn cpu_profile(name: &str, machine: &mut Machine<'_>) -> anyhow::Result<CpuProfi
 }
 
 /// The seed calculator's inputs, defaulted from the operation and the GPU where not given.
-fn seed_inputs(
-    args: &EstimateArgs,
-    estimate: &gpuwise_model::Estimate,
-    gpu: &GpuProfile,
-) -> anyhow::Result<SeedInputs> {
+fn seed_inputs(args: &EstimateArgs, estimate: &gpuwise_model::Estimate, gpu: &GpuProfile) -> SeedInputs {
     let size = args.size.unwrap_or(estimate.work.h2d_bytes / estimate.dtype.bytes() as f64);
-    Ok(SeedInputs {
+    SeedInputs {
         op: estimate.op.clone(),
         size,
         gpu_cores: args.gpu_cores.unwrap_or(f64::from(gpu.sms) * 64.0),
         cpu_factor: args.cpu_factor,
         bandwidth_gb_s: args.bandwidth.unwrap_or(gpu.memory_bandwidth_bytes_per_s / 1e9),
         overhead_ms: args.overhead_ms.unwrap_or(estimate.gpu.transfer_seconds * 1e3),
-    })
+    }
 }
 
 /// Writes `text` to a temporary file beside `path`, then renames it over `path`: never a

@@ -1,0 +1,42 @@
+//! Batched complex FFTs with rustfft: one plan, the batch spread over rayon's threads.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use rustfft::num_complex::Complex;
+use rustfft::{Fft, FftPlanner};
+
+use super::Real;
+
+/// A forward transform of one length, applied to a batch of interleaved complex signals.
+pub struct Batched<T: Real> {
+    fft: Arc<dyn Fft<T>>,
+    n: usize,
+}
+
+impl<T: Real> Batched<T> {
+    /// Plans transforms of length `n`.
+    pub fn new(n: usize) -> Batched<T> {
+        Batched { fft: FftPlanner::new().plan_fft_forward(n), n }
+    }
+
+    /// Transforms each length-n signal of `input` (interleaved re, im) into `output`, leaving
+    /// `input` as it was (out of place, as numpy.fft and cuFFT do).
+    pub fn forward(&mut self, input: &[T], output: &mut [T]) {
+        output.copy_from_slice(input);
+        let signals = complex(output);
+        let scratch_len = self.fft.get_inplace_scratch_len();
+        signals.par_chunks_mut(self.n).for_each_init(
+            || vec![Complex::new(T::zero(), T::zero()); scratch_len],
+            |scratch, signal| self.fft.process_with_scratch(signal, scratch),
+        );
+    }
+}
+
+/// Interleaved (re, im) values seen as complex numbers.
+fn complex<T: Real>(values: &mut [T]) -> &mut [Complex<T>] {
+    assert!(values.len() % 2 == 0, "interleaved complex data has an even length");
+    // SAFETY: Complex<T> is #[repr(C)] { re: T, im: T }, so 2·len values of T are len complex
+    // values with the same alignment as T; the length is even and the borrow is carried over.
+    unsafe { std::slice::from_raw_parts_mut(values.as_mut_ptr().cast::<Complex<T>>(), values.len() / 2) }
+}

@@ -1,0 +1,12 @@
+//! gpuwise's measurements: each operation of the estimator timed on this machine's CPU (faer,
+//! rustfft, rayon) and GPU (cuBLAS, cuFFT, small PTX kernels through cudarc), every result checked
+//! against an f64 reference, and the machine's copy bandwidths and launch latency; the results
+//! calibrate the estimator.
+
+pub mod check;
+pub mod cpu;
+pub mod data;
+pub mod plan;
+pub mod stats;
+pub mod timer;
+pub mod workload;

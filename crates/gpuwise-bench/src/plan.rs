@@ -1,0 +1,145 @@
+//! What a run measures: the operations, dtypes and sizes of quick and full mode, and how long
+//! each case is repeated.
+
+use gpuwise_model::{Dtype, Extras, Operation};
+
+/// How thorough a run is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A few sizes per operation, a few repeats: under 30 seconds on a two-core machine.
+    Quick,
+    /// The whole sweep.
+    Full,
+}
+
+/// The operations `--op` accepts: estimate's operations plus the machine's own figures
+/// (`copy`: host-device and device-device bandwidth; `launch`: kernel launch latency).
+pub const OPS: &[&str] = &["matmul", "fft", "elementwise", "reduction", "conv2d", "copy", "launch"];
+
+/// One operation at one size in one dtype.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    /// What is computed.
+    pub operation: Operation,
+    /// In what precision.
+    pub dtype: Dtype,
+}
+
+/// How often a case runs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Repeats {
+    /// Untimed runs first.
+    pub warmup: usize,
+    /// Timed runs at least.
+    pub min: usize,
+    /// Timed runs at most.
+    pub max: usize,
+    /// Keep repeating (up to `max`) until this much time was timed, seconds.
+    pub seconds: f64,
+}
+
+impl Mode {
+    /// The repeat policy of this mode.
+    pub fn repeats(self) -> Repeats {
+        match self {
+            Mode::Quick => Repeats { warmup: 1, min: 3, max: 50, seconds: 0.1 },
+            Mode::Full => Repeats { warmup: 2, min: 7, max: 500, seconds: 0.5 },
+        }
+    }
+
+    /// The name used in output (`quick` or `full`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Quick => "quick",
+            Mode::Full => "full",
+        }
+    }
+
+    /// Bytes per host-device copy to time.
+    pub fn copy_sizes(self) -> Vec<u64> {
+        match self {
+            Mode::Quick => vec![4 << 10, 1 << 20, 64 << 20],
+            Mode::Full => (0..=10).map(|i| 1u64 << (10 + 2 * i)).collect(),
+        }
+    }
+}
+
+/// Checks `--op` names; `Err` names the unknown one and the choices.
+pub fn validate_ops(ops: &[String]) -> Result<(), String> {
+    match ops.iter().find(|op| !OPS.contains(&op.as_str())) {
+        Some(unknown) => Err(format!("unknown operation '{unknown}' for --op: choose from {}", OPS.join(", "))),
+        None => Ok(()),
+    }
+}
+
+/// The computing cases of `mode` for the operations in `ops` (all when empty), smallest first
+/// within each operation and dtype. With `gpu` false the dtypes only a GPU adds (tf32, f16, bf16
+/// matrix products, whose CPU side computes in f32) are left out.
+pub fn cases(mode: Mode, ops: &[String], gpu: bool) -> Vec<Case> {
+    let wanted = |op: &str| ops.is_empty() || ops.iter().any(|o| o == op);
+    let mut cases = Vec::new();
+    let mut add = |name: &str, dtypes: &[Dtype], shapes: &[Vec<u64>], extras: &Extras| {
+        if !wanted(name) {
+            return;
+        }
+        for &dtype in dtypes {
+            for shape in shapes {
+                let operation = Operation::parse(name, shape, extras).expect("built-in bench shapes are valid");
+                cases.push(Case { operation, dtype });
+            }
+        }
+    };
+    let quick = mode == Mode::Quick;
+    let matmul_dtypes: &[Dtype] =
+        if gpu { &[Dtype::F32, Dtype::F64, Dtype::Tf32, Dtype::F16, Dtype::Bf16] } else { &[Dtype::F32, Dtype::F64] };
+    let edges: &[u64] = if quick { &[256, 1024] } else { &[128, 256, 512, 1024, 2048, 4096] };
+    let cubes: Vec<Vec<u64>> = edges.iter().map(|&n| vec![n, n, n]).collect();
+    add("matmul", matmul_dtypes, &cubes, &Extras::default());
+
+    let ffts: &[(u64, u64)] = if quick {
+        &[(4096, 256), (1 << 20, 1)]
+    } else {
+        &[(256, 4096), (4096, 256), (1 << 16, 16), (1 << 20, 1), (1 << 22, 1)]
+    };
+    for &(n, batch) in ffts {
+        add("fft", &[Dtype::F32, Dtype::F64], &[vec![n]], &Extras { batch, ..Extras::default() });
+    }
+
+    let lengths: Vec<Vec<u64>> = if quick { vec![vec![1 << 20], vec![1 << 24]] } else { (8..=13).map(|i| vec![1u64 << (2 * i)]).collect() };
+    for op in ["elementwise", "reduction"] {
+        add(op, &[Dtype::F32, Dtype::F64], &lengths, &Extras::default());
+    }
+
+    let batches: &[u64] = if quick { &[8] } else { &[1, 8, 32] };
+    let convs: Vec<Vec<u64>> = batches.iter().map(|&n| vec![n, 64, 56, 56, 64, 3, 3]).collect();
+    add("conv2d", &[Dtype::F32], &convs, &Extras { padding: 1, ..Extras::default() });
+    cases
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_case_has_work_in_its_dtype() {
+        for mode in [Mode::Quick, Mode::Full] {
+            for case in cases(mode, &[], true) {
+                assert!(case.operation.work(case.dtype).is_ok(), "{case:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn op_filter_and_cpu_only_dtypes() {
+        let only = cases(Mode::Quick, &["matmul".into()], false);
+        assert!(only.iter().all(|c| c.operation.name() == "matmul" && matches!(c.dtype, Dtype::F32 | Dtype::F64)));
+        assert!(cases(Mode::Quick, &["fft".into()], true).iter().all(|c| c.operation.name() == "fft"));
+        assert!(cases(Mode::Full, &[], true).len() > cases(Mode::Quick, &[], true).len());
+    }
+
+    #[test]
+    fn unknown_op_is_named() {
+        let err = validate_ops(&["matmul".into(), "gemv".into()]).unwrap_err();
+        assert!(err.contains("'gemv'") && err.contains("reduction"));
+    }
+}

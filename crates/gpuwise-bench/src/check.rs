@@ -39,7 +39,10 @@ pub fn tolerance(dtype: Dtype) -> f64 {
 /// Compares `got(index)` with `reference`, a list of (index, value) pairs.
 pub fn compare(dtype: Dtype, reference: &[(usize, f64)], got: impl Fn(usize) -> f64) -> Check {
     let scale = reference.iter().map(|(_, want)| want.abs()).fold(0.0, f64::max);
-    let worst = reference.iter().map(|&(i, want)| (got(i) - want).abs()).fold(0.0, |a: f64, d| if d.is_nan() { f64::NAN } else { a.max(d) });
+    let worst = reference
+        .iter()
+        .map(|&(i, want)| (got(i) - want).abs())
+        .fold(0.0, |a: f64, d| if d.is_nan() { f64::NAN } else { a.max(d) });
     let error = if scale > 0.0 { worst / scale } else { worst };
     Check { error, tolerance: tolerance(dtype), compared: reference.len() }
 }

@@ -105,7 +105,8 @@ pub fn cases(mode: Mode, ops: &[String], gpu: bool) -> Vec<Case> {
         add("fft", &[Dtype::F32, Dtype::F64], &[vec![n]], &Extras { batch, ..Extras::default() });
     }
 
-    let lengths: Vec<Vec<u64>> = if quick { vec![vec![1 << 20], vec![1 << 24]] } else { (8..=13).map(|i| vec![1u64 << (2 * i)]).collect() };
+    let lengths: Vec<Vec<u64>> =
+        if quick { vec![vec![1 << 20], vec![1 << 24]] } else { (8..=13).map(|i| vec![1u64 << (2 * i)]).collect() };
     for op in ["elementwise", "reduction"] {
         add(op, &[Dtype::F32, Dtype::F64], &lengths, &Extras::default());
     }

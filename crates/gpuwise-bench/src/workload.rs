@@ -141,7 +141,7 @@ impl Workload {
 /// Up to [`MAX_CHECKED`] evenly spaced indices below `len`, always including the last.
 fn spaced(len: usize) -> impl Iterator<Item = usize> {
     let step = len.div_ceil(MAX_CHECKED).max(1);
-    (0..len).step_by(step).chain((len > 0 && (len - 1) % step != 0).then(|| len - 1))
+    (0..len).step_by(step).chain((len > 0 && !(len - 1).is_multiple_of(step)).then(|| len - 1))
 }
 
 /// Whole rows of A x B (row major) at evenly spaced row indices.

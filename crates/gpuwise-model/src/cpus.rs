@@ -26,6 +26,9 @@ pub struct CpuProfile {
     pub bf16_native: bool,
     /// Where the figures come from.
     pub source: String,
+    /// This CPU's measured times (`gpuwise bench --calibrate`), used in place of the roofline.
+    #[serde(skip)]
+    pub calibration: Option<std::sync::Arc<crate::Calibration>>,
 }
 
 impl CpuProfile {
@@ -71,6 +74,7 @@ impl CpuProfile {
                 cpu.simd.join(" "),
                 per_core / 1e9
             ),
+            calibration: None,
         })
     }
 }

@@ -341,6 +341,9 @@ fn assumptions(gpu: &GpuProfile, cpu: &CpuProfile, s: Scenario) -> Vec<String> {
         ),
         format!("each GPU call costs {:.1} us of launch and synchronisation", c.launch_seconds.value * 1e6),
     ];
+    for calibration in [&gpu.calibration, &cpu.calibration].into_iter().flatten() {
+        notes.push(format!("times {}: they replace the model where a curve was measured", calibration.source));
+    }
     notes.push(if s.resident {
         "the data is already on the GPU and stays there: no copies".into()
     } else {

@@ -78,6 +78,9 @@ pub struct GpuProfile {
     pub host_link: HostLink,
     /// Where the figures come from.
     pub source: String,
+    /// This GPU's measured times (`gpuwise bench --calibrate`), used in place of the roofline.
+    #[serde(skip)]
+    pub calibration: Option<std::sync::Arc<crate::Calibration>>,
     /// Lowercase names the driver reports for it (matched at word boundaries).
     #[serde(default)]
     pub aliases: Vec<String>,

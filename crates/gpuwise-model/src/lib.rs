@@ -11,6 +11,7 @@
 //! assert!(e.speedup > 5.0);
 //! ```
 
+mod calibration;
 mod constants;
 mod cpus;
 mod dtype;
@@ -20,6 +21,10 @@ mod ops;
 mod seed;
 mod timing;
 
+pub use calibration::{
+    Calibration, Curve, MachineProfile, PROFILE_SCHEMA_VERSION, ProfiledGpu, family as calibration_family,
+    size as calibration_size,
+};
 pub use constants::{Constant, Constants, constants};
 pub use cpus::{CpuProfile, cpu, cpus};
 pub use dtype::Dtype;
@@ -27,4 +32,4 @@ pub use estimate::{Band, Bound, BreakEven, CpuSide, CurvePoint, Estimate, GpuSid
 pub use gpus::{GpuProfile, HostLink, PeakFlops, for_device, gpu, gpus};
 pub use ops::{Extras, Kind, OPERATIONS, Operation, Work};
 pub use seed::{SeedAnswer, SeedInputs, differences, seed_answer};
-pub use timing::CallTime;
+pub use timing::{CallTime, cpu_call, gpu_call, transfers};

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::calibration::{self, Calibration};
 use crate::{CpuProfile, Dtype, GpuProfile, Kind, Work, constants};
 
 /// One call's time on one side, with its parts.
@@ -49,7 +50,16 @@ pub fn gpu_call(work: &Work, dtype: Dtype, gpu: &GpuProfile) -> Result<CallTime,
             (peak, peak * c.vector_efficiency.value, 1.0, 1.0)
         }
     };
-    Ok(roofline(work, rate, peak, bandwidth, passes, launches * c.launch_seconds.value))
+    let model = roofline(work, rate, peak, bandwidth, passes, launches * c.launch_seconds.value);
+    Ok(calibrated(model, work, dtype, gpu.calibration.as_deref()))
+}
+
+/// `model` replaced by the measured time when `calibration` has this work's curve.
+fn calibrated(model: CallTime, work: &Work, dtype: Dtype, calibration: Option<&Calibration>) -> CallTime {
+    match calibration.and_then(|c| c.call(work, dtype)) {
+        Some(seconds) => calibration::rescale(model, seconds),
+        None => model,
+    }
 }
 
 /// One call on `cpu`, all cores.
@@ -67,7 +77,8 @@ pub fn cpu_call(work: &Work, dtype: Dtype, cpu: &CpuProfile) -> CallTime {
         Kind::Fft { passes } => (peak * c.cpu_fft_efficiency.value, passes as f64),
         Kind::Stream => (peak * c.vector_efficiency.value, 1.0),
     };
-    roofline(work, rate, peak, cpu.memory_bandwidth_bytes_per_s, passes, c.cpu_call_seconds.value)
+    let model = roofline(work, rate, peak, cpu.memory_bandwidth_bytes_per_s, passes, c.cpu_call_seconds.value);
+    calibrated(model, work, dtype, cpu.calibration.as_deref())
 }
 
 fn roofline(work: &Work, rate: f64, peak: f64, bandwidth: f64, passes: f64, fixed: f64) -> CallTime {
@@ -92,13 +103,22 @@ fn vector_peak(gpu: &GpuProfile, dtype: Dtype) -> Option<f64> {
     }
 }
 
-/// Host-to-device and device-to-host copy times for `work` over the GPU's host link.
+/// Host-to-device and device-to-host copy times for `work` over the GPU's host link (measured
+/// ones when the GPU's calibration has them).
 pub fn transfers(work: &Work, gpu: &GpuProfile, pinned: bool) -> (f64, f64) {
     let c = constants();
     let factor = if pinned { 1.0 } else { c.pageable_factor.value };
     let rate = gpu.host_link.bytes_per_second() * c.link_efficiency.value * factor;
-    let copy = |bytes: f64| if bytes > 0.0 { c.transfer_latency_seconds.value + bytes / rate } else { 0.0 };
-    (copy(work.h2d_bytes), copy(work.d2h_bytes))
+    let memory = if pinned { "pinned" } else { "pageable" };
+    let copy = |direction: &str, bytes: f64| {
+        if bytes <= 0.0 {
+            return 0.0;
+        }
+        let measured =
+            gpu.calibration.as_deref().and_then(|cal| cal.seconds(&format!("{direction}_{memory}"), None, bytes));
+        measured.unwrap_or(c.transfer_latency_seconds.value + bytes / rate)
+    };
+    (copy("h2d", work.h2d_bytes), copy("d2h", work.d2h_bytes))
 }
 
 #[cfg(test)]

@@ -53,7 +53,7 @@ pub fn fmt_seconds(seconds: f64) -> String {
 }
 
 /// `787 TFLOP/s`.
-fn fmt_rate(flops: f64) -> String {
+pub(crate) fn fmt_rate(flops: f64) -> String {
     let (value, unit) = match flops {
         f if f >= 1e15 => (f / 1e15, "PFLOP/s"),
         f if f >= 1e12 => (f / 1e12, "TFLOP/s"),
@@ -201,12 +201,12 @@ fn write_seed(out: &mut String, seed: &SeedComparison, e: &Estimate) {
     }
 }
 
-fn bold(text: &str) -> String {
+pub(crate) fn bold(text: &str) -> String {
     let style = Style::new().bold();
     format!("{style}{text}{style:#}")
 }
 
-fn dim(text: &str) -> String {
+pub(crate) fn dim(text: &str) -> String {
     let style = Style::new().dimmed();
     format!("{style}{text}{style:#}")
 }

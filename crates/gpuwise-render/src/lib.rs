@@ -3,6 +3,7 @@
 //! decides where it goes (and whether colour survives: terminal output is written through a
 //! stream that strips styling for pipes and `NO_COLOR`).
 
+mod bench;
 mod chart;
 mod describe;
 mod estimate;
@@ -12,6 +13,7 @@ mod markdown;
 mod terminal;
 mod verification;
 
+pub use bench::{bench_json, bench_svg, bench_terminal};
 pub use chart::{chart, svg};
 pub use describe::{Headline, headline};
 pub use estimate::{SeedComparison, estimate_json, estimate_terminal, fmt_seconds, gpu_list};

@@ -32,6 +32,52 @@ pub enum Command {
     /// Estimate what the GPU would gain for an operation at your sizes: CPU and GPU time,
     /// transfers, the speedup, what bounds it, memory fit and the break-even size.
     Estimate(Box<EstimateArgs>),
+    /// Measure estimate's operations on this machine's CPU and GPU (copies apart), check every
+    /// result, put the estimate beside each measurement, and with --calibrate save the
+    /// measurements as this machine's profile for `estimate`.
+    Bench(BenchArgs),
+}
+
+/// Options of `gpuwise bench`.
+#[derive(Debug, Clone, Args)]
+pub struct BenchArgs {
+    /// A few sizes per operation and few repeats (under 30 s on a two-core machine); the default
+    /// is the full sweep.
+    #[arg(long)]
+    pub quick: bool,
+    /// Operations to measure, comma-separated: matmul, fft, elementwise, reduction, conv2d, copy
+    /// (host-device bandwidth), launch (kernel launch latency). Default: all.
+    #[arg(long, value_delimiter = ',', num_args = 1..)]
+    pub op: Vec<String>,
+    /// Measure the CPU only.
+    #[arg(long)]
+    pub cpu_only: bool,
+    /// The CUDA device to measure, as a CUDA program here numbers them (after
+    /// CUDA_VISIBLE_DEVICES).
+    #[arg(long, default_value_t = 0)]
+    pub device: usize,
+    /// The most of the GPU's free memory any one case may allocate.
+    #[arg(long, default_value_t = 0.5, value_parser = fraction)]
+    pub memory_fraction: f64,
+    /// Print the results as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Also draw time against size for every operation to this SVG file.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Save the measurements as this machine's profile, to FILE or to the default
+    /// ($GPUWISE_PROFILE, else ~/.config/gpuwise/profile.json), which `estimate` then uses for
+    /// `--gpu auto` and `--cpu auto` on this machine.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
+    pub calibrate: Option<PathBuf>,
+}
+
+/// A number in (0, 1].
+fn fraction(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= 1.0 => Ok(v),
+        _ => Err(format!("expected a fraction above 0 and at most 1, got '{text}'")),
+    }
 }
 
 /// Options of `gpuwise doctor`.
@@ -108,6 +154,10 @@ pub struct EstimateArgs {
     /// Host buffers are pageable (plain allocations) rather than pinned.
     #[arg(long)]
     pub pageable: bool,
+    /// Use this machine profile (`gpuwise bench --calibrate` writes one) for both sides. By
+    /// default `auto` uses the default profile when it was measured on this very GPU and CPU.
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
     /// Calls on the same data: copies once, computation every time.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
     pub repeats: u64,

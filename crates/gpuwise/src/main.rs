@@ -6,6 +6,7 @@
 mod assemble;
 mod cli;
 mod commands;
+mod files;
 mod julia;
 mod output;
 

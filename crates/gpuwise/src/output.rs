@@ -16,6 +16,13 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
         .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
+/// Prints a warning to stderr: `warning: ...`.
+pub fn warn(message: &str) {
+    let mut stderr = anstream::stderr().lock();
+    let yellow = anstyle::AnsiColor::Yellow.on_default().bold();
+    let _ = writeln!(stderr, "{yellow}warning{yellow:#}: {message}");
+}
+
 /// Prints an error and its causes to stderr, uv style: `error: ...` then `  Caused by: ...`.
 pub fn report_error(err: &anyhow::Error) {
     let mut stderr = anstream::stderr().lock();

@@ -9,7 +9,7 @@ mod common;
 use common::repo;
 
 fn gpuwise(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gpuwise")).arg("estimate").args(args).output().unwrap()
+    common::gpuwise("estimate", args)
 }
 
 fn json(args: &[&str]) -> Value {
@@ -18,13 +18,8 @@ fn json(args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-/// Exit status 2 and a message on stderr containing `says`.
 fn refused(args: &[&str], says: &str) {
-    let out = gpuwise(args);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-    assert!(stderr.contains(says), "{args:?}: expected {says:?} in {stderr}");
-    assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
+    common::refused("estimate", args, says);
 }
 
 #[test]

@@ -17,9 +17,27 @@ pub fn forward<T: Real>(shape: &ConvShape, input: &[T], filters: &[T], columns: 
     gemm::product(MatMut::from_row_major_slice_mut(output, shape.pixels(), shape.k), unfolded, filters.transpose());
 }
 
-/// The input values under every filter tap for one output pixel (0 in the padding).
+/// The input values under every filter tap for one output pixel (0 in the padding), walking
+/// channels, rows and columns of the filter in KCRS order (the reference computes the same
+/// values through `ConvShape::source`, independently).
 fn unfold_pixel<T: Real>(shape: &ConvShape, input: &[T], pixel: usize, row: &mut [T]) {
-    for (tap, slot) in row.iter_mut().enumerate() {
-        *slot = shape.source(pixel, tap).map_or(T::zero(), |at| input[at]);
+    let (image, rest) = (pixel / (shape.p * shape.q), pixel % (shape.p * shape.q));
+    let (y, x) = (rest / shape.q, rest % shape.q);
+    let inside = |at: usize, size: usize| at.checked_sub(shape.padding).filter(|&v| v < size);
+    let mut taps = row.iter_mut();
+    for channel in 0..shape.c {
+        let plane = &input[(image * shape.c + channel) * shape.h * shape.w..][..shape.h * shape.w];
+        for dy in 0..shape.r {
+            let iy = inside(y * shape.stride + dy, shape.h);
+            for dx in 0..shape.s {
+                let ix = inside(x * shape.stride + dx, shape.w);
+                if let Some(slot) = taps.next() {
+                    *slot = match (iy, ix) {
+                        (Some(iy), Some(ix)) => plane[iy * shape.w + ix],
+                        _ => T::zero(),
+                    };
+                }
+            }
+        }
     }
 }

@@ -35,7 +35,7 @@ impl<T: Real> Batched<T> {
 
 /// Interleaved (re, im) values seen as complex numbers.
 fn complex<T: Real>(values: &mut [T]) -> &mut [Complex<T>] {
-    assert!(values.len() % 2 == 0, "interleaved complex data has an even length");
+    assert!(values.len().is_multiple_of(2), "interleaved complex data has an even length");
     // SAFETY: Complex<T> is #[repr(C)] { re: T, im: T }, so 2·len values of T are len complex
     // values with the same alignment as T; the length is even and the borrow is carried over.
     unsafe { std::slice::from_raw_parts_mut(values.as_mut_ptr().cast::<Complex<T>>(), values.len() / 2) }

@@ -85,3 +85,43 @@ fn typed<T: Real>(workload: &Workload, repeats: Repeats) -> Result<Measured, Str
     };
     Ok(Measured { summary, output: T::values(output) })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check;
+    use crate::plan::Case;
+    use gpuwise_model::Extras;
+
+    /// Every CPU kernel, in both precisions, at small and odd sizes, agrees with its reference.
+    #[test]
+    fn every_kernel_matches_its_reference() {
+        let padded = Extras { padding: 1, stride: 2, ..Extras::default() };
+        let cases: [(&str, &[u64], Extras); 6] = [
+            ("matmul", &[37, 19, 53], Extras::default()),
+            ("fft", &[100], Extras { batch: 3, ..Extras::default() }),
+            ("elementwise", &[100_003], Extras::default()),
+            ("reduction", &[100_003], Extras::default()),
+            ("conv2d", &[2, 3, 9, 7, 4, 3, 3], padded),
+            ("conv2d", &[1, 2, 5, 5, 3, 1, 1], Extras::default()),
+        ];
+        let once = Repeats { warmup: 0, min: 1, max: 1, seconds: 0.0 };
+        for (op, shape, extras) in cases {
+            for dtype in [Dtype::F32, Dtype::F64] {
+                let case = Case { operation: Operation::parse(op, shape, &extras).unwrap(), dtype };
+                let workload = Workload::new(&case, 11).unwrap();
+                let measured = run(&workload, once).unwrap();
+                let result = check::compare(dtype, &workload.reference, |i| measured.output.get(i));
+                assert!(result.passed(), "{op} {shape:?} {dtype}: {result:?}");
+                assert!(measured.summary.median > 0.0);
+            }
+        }
+    }
+
+    #[test]
+    fn half_types_compute_in_f32() {
+        assert_eq!(computes_in(Dtype::Bf16), Dtype::F32);
+        assert_eq!(computes_in(Dtype::Tf32), Dtype::F32);
+        assert_eq!(computes_in(Dtype::F64), Dtype::F64);
+    }
+}

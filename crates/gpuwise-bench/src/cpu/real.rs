@@ -4,7 +4,15 @@ use crate::data::Values;
 
 /// A real floating-point type every CPU kernel accepts.
 pub trait Real:
-    faer::traits::RealField + rustfft::FftNum + Copy + Default + Send + Sync + std::iter::Sum + std::ops::Add<Output = Self>
+    faer::traits::RealField
+    + rustfft::FftNum
+    + Copy
+    + Default
+    + Send
+    + Sync
+    + std::iter::Sum
+    + std::ops::Add<Output = Self>
+    + std::ops::AddAssign
 {
     /// The values as this type's slice, when they are stored in it.
     fn slice(values: &Values) -> Option<&[Self]>;

@@ -25,7 +25,7 @@ pub fn sum<T: Real>(x: &[T]) -> T {
             let mut blocks = chunk.chunks_exact(16);
             for block in &mut blocks {
                 for (lane, &v) in lanes.iter_mut().zip(block) {
-                    *lane = *lane + v;
+                    *lane += v;
                 }
             }
             blocks.remainder().iter().copied().sum::<T>() + lanes.into_iter().sum::<T>()

@@ -3,8 +3,10 @@
 use std::process::ExitCode;
 
 use anyhow::{Context as _, anyhow, bail};
-use gpuwise_core::System;
-use gpuwise_model::{CpuProfile, Dtype, Extras, GpuProfile, Operation, Scenario, SeedInputs};
+use std::sync::Arc;
+
+use gpuwise_core::{Device, System};
+use gpuwise_model::{CpuProfile, Dtype, Extras, GpuProfile, MachineProfile, Operation, Scenario, SeedInputs};
 use gpuwise_probe::{Variables, snapshot, visibility};
 
 use crate::cli::EstimateArgs;
@@ -36,8 +38,12 @@ pub fn run(args: &EstimateArgs, vars: &Variables) -> anyhow::Result<ExitCode> {
     };
     let operation = Operation::parse(op_name, &args.shape, &extras).map_err(|err| anyhow!(err))?;
     let mut machine = Machine::new(args, vars);
-    let gpu = gpu_profile(&args.gpu, &mut machine)?;
-    let cpu = cpu_profile(&args.cpu, &mut machine)?;
+    let profile = machine_profile(args)?;
+    let mut gpu = gpu_profile(&args.gpu, &mut machine)?;
+    let mut cpu = cpu_profile(&args.cpu, &mut machine)?;
+    if let Some(profile) = &profile {
+        calibrate(profile, args, &mut machine, &mut gpu, &mut cpu)?;
+    }
     let scenario = Scenario { resident: args.resident, pinned: !args.pageable, repeats: args.repeats };
     let estimate = gpuwise_model::estimate(&operation, dtype, &gpu, &cpu, scenario).map_err(|err| anyhow!(err))?;
     let seed = args
@@ -47,7 +53,8 @@ pub fn run(args: &EstimateArgs, vars: &Variables) -> anyhow::Result<ExitCode> {
         .map_err(|err| anyhow!(err))?;
     if let Some(path) = &args.plot {
         let chart = gpuwise_render::chart(&estimate, path).map_err(|err| anyhow!(err))?;
-        write_atomically(path, &chart).with_context(|| format!("cannot write the chart to {}", path.display()))?;
+        crate::files::write_atomically(path, &chart)
+            .with_context(|| format!("cannot write the chart to {}", path.display()))?;
     }
     let text = if args.json {
         gpuwise_render::estimate_json(&estimate, seed.as_ref())
@@ -87,14 +94,17 @@ fn gpu_profile(name: &str, machine: &mut Machine<'_>) -> anyhow::Result<GpuProfi
     if name != "auto" {
         return gpuwise_model::gpu(name).cloned().map_err(|err| anyhow!(err));
     }
+    gpuwise_model::for_device(&first_visible(machine)?).map_err(|err| anyhow!(err))
+}
+
+/// The first GPU a CUDA program here would use.
+fn first_visible(machine: &mut Machine<'_>) -> anyhow::Result<Device> {
     let vars = machine.vars;
     let system = machine.system()?;
     let visible = visibility::resolve(system, vars);
-    let first =
-        visible.devices.first().and_then(|v| system.devices.iter().find(|d| d.uuid == v.uuid)).ok_or_else(|| {
-            anyhow!("no NVIDIA GPU is visible here: name one with --gpu (see `gpuwise estimate --list-gpus`)")
-        })?;
-    gpuwise_model::for_device(first).map_err(|err| anyhow!(err))
+    visible.devices.first().and_then(|v| system.devices.iter().find(|d| d.uuid == v.uuid)).cloned().ok_or_else(|| {
+        anyhow!("no NVIDIA GPU is visible here: name one with --gpu (see `gpuwise estimate --list-gpus`)")
+    })
 }
 
 /// `--cpu`: a preset, or `auto`: this machine's.
@@ -104,6 +114,51 @@ fn cpu_profile(name: &str, machine: &mut Machine<'_>) -> anyhow::Result<CpuProfi
     }
     let cpu = machine.system()?.cpu.clone();
     CpuProfile::probed(&cpu).map_err(|err| anyhow!("{err}: name a preset with --cpu"))
+}
+
+/// `--profile FILE`, or the default profile when one exists; a default that cannot be read is
+/// reported on stderr and left out (an explicit one that cannot be read is an error).
+fn machine_profile(args: &EstimateArgs) -> anyhow::Result<Option<Explicit<MachineProfile>>> {
+    if let Some(path) = &args.profile {
+        return MachineProfile::load(path).map(|p| Some(Explicit(p, true))).map_err(|err| anyhow!(err));
+    }
+    let Some(path) = MachineProfile::default_path().filter(|p| p.exists()) else { return Ok(None) };
+    match MachineProfile::load(&path) {
+        Ok(profile) => Ok(Some(Explicit(profile, false))),
+        Err(err) => {
+            output::warn(&format!("{err}; estimating without it"));
+            Ok(None)
+        }
+    }
+}
+
+/// A value and whether the user named it.
+struct Explicit<T>(T, bool);
+
+/// Puts the profile's measured times on each side it describes: the GPU side for `--gpu auto`
+/// when the profile was measured on this very GPU (any GPU of the same model with `--profile`),
+/// the CPU side for `--cpu auto` when it was measured on this CPU model (always with `--profile`).
+fn calibrate(
+    Explicit(profile, explicit): &Explicit<MachineProfile>,
+    args: &EstimateArgs,
+    machine: &mut Machine<'_>,
+    gpu: &mut GpuProfile,
+    cpu: &mut CpuProfile,
+) -> anyhow::Result<()> {
+    if args.gpu == "auto"
+        && let Some(measured) = &profile.gpu
+    {
+        let first = first_visible(machine)?;
+        let same_model = gpuwise_model::for_device(&Device { name: measured.name.clone(), ..Device::default() })
+            .is_ok_and(|row| row.name == gpu.name);
+        if first.uuid == measured.uuid || (*explicit && same_model) {
+            gpu.calibration = Some(Arc::new(profile.gpu_curves.clone()));
+        }
+    }
+    if args.cpu == "auto" && (*explicit || machine.system()?.cpu.model == profile.cpu_model) {
+        cpu.calibration = Some(Arc::new(profile.cpu.clone()));
+    }
+    Ok(())
 }
 
 /// The seed calculator's inputs, defaulted from the operation and the GPU where not given.
@@ -117,16 +172,4 @@ fn seed_inputs(args: &EstimateArgs, estimate: &gpuwise_model::Estimate, gpu: &Gp
         bandwidth_gb_s: args.bandwidth.unwrap_or(gpu.memory_bandwidth_bytes_per_s / 1e9),
         overhead_ms: args.overhead_ms.unwrap_or(estimate.gpu.transfer_seconds * 1e3),
     }
-}
-
-/// Writes `text` to a temporary file beside `path`, then renames it over `path`: never a
-/// half-written chart.
-fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temp, text)?;
-    std::fs::rename(&temp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temp);
-    })
 }

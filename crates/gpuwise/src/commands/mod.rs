@@ -1,5 +1,6 @@
 //! One file per command.
 
+mod bench;
 mod doctor;
 mod estimate;
 mod explain;
@@ -19,5 +20,6 @@ pub fn run(cli: Cli, vars: &Variables) -> anyhow::Result<ExitCode> {
         Some(Command::Explain(args)) => explain::run(&args),
         Some(Command::Verify(args)) => verify::run(&args, vars),
         Some(Command::Estimate(args)) => estimate::run(&args, vars),
+        Some(Command::Bench(args)) => bench::run(&args, vars),
     }
 }

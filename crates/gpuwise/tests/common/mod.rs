@@ -72,3 +72,27 @@ pub fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Runs `gpuwise SUBCOMMAND ARGS...`.
+pub fn gpuwise(subcommand: &str, args: &[&str]) -> std::process::Output {
+    gpuwise_env(subcommand, args, &[])
+}
+
+/// Runs `gpuwise SUBCOMMAND ARGS...` with variables set to paths.
+pub fn gpuwise_env(subcommand: &str, args: &[&str], envs: &[(&str, &Path)]) -> std::process::Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_gpuwise"));
+    command.arg(subcommand).args(args);
+    for (name, value) in envs {
+        command.env(name, value);
+    }
+    command.output().unwrap()
+}
+
+/// Asserts exit status 2, nothing on stdout and a message on stderr containing `says`.
+pub fn refused(subcommand: &str, args: &[&str], says: &str) {
+    let out = gpuwise(subcommand, args);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+    assert!(stderr.contains(says), "{args:?}: expected {says:?} in {stderr}");
+    assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
+}

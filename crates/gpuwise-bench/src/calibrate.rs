@@ -1,0 +1,132 @@
+//! `--calibrate`: a run's medians become this machine's profile, and how well the calibrated
+//! estimator then reproduces what was measured.
+
+use gpuwise_model::{Calibration, Curve, Dtype, MachineProfile, PROFILE_SCHEMA_VERSION, ProfiledGpu};
+use serde::Serialize;
+
+use crate::report::{Backend, BenchReport, Measurement};
+
+/// The profile `report` measured, dated `measured_unix`.
+pub fn profile(report: &BenchReport, measured_unix: u64) -> MachineProfile {
+    MachineProfile {
+        schema_version: PROFILE_SCHEMA_VERSION,
+        measured_unix,
+        cpu_model: report.cpu.clone(),
+        gpu: report.gpu.as_ref().map(|g| ProfiledGpu { name: g.name.clone(), uuid: g.uuid.clone() }),
+        cpu: curves(report, Backend::Cpu),
+        gpu_curves: curves(report, Backend::Cuda),
+    }
+}
+
+/// One curve per family and dtype measured on `backend`, sized as the estimator sizes them
+/// (FLOPs; bytes for streams and copies).
+fn curves(report: &BenchReport, backend: Backend) -> Calibration {
+    let mut curves: Vec<Curve> = Vec::new();
+    for m in report.results.iter().filter(|m| m.backend == backend && m.op != "launch" && m.op != "d2d") {
+        let dtype: Option<Dtype> = m.dtype.parse().ok();
+        let point = [curve_size(m), m.seconds];
+        match curves.iter_mut().find(|c| c.family == m.family && c.dtype == dtype) {
+            Some(curve) => curve.points.push(point),
+            None => curves.push(Curve { family: m.family.clone(), dtype, points: vec![point] }),
+        }
+    }
+    for curve in &mut curves {
+        curve.points.sort_by(|a, b| a[0].total_cmp(&b[0]));
+        curve.points.dedup_by(|b, a| {
+            // Two cases of one size (an elementwise sum and a reduction moving the same bytes):
+            // keep their mean.
+            let same = a[0] == b[0];
+            if same {
+                a[1] = (a[1] + b[1]) / 2.0;
+            }
+            same
+        });
+    }
+    Calibration { source: String::new(), curves }
+}
+
+/// The size a measurement files under: FLOPs, or bytes for streaming work and copies.
+fn curve_size(m: &Measurement) -> f64 {
+    if m.family == "stream" || m.flops == 0.0 { m.bytes } else { m.flops }
+}
+
+/// How closely the calibrated profile reproduces the measurements.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CalibrationError {
+    /// Points predicted.
+    pub points: usize,
+    /// Median |predicted / measured - 1| with each point left out of its own curve: what to
+    /// expect between the sizes measured.
+    pub leave_one_out_median: Option<f64>,
+    /// The largest of those.
+    pub leave_one_out_max: Option<f64>,
+}
+
+/// Leave-one-out error of every curve in `profile` (points inside a curve's range only).
+pub fn error(profile: &MachineProfile) -> CalibrationError {
+    let mut errors: Vec<f64> = Vec::new();
+    for curve in profile.cpu.curves.iter().chain(&profile.gpu_curves.curves) {
+        for i in 1..curve.points.len().saturating_sub(1) {
+            let mut without = curve.clone();
+            let [size, seconds] = without.points.remove(i);
+            if let Some(predicted) = without.seconds(size) {
+                errors.push((predicted / seconds - 1.0).abs());
+            }
+        }
+    }
+    errors.sort_by(f64::total_cmp);
+    CalibrationError {
+        points: errors.len(),
+        leave_one_out_median: (!errors.is_empty()).then(|| errors[errors.len() / 2]),
+        leave_one_out_max: errors.last().copied(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::SCHEMA_VERSION;
+    use crate::stats::Summary;
+    use gpuwise_model::{Extras, Operation};
+
+    fn measured(op: &str, n: u64, seconds: f64) -> Measurement {
+        let op = Operation::parse(op, &[n, n, n][..if op == "matmul" { 3 } else { 1 }], &Extras::default()).unwrap();
+        let timing = Summary { median: seconds, min: seconds, max: seconds, spread: 0.0, repeats: 3 };
+        Measurement::of(&op, Dtype::F32, Backend::Cpu, timing)
+    }
+
+    #[test]
+    fn a_profile_reproduces_its_points_and_files_them_by_family() {
+        let results = vec![
+            measured("matmul", 100, 1e-4),
+            measured("matmul", 200, 8e-4),
+            measured("matmul", 400, 6.4e-3),
+            measured("elementwise", 1 << 20, 1e-3),
+            measured("reduction", 1 << 20, 5e-4),
+        ];
+        let report = BenchReport {
+            schema_version: SCHEMA_VERSION,
+            mode: "quick".into(),
+            cpu: "test cpu".into(),
+            cpu_threads: 2,
+            gpu: None,
+            gpu_skipped: Some("--cpu-only".into()),
+            results,
+            failures: Vec::new(),
+            break_even: Vec::new(),
+        };
+        let p = profile(&report, 0);
+        assert!(p.gpu.is_none() && p.gpu_curves.curves.is_empty());
+        let gemm = p.cpu.curves.iter().find(|c| c.family == "gemm").unwrap();
+        assert_eq!(gemm.points.len(), 3);
+        assert!((gemm.seconds(2.0 * 200f64.powi(3)).unwrap() / 8e-4 - 1.0).abs() < 1e-9);
+        // Elementwise (12 MiB moved) and reduction (4 MiB in, one value out) are both streams,
+        // sized in bytes.
+        let stream = p.cpu.curves.iter().find(|c| c.family == "stream").unwrap();
+        assert_eq!(stream.points, vec![[4.0 * f64::from(1 << 20) + 4.0, 5e-4], [12.0 * f64::from(1 << 20), 1e-3]]);
+        // A cubic curve is exactly log-log linear, so leaving the middle point out costs nothing.
+        let e = error(&p);
+        assert_eq!(e.points, 1);
+        assert!(e.leave_one_out_median.unwrap() < 1e-9);
+    }
+}

@@ -1,0 +1,129 @@
+//! The machine's copy bandwidths: host to device and back from pinned or pageable memory, and
+//! device to device, each timed with events around one copy.
+
+use std::sync::Arc;
+
+use cudarc::driver::{CudaSlice, CudaStream};
+use serde::Serialize;
+
+use super::device::alloc;
+use super::errors::Context;
+use super::events::Stopwatch;
+use super::gpu::Gpu;
+use super::host::{Pinned, lengths};
+use crate::plan::Repeats;
+use crate::stats::Summary;
+use crate::timer;
+
+/// Which host memory a copy uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Memory {
+    /// Page-locked (`cuMemHostAlloc`, flags 0): the DMA engine reads or writes it directly.
+    Pinned,
+    /// Ordinary memory (a `Vec`): the driver stages it through pinned buffers of its own.
+    Pageable,
+}
+
+/// A copy size timed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CopyMeasured {
+    /// `"h2d"`, `"d2h"` or `"d2d"`.
+    pub direction: &'static str,
+    /// The host memory; `None` for `"d2d"`.
+    pub memory: Option<Memory>,
+    /// Bytes per copy. A device-to-device copy reads and writes each, moving twice this
+    /// through device memory.
+    pub bytes: u64,
+    /// Seconds per copy, from CUDA events around it.
+    pub summary: Summary,
+}
+
+/// The host end of a copy.
+enum Host {
+    Pinned(Pinned<u8>),
+    Pageable(Vec<u8>),
+}
+
+impl Host {
+    /// `values` in `memory`.
+    fn new(stream: &Arc<CudaStream>, memory: Memory, values: Vec<u8>) -> Result<Host, String> {
+        Ok(match memory {
+            Memory::Pinned => {
+                let mut pinned = Pinned::new(stream, values.len())?;
+                pinned.values_mut()?.copy_from_slice(&values);
+                Host::Pinned(pinned)
+            }
+            Memory::Pageable => Host::Pageable(values),
+        })
+    }
+
+    fn upload(&self, stream: &Arc<CudaStream>, device: &mut CudaSlice<u8>) -> Result<(), String> {
+        match self {
+            Host::Pinned(pinned) => pinned.upload(device),
+            Host::Pageable(values) => {
+                lengths(values.len(), device.len())?;
+                stream.memcpy_htod(values, device).context("copying host to device")
+            }
+        }
+    }
+
+    fn download(&mut self, stream: &Arc<CudaStream>, device: &CudaSlice<u8>) -> Result<(), String> {
+        match self {
+            Host::Pinned(pinned) => pinned.download(device),
+            Host::Pageable(values) => {
+                lengths(values.len(), device.len())?;
+                stream.memcpy_dtoh(device, values).context("copying device to host")
+            }
+        }
+    }
+}
+
+/// A copy from or to the device buffer under test.
+enum Transfer {
+    /// From the host into it.
+    Upload(Host),
+    /// From it to the host.
+    Download(Host),
+    /// From it into a second device buffer.
+    Device(CudaSlice<u8>),
+}
+
+/// Times copies of `bytes` in `direction` (`"h2d"` or `"d2h"` with `Some(memory)`, `"d2d"`
+/// with `None`). The bytes are a non-zero pattern; device buffers count against the budget.
+pub(super) fn measure(
+    gpu: &Gpu,
+    direction: &str,
+    memory: Option<Memory>,
+    bytes: u64,
+    repeats: Repeats,
+) -> Result<CopyMeasured, String> {
+    let (name, device_buffers): (&'static str, u64) = match (direction, memory) {
+        ("h2d", Some(_)) => ("h2d", 1),
+        ("d2h", Some(_)) => ("d2h", 1),
+        ("d2d", None) => ("d2d", 2),
+        ("h2d" | "d2h", None) => return Err(format!("a {direction} copy needs pinned or pageable host memory")),
+        ("d2d", Some(_)) => return Err("a d2d copy uses no host memory: pass None".into()),
+        _ => return Err(format!("unknown copy direction '{direction}': h2d, d2h or d2d")),
+    };
+    let len = usize::try_from(bytes).ok().filter(|&len| len > 0).ok_or("copies need at least one byte")?;
+    gpu.budget()?.check(device_buffers.saturating_mul(bytes))?;
+    let stream = &gpu.stream;
+    let pattern: Vec<u8> = (0..len).map(|i| (i % 255) as u8 + 1).collect();
+    let mut device = alloc::<u8>(stream, len)?;
+    stream.memcpy_htod(&pattern, &mut device).context("filling the device buffer")?;
+    let mut copy = match memory {
+        Some(memory) if name == "h2d" => Transfer::Upload(Host::new(stream, memory, pattern)?),
+        Some(memory) => Transfer::Download(Host::new(stream, memory, vec![0; len])?),
+        None => Transfer::Device(alloc::<u8>(stream, len)?),
+    };
+    let watch = Stopwatch::new(stream.context())?;
+    let summary = timer::repeat(repeats, |_| {
+        watch.time(stream, || match &mut copy {
+            Transfer::Upload(host) => host.upload(stream, &mut device),
+            Transfer::Download(host) => host.download(stream, &device),
+            Transfer::Device(target) => stream.memcpy_dtod(&device, target).context("copying device to device"),
+        })
+    })?;
+    Ok(CopyMeasured { direction: name, memory, bytes, summary })
+}

@@ -1,0 +1,226 @@
+//! What a run found, in the JSON contract's shape: one entry per measurement in `results[]`
+//! (at least `op`, `shape`, `dtype`, `backend`, `seconds`), the cases that failed, why the GPU
+//! side was skipped, and the break-even sizes measured.
+
+use gpuwise_model::{Dtype, Operation, calibration_family};
+use serde::Serialize;
+
+use crate::check::Check;
+use crate::stats::Summary;
+
+/// Version of the bench JSON; raised when a field changes meaning or is removed.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Where a measurement ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// This machine's CPU, all cores.
+    Cpu,
+    /// The GPU, through CUDA.
+    Cuda,
+}
+
+/// One timed measurement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Measurement {
+    /// `matmul`, `fft`, `elementwise`, `reduction`, `conv2d`; or the machine's figures: `h2d`,
+    /// `d2h`, `d2d` (copies) and `launch`.
+    pub op: String,
+    /// The operation's sizes as `estimate --shape` takes them; bytes for copies; empty for launch.
+    pub shape: Vec<u64>,
+    /// Transforms in an FFT batch (1 otherwise).
+    pub batch: u64,
+    /// The size knob estimate charts (matrix edge, points per transform, elements, batch; bytes).
+    pub size: f64,
+    /// The estimator's family of work (`gemm`, `conv`, `fft`, `stream`), or for copies
+    /// `h2d_pinned`, `d2h_pageable` and the like: what `--calibrate` files this time under.
+    pub family: String,
+    /// The dtype asked for (`u8` for copies, `none` for launch).
+    pub dtype: String,
+    /// The dtype the arithmetic ran in, when it differs (the CPU runs half types in f32).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub computed_in: Option<String>,
+    /// `cpu` or `cuda`.
+    pub backend: Backend,
+    /// Copies: `pinned` or `pageable`; launch: `queued` or `synchronized`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variant: Option<String>,
+    /// Median seconds per call (GPU: data already on the device).
+    pub seconds: f64,
+    /// Spread of the timings.
+    pub timing: Summary,
+    /// FLOPs per call (0 for copies).
+    pub flops: f64,
+    /// Bytes the call must move through memory (copies: bytes copied).
+    pub bytes: f64,
+    /// Achieved FLOP/s (copies and memory-bound work: see `bandwidth_bytes_per_s`).
+    pub rate_flops_per_s: f64,
+    /// Achieved bytes/s.
+    pub bandwidth_bytes_per_s: f64,
+    /// Achieved rate over the part's peak for this dtype, when the peak is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peak_fraction: Option<f64>,
+    /// GPU: seconds to copy the inputs to the device (pinned host memory), median.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub h2d_seconds: Option<f64>,
+    /// GPU: seconds to copy the output back (pinned host memory), median.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub d2h_seconds: Option<f64>,
+    /// The output against its f64 reference.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check: Option<Check>,
+    /// What the estimator predicted for `seconds`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub predicted_seconds: Option<f64>,
+}
+
+impl Measurement {
+    /// A measurement of `operation` in `dtype` with its work figures filled in.
+    pub fn of(operation: &Operation, dtype: Dtype, backend: Backend, timing: Summary) -> Measurement {
+        let work = operation.work(dtype).ok();
+        let (flops, bytes) = work.as_ref().map(|w| (w.flops, w.device_bytes)).unwrap_or_default();
+        let family = work.as_ref().map(|w| calibration_family(&w.kind)).unwrap_or_default();
+        let batch = batch_of(operation);
+        Measurement {
+            op: operation.name().into(),
+            shape: operation.shape(),
+            batch,
+            size: operation.size(),
+            family: family.into(),
+            dtype: dtype.name().into(),
+            computed_in: None,
+            backend,
+            variant: None,
+            seconds: timing.median,
+            timing,
+            flops,
+            bytes,
+            rate_flops_per_s: flops / timing.median,
+            bandwidth_bytes_per_s: bytes / timing.median,
+            peak_fraction: None,
+            h2d_seconds: None,
+            d2h_seconds: None,
+            check: None,
+            predicted_seconds: None,
+        }
+    }
+
+    /// A copy or launch measurement: `bytes` moved per call.
+    pub fn machine(op: &str, variant: Option<&str>, bytes: u64, timing: Summary) -> Measurement {
+        Measurement {
+            op: op.into(),
+            shape: if bytes > 0 { vec![bytes] } else { Vec::new() },
+            batch: 1,
+            size: bytes as f64,
+            family: match variant {
+                Some(memory) => format!("{op}_{memory}"),
+                None => op.into(),
+            },
+            dtype: if bytes > 0 { "u8" } else { "none" }.into(),
+            computed_in: None,
+            backend: Backend::Cuda,
+            variant: variant.map(str::to_string),
+            seconds: timing.median,
+            timing,
+            flops: 0.0,
+            bytes: bytes as f64,
+            rate_flops_per_s: 0.0,
+            bandwidth_bytes_per_s: bytes as f64 / timing.median,
+            peak_fraction: None,
+            h2d_seconds: None,
+            d2h_seconds: None,
+            check: None,
+            predicted_seconds: None,
+        }
+    }
+
+    /// The estimator's error: predicted over measured, minus 1 (+0.1 = predicted 10% slower).
+    pub fn prediction_error(&self) -> Option<f64> {
+        self.predicted_seconds.map(|p| p / self.seconds - 1.0)
+    }
+
+    /// True when this is the same case as `other` (op, sizes, dtype), on any backend.
+    pub fn same_case(&self, other: &Measurement) -> bool {
+        self.op == other.op && self.shape == other.shape && self.batch == other.batch && self.dtype == other.dtype
+    }
+
+    /// True when this measured `operation` in `dtype`, on any backend.
+    pub fn is_case(&self, operation: &Operation, dtype: Dtype) -> bool {
+        self.op == operation.name()
+            && self.shape == operation.shape()
+            && self.batch == batch_of(operation)
+            && self.dtype == dtype.name()
+    }
+}
+
+/// Transforms in an FFT batch; 1 for every other operation (a matmul's batch is in its shape).
+fn batch_of(operation: &Operation) -> u64 {
+    match operation {
+        Operation::Fft { batch, .. } => *batch,
+        _ => 1,
+    }
+}
+
+/// A case that could not be measured or whose result was wrong.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Failure {
+    /// The operation.
+    pub op: String,
+    /// Its sizes.
+    pub shape: Vec<u64>,
+    /// Its dtype.
+    pub dtype: String,
+    /// Where it failed.
+    pub backend: Backend,
+    /// What went wrong, in words.
+    pub message: String,
+}
+
+/// The device the GPU side ran on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GpuInfo {
+    /// The driver's name for it.
+    pub name: String,
+    /// Its UUID as nvidia-smi prints it.
+    pub uuid: String,
+    /// Free memory when the run began, bytes.
+    pub free_bytes: u64,
+    /// The fraction of free memory the run allowed itself.
+    pub memory_fraction: f64,
+}
+
+/// Everything one run of `gpuwise bench` measured.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BenchReport {
+    /// [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// `quick` or `full`.
+    pub mode: String,
+    /// The CPU's model name.
+    pub cpu: String,
+    /// Threads the CPU backend used.
+    pub cpu_threads: usize,
+    /// The GPU, when the GPU side ran.
+    pub gpu: Option<GpuInfo>,
+    /// Why the GPU side did not run, when it did not.
+    pub gpu_skipped: Option<String>,
+    /// Every measurement.
+    pub results: Vec<Measurement>,
+    /// Cases that failed, with the reason.
+    pub failures: Vec<Failure>,
+    /// Per operation and dtype, where the GPU (copies included) starts to win.
+    pub break_even: Vec<crate::comparison::MeasuredBreakEven>,
+}
+
+impl BenchReport {
+    /// The measurement of `operation` in `dtype` on `backend`.
+    pub fn find_case(&self, operation: &Operation, dtype: Dtype, backend: Backend) -> Option<&Measurement> {
+        self.results.iter().find(|r| r.backend == backend && r.is_case(operation, dtype))
+    }
+
+    /// The measurement of the same case as `m` on `backend`.
+    pub fn find(&self, m: &Measurement, backend: Backend) -> Option<&Measurement> {
+        self.results.iter().find(|r| r.backend == backend && r.same_case(m))
+    }
+}

@@ -1,0 +1,246 @@
+//! A whole run: open the GPU (or say why not), measure the machine's copies and launch latency,
+//! then every case on the CPU and the GPU, check each output, and put the estimator's
+//! prediction beside each measurement.
+
+use gpuwise_model::{CpuProfile, GpuProfile, Kind, cpu_call, gpu_call};
+
+use crate::check;
+use crate::comparison;
+use crate::cpu;
+use crate::cuda::{Gpu, Memory};
+use crate::plan::{self, Case, Mode};
+use crate::report::{Backend, BenchReport, Failure, GpuInfo, Measurement, SCHEMA_VERSION};
+use crate::workload::Workload;
+
+/// What to run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// Quick or full.
+    pub mode: Mode,
+    /// Operations to run (see [`plan::OPS`]); all when empty.
+    pub ops: Vec<String>,
+    /// The most of the GPU's free memory a case may take (0 to 1), for the report.
+    pub memory_fraction: f64,
+}
+
+/// The profiles the estimator predicts each side with (`None`: no prediction on that side).
+#[derive(Debug, Clone, Default)]
+pub struct Predictors {
+    /// This machine's CPU.
+    pub cpu: Option<CpuProfile>,
+    /// The GPU measured, when the built-in table knows it.
+    pub gpu: Option<GpuProfile>,
+}
+
+/// Progress: `(done, total, label of the case starting)`.
+pub type Progress<'a> = &'a mut dyn FnMut(usize, usize, &str);
+
+/// Runs everything `options` asks for on the CPU and on `gpu` (opened with [`Gpu::open`]
+/// before anything else in the process initialises CUDA, so that the device ordinal means what
+/// `CUDA_VISIBLE_DEVICES` makes it mean), or says why the GPU side was skipped.
+pub fn run(
+    options: &Options,
+    gpu: Result<Gpu, String>,
+    predictors: &Predictors,
+    progress: Progress<'_>,
+) -> BenchReport {
+    let (mut gpu, gpu_skipped) = match gpu {
+        Ok(gpu) => (Some(gpu), None),
+        Err(why) => (None, Some(why)),
+    };
+    let mut report = BenchReport {
+        schema_version: SCHEMA_VERSION,
+        mode: options.mode.name().into(),
+        cpu: predictors.cpu.as_ref().map(|c| c.display.clone()).unwrap_or_else(|| "unknown CPU".into()),
+        cpu_threads: rayon::current_num_threads(),
+        gpu: gpu.as_ref().map(|g| GpuInfo {
+            name: g.name().into(),
+            uuid: g.uuid().into(),
+            free_bytes: g.free_bytes(),
+            memory_fraction: options.memory_fraction,
+        }),
+        gpu_skipped,
+        results: Vec::new(),
+        failures: Vec::new(),
+        break_even: Vec::new(),
+    };
+    let wanted = |op: &str| options.ops.is_empty() || options.ops.iter().any(|o| o == op);
+    let cases = plan::cases(options.mode, &options.ops, gpu.is_some());
+    let copy_sizes = if gpu.is_some() && wanted("copy") { options.mode.copy_sizes() } else { Vec::new() };
+    let launches = usize::from(gpu.is_some() && wanted("launch"));
+    let total = cases.len() + copy_sizes.len() + launches;
+    let mut done = 0;
+    let repeats = options.mode.repeats();
+
+    if let Some(gpu) = gpu.as_mut() {
+        for &bytes in &copy_sizes {
+            progress(done, total, &format!("copies of {}", bytes_label(bytes)));
+            machine_copies(gpu, bytes, repeats, &mut report);
+            done += 1;
+        }
+        if launches > 0 {
+            progress(done, total, "kernel launch latency");
+            match gpu.launch(repeats) {
+                Ok(l) => report.results.extend([
+                    Measurement::machine("launch", Some("queued"), 0, l.queued),
+                    Measurement::machine("launch", Some("synchronized"), 0, l.synchronized),
+                ]),
+                Err(message) => report.failures.push(machine_failure("launch", 0, message)),
+            }
+            done += 1;
+        }
+    }
+
+    for (index, case) in cases.iter().enumerate() {
+        progress(done, total, &label(case));
+        measure_case(case, index as u64, gpu.as_mut(), predictors, options.mode, &mut report);
+        done += 1;
+    }
+    progress(done, total, "done");
+    report.break_even = comparison::break_even(&report);
+    report
+}
+
+/// Host-device copies of `bytes` both ways from pinned and pageable memory, and a device copy.
+fn machine_copies(gpu: &mut Gpu, bytes: u64, repeats: plan::Repeats, report: &mut BenchReport) {
+    let kinds = [
+        ("h2d", Some(Memory::Pinned)),
+        ("h2d", Some(Memory::Pageable)),
+        ("d2h", Some(Memory::Pinned)),
+        ("d2h", Some(Memory::Pageable)),
+        ("d2d", None),
+    ];
+    for (direction, memory) in kinds {
+        match gpu.copy(direction, memory, bytes, repeats) {
+            Ok(c) => report.results.push(Measurement::machine(direction, memory.map(memory_label), bytes, c.summary)),
+            Err(message) => report.failures.push(machine_failure(direction, bytes, message)),
+        }
+    }
+}
+
+fn memory_label(memory: Memory) -> &'static str {
+    match memory {
+        Memory::Pinned => "pinned",
+        Memory::Pageable => "pageable",
+    }
+}
+
+fn machine_failure(op: &str, bytes: u64, message: String) -> Failure {
+    Failure { op: op.into(), shape: vec![bytes], dtype: "u8".into(), backend: Backend::Cuda, message }
+}
+
+/// One case on the CPU (or reused from the f32 case of the same shape when the CPU computes this
+/// dtype in f32) and on the GPU.
+fn measure_case(
+    case: &Case,
+    seed: u64,
+    gpu: Option<&mut Gpu>,
+    predictors: &Predictors,
+    mode: Mode,
+    report: &mut BenchReport,
+) {
+    let failure = |backend, message: String| Failure {
+        op: case.operation.name().into(),
+        shape: case.operation.shape(),
+        dtype: case.dtype.name().into(),
+        backend,
+        message,
+    };
+    let workload = match Workload::new(case, seed) {
+        Ok(w) => w,
+        Err(message) => return report.failures.push(failure(Backend::Cpu, message)),
+    };
+    let repeats = mode.repeats();
+    let computes_in = cpu::computes_in(case.dtype);
+    let reused = (computes_in != case.dtype)
+        .then(|| report.find_case(&case.operation, computes_in, Backend::Cpu).cloned())
+        .flatten();
+    let cpu_result = match reused {
+        Some(found) => {
+            Ok(Measurement { dtype: case.dtype.name().into(), computed_in: Some(found.dtype.clone()), ..found })
+        }
+        None => cpu::run(&workload, repeats).and_then(|measured| {
+            let check = check::compare(computes_in, &workload.reference, |i| measured.output.get(i));
+            verdict(check)?;
+            let mut m = Measurement::of(&case.operation, case.dtype, Backend::Cpu, measured.summary);
+            m.computed_in = (computes_in != case.dtype).then(|| computes_in.name().into());
+            m.check = Some(check);
+            if let Some(profile) = &predictors.cpu {
+                predict_cpu(&mut m, case, profile);
+            }
+            Ok(m)
+        }),
+    };
+    match cpu_result {
+        Ok(m) => report.results.push(m),
+        Err(message) => report.failures.push(failure(Backend::Cpu, message)),
+    }
+    let Some(gpu) = gpu else { return };
+    let gpu_result = gpu.run(&workload, repeats).and_then(|measured| {
+        let check = check::compare(case.dtype, &workload.reference, |i| measured.output.get(i));
+        verdict(check)?;
+        let mut m = Measurement::of(&case.operation, case.dtype, Backend::Cuda, measured.compute);
+        m.h2d_seconds = Some(measured.h2d.median);
+        m.d2h_seconds = Some(measured.d2h.median);
+        m.check = Some(check);
+        if let Some(profile) = &predictors.gpu {
+            predict_gpu(&mut m, case, profile);
+        }
+        Ok(m)
+    });
+    match gpu_result {
+        Ok(m) => report.results.push(m),
+        Err(message) => report.failures.push(failure(Backend::Cuda, message)),
+    }
+}
+
+/// `Err` with the numbers when the output is wrong.
+fn verdict(check: check::Check) -> Result<(), String> {
+    if check.passed() {
+        Ok(())
+    } else {
+        Err(format!(
+            "WRONG RESULT: relative error {:.3e} exceeds the tolerance {:.1e} ({} values compared with an f64 reference)",
+            check.error, check.tolerance, check.compared
+        ))
+    }
+}
+
+/// The estimator's CPU time and the achieved share of peak.
+fn predict_cpu(m: &mut Measurement, case: &Case, cpu: &CpuProfile) {
+    let Ok(work) = case.operation.work(case.dtype) else { return };
+    m.predicted_seconds = Some(cpu_call(&work, case.dtype, cpu).seconds);
+    m.peak_fraction = Some(match work.kind {
+        Kind::Stream => m.bandwidth_bytes_per_s / cpu.memory_bandwidth_bytes_per_s,
+        _ => m.rate_flops_per_s / cpu.peak(case.dtype),
+    });
+}
+
+/// The estimator's GPU time and the achieved share of peak.
+fn predict_gpu(m: &mut Measurement, case: &Case, gpu: &GpuProfile) {
+    let Ok(work) = case.operation.work(case.dtype) else { return };
+    let Ok(call) = gpu_call(&work, case.dtype, gpu) else { return };
+    m.predicted_seconds = Some(call.seconds);
+    m.peak_fraction = Some(match work.kind {
+        Kind::Stream => m.bandwidth_bytes_per_s / gpu.memory_bandwidth_bytes_per_s,
+        _ => m.rate_flops_per_s / call.peak,
+    });
+}
+
+/// `matmul 1024x1024x1024 f32` and the like, for the progress line.
+pub fn label(case: &Case) -> String {
+    let shape: Vec<String> = case.operation.shape().iter().map(u64::to_string).collect();
+    format!("{} {} {}", case.operation.name(), shape.join("x"), case.dtype.name())
+}
+
+/// Bytes in binary units: `4 KiB`, `64 MiB`.
+pub fn bytes_label(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if value.fract() == 0.0 { format!("{value} {}", UNITS[unit]) } else { format!("{value:.1} {}", UNITS[unit]) }
+}

@@ -1,0 +1,225 @@
+//! A machine's own measured times (written by `gpuwise bench --calibrate`): per family of work
+//! and dtype, seconds per call at the sizes measured. When a profile carries one, the estimate
+//! uses it in place of the roofline for that side.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{CallTime, Dtype, Kind, Work};
+
+/// Version of the profile file; raised when a field changes meaning or is removed.
+pub const PROFILE_SCHEMA_VERSION: u32 = 1;
+
+/// Seconds per call against size for one family of work in one dtype.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Curve {
+    /// `gemm`, `conv`, `fft` or `stream` (sized in FLOPs, streams in bytes); `h2d_pinned`,
+    /// `h2d_pageable`, `d2h_pinned`, `d2h_pageable` (sized in bytes).
+    pub family: String,
+    /// The dtype; `None` for copies.
+    pub dtype: Option<Dtype>,
+    /// (size, median seconds) pairs, smallest size first.
+    pub points: Vec<[f64; 2]>,
+}
+
+impl Curve {
+    /// Seconds at `size`: log-log interpolation between the measured points. Beyond the largest,
+    /// time grows at least in proportion to size; below the smallest, it shrinks no faster than
+    /// size and no slower than a fixed cost (the slope of the first two points, held in [0, 1]).
+    pub fn seconds(&self, size: f64) -> Option<f64> {
+        let points: Vec<[f64; 2]> = self
+            .points
+            .iter()
+            .copied()
+            .filter(|[s, t]| *s > 0.0 && *t > 0.0 && s.is_finite() && t.is_finite())
+            .collect();
+        let (first, last) = (points.first()?, points.last()?);
+        let log = |[s, t]: [f64; 2]| (s.ln(), t.ln());
+        let at = |(s0, t0): (f64, f64), slope: f64| (t0 + slope * (size.ln() - s0)).exp();
+        let slope = |a: [f64; 2], b: [f64; 2]| {
+            let ((s0, t0), (s1, t1)) = (log(a), log(b));
+            if s1 > s0 { (t1 - t0) / (s1 - s0) } else { 1.0 }
+        };
+        if size <= first[0] {
+            let s = if points.len() > 1 { slope(points[0], points[1]) } else { 1.0 };
+            return Some(at(log(*first), s.clamp(0.0, 1.0)));
+        }
+        if size >= last[0] {
+            let s = if points.len() > 1 { slope(points[points.len() - 2], *last) } else { 1.0 };
+            return Some(at(log(*last), s.max(1.0)));
+        }
+        let upper = points.iter().position(|p| p[0] >= size)?;
+        let (a, b) = (points[upper - 1], points[upper]);
+        Some(at(log(a), slope(a, b)))
+    }
+}
+
+/// The measured curves of one side (CPU or GPU) and where they came from.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Calibration {
+    /// The profile file and when it was measured, for the estimate's assumptions.
+    #[serde(default)]
+    pub source: String,
+    /// The curves.
+    pub curves: Vec<Curve>,
+}
+
+impl Calibration {
+    /// Measured seconds for `family` in `dtype` at `size`, when that curve was measured.
+    pub fn seconds(&self, family: &str, dtype: Option<Dtype>, size: f64) -> Option<f64> {
+        self.curves.iter().find(|c| c.family == family && c.dtype == dtype)?.seconds(size)
+    }
+
+    /// Measured seconds for one call of `work` in `dtype`.
+    pub fn call(&self, work: &Work, dtype: Dtype) -> Option<f64> {
+        self.seconds(family(&work.kind), Some(dtype), size(work))
+    }
+}
+
+/// The curve family `kind` is calibrated by.
+pub fn family(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::Gemm { convolution: true, .. } => "conv",
+        Kind::Gemm { .. } => "gemm",
+        Kind::Fft { .. } => "fft",
+        Kind::Stream => "stream",
+    }
+}
+
+/// What a family's curves are sized in: FLOPs, except bytes moved for streaming work.
+pub fn size(work: &Work) -> f64 {
+    match work.kind {
+        Kind::Stream => work.device_bytes,
+        _ => work.flops,
+    }
+}
+
+/// The model's call time rescaled to `seconds`: the fixed cost kept (up to the total), the
+/// compute and memory parts scaled together, so the bound the model names stays meaningful.
+pub fn rescale(model: CallTime, seconds: f64) -> CallTime {
+    let fixed = model.fixed_seconds.min(seconds);
+    let variable = model.seconds - model.fixed_seconds;
+    let scale = if variable > 0.0 { (seconds - fixed) / variable } else { 0.0 };
+    CallTime {
+        seconds,
+        compute_seconds: model.compute_seconds * scale,
+        memory_seconds: model.memory_seconds * scale,
+        fixed_seconds: fixed,
+        rate: if scale > 0.0 { model.rate / scale } else { model.rate },
+        peak: model.peak,
+    }
+}
+
+/// The CPU and GPU a profile was measured on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfiledGpu {
+    /// The driver's name.
+    pub name: String,
+    /// The UUID (`GPU-...`): a profile applies by default only to this very device.
+    pub uuid: String,
+}
+
+/// A machine's profile file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MachineProfile {
+    /// [`PROFILE_SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// Seconds since 1970 when it was measured.
+    pub measured_unix: u64,
+    /// The CPU's model name.
+    pub cpu_model: String,
+    /// The GPU, when the GPU side was measured.
+    pub gpu: Option<ProfiledGpu>,
+    /// CPU curves.
+    pub cpu: Calibration,
+    /// GPU curves, copies included.
+    pub gpu_curves: Calibration,
+}
+
+impl MachineProfile {
+    /// Reads a profile; `Err` names the file and what is wrong with it.
+    pub fn load(path: &Path) -> Result<MachineProfile, String> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| format!("cannot read the profile {}: {e}", path.display()))?;
+        let mut profile: MachineProfile = serde_json::from_str(&text).map_err(|e| {
+            format!("{} is not a gpuwise profile (`gpuwise bench --calibrate` writes one): {e}", path.display())
+        })?;
+        if profile.schema_version != PROFILE_SCHEMA_VERSION {
+            return Err(format!(
+                "{} has profile schema {}, this gpuwise reads {PROFILE_SCHEMA_VERSION}: run `gpuwise bench --calibrate` again",
+                path.display(),
+                profile.schema_version
+            ));
+        }
+        let source = format!("measured by gpuwise bench, {}", path.display());
+        profile.cpu.source.clone_from(&source);
+        profile.gpu_curves.source = source;
+        Ok(profile)
+    }
+
+    /// Where `--calibrate` writes and `auto` reads by default: `$GPUWISE_PROFILE`, else
+    /// `$XDG_CONFIG_HOME/gpuwise/profile.json`, else `~/.config/gpuwise/profile.json`.
+    pub fn default_path() -> Option<PathBuf> {
+        let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+        var("GPUWISE_PROFILE")
+            .or_else(|| var("XDG_CONFIG_HOME").map(|d| d.join("gpuwise/profile.json")))
+            .or_else(|| var("HOME").map(|h| h.join(".config/gpuwise/profile.json")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn curve(points: &[[f64; 2]]) -> Curve {
+        Curve { family: "gemm".into(), dtype: Some(Dtype::F32), points: points.to_vec() }
+    }
+
+    #[test]
+    fn interpolates_in_log_log() {
+        let c = curve(&[[1e6, 1e-3], [1e8, 1e-1]]);
+        assert!((c.seconds(1e7).unwrap() / 1e-2 - 1.0).abs() < 1e-12);
+        assert!((c.seconds(1e6).unwrap() / 1e-3 - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn extrapolates_no_faster_than_the_rate_and_no_below_a_fixed_cost() {
+        // A launch-bound curve (flat) stays flat below, and grows linearly above.
+        let flat = curve(&[[1e3, 1e-5], [1e5, 1e-5]]);
+        assert!((flat.seconds(1.0).unwrap() / 1e-5 - 1.0).abs() < 1e-12);
+        assert!((flat.seconds(1e7).unwrap() / 1e-3 - 1.0).abs() < 1e-9);
+        // Super-linear measured growth (caches overflowing) is kept above the range.
+        let steep = curve(&[[1e3, 1e-6], [1e4, 1e-4]]);
+        assert!((steep.seconds(1e5).unwrap() / 1e-2 - 1.0).abs() < 1e-9);
+        assert_eq!(curve(&[]).seconds(1.0), None);
+    }
+
+    #[test]
+    fn rescale_keeps_the_split() {
+        let model = CallTime {
+            seconds: 3.0,
+            compute_seconds: 2.0,
+            memory_seconds: 1.0,
+            fixed_seconds: 1.0,
+            rate: 10.0,
+            peak: 20.0,
+        };
+        let c = rescale(model, 5.0);
+        assert_eq!(
+            (c.seconds, c.fixed_seconds, c.compute_seconds, c.memory_seconds, c.rate),
+            (5.0, 1.0, 4.0, 2.0, 5.0)
+        );
+    }
+
+    #[test]
+    fn bad_files_are_named() {
+        let dir = std::env::temp_dir().join(format!("gpuwise-profile-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("profile.json");
+        std::fs::write(&path, "{").unwrap();
+        assert!(MachineProfile::load(&path).unwrap_err().contains("profile.json is not a gpuwise profile"));
+        assert!(MachineProfile::load(&dir.join("missing.json")).unwrap_err().contains("cannot read"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

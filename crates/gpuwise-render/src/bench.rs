@@ -1,0 +1,242 @@
+//! Views of a bench run: per operation and dtype a table of sizes (CPU, GPU compute, copies,
+//! GPU total, speedup, achieved rate and share of peak, the estimate beside each measurement),
+//! the measured break-even, the machine's copy and launch figures, failures; JSON; a chart.
+
+use std::fmt::Write as _;
+
+use comfy_table::Table;
+use comfy_table::presets::NOTHING;
+use gpuwise_bench::calibrate::CalibrationError;
+use gpuwise_bench::comparison::{self, Row};
+use gpuwise_bench::report::{Backend, BenchReport, Measurement};
+use plotters::prelude::*;
+
+use crate::estimate::{bold, fmt_rate, fmt_seconds, shape_text};
+
+/// The run for a person at a terminal.
+pub fn bench_terminal(report: &BenchReport, calibration: Option<&CalibrationError>) -> String {
+    let mut out = String::new();
+    let gpu = match (&report.gpu, &report.gpu_skipped) {
+        (Some(g), _) => format!("{} ({})", g.name, g.uuid),
+        (None, Some(why)) => format!("skipped: {why}"),
+        (None, None) => "none".into(),
+    };
+    let _ = writeln!(out, "{}", bold(&format!("gpuwise bench ({})", report.mode)));
+    let _ = writeln!(out, "  CPU: {}, {} threads\n  GPU: {gpu}\n", report.cpu, report.cpu_threads);
+    let rows = comparison::rows(report);
+    let series = unique(rows.iter().map(|r| (r.cpu.op.as_str(), r.cpu.dtype.as_str())));
+    for (op, dtype) in series {
+        let these: Vec<&Row<'_>> = rows.iter().filter(|r| r.cpu.op == op && r.cpu.dtype == dtype).collect();
+        write_series(&mut out, report, op, dtype, &these);
+    }
+    write_machine(&mut out, report);
+    if let Some(c) = calibration {
+        let _ = writeln!(
+            out,
+            "{} {} curve points; leaving each out, the profile predicts it within {} (median), {} (worst)\n",
+            bold("Calibration:"),
+            c.points,
+            c.leave_one_out_median.map_or("-".into(), percent),
+            c.leave_one_out_max.map_or("-".into(), percent),
+        );
+    }
+    for f in &report.failures {
+        let _ = writeln!(
+            out,
+            "{} {} {} {} on {:?}: {}",
+            paint_red("✗ failed:"),
+            f.op,
+            shape_text(&f.shape),
+            f.dtype,
+            f.backend,
+            f.message
+        );
+    }
+    out
+}
+
+fn write_series(out: &mut String, report: &BenchReport, op: &str, dtype: &str, rows: &[&Row<'_>]) {
+    let computed = rows.first().and_then(|r| r.cpu.computed_in.as_deref());
+    let note = computed.map(|c| format!(" (CPU computes in {c})")).unwrap_or_default();
+    let _ = writeln!(out, "{}", bold(&format!("{op} {dtype}{note}")));
+    let gpu = rows.iter().any(|r| r.gpu.is_some());
+    let mut table = Table::new();
+    table.load_style(NOTHING);
+    let mut header = vec!["size", "CPU", "CPU rate (% peak)", "est. CPU (err)"];
+    if gpu {
+        header.extend(["GPU compute", "copies", "GPU total", "speedup", "GPU rate (% peak)", "est. GPU (err)"]);
+    }
+    table.set_header(header);
+    for row in rows {
+        let mut cells = vec![size_text(row.cpu), fmt_seconds(row.cpu.seconds), rate_text(row.cpu), predicted(row.cpu)];
+        if let Some(g) = row.gpu {
+            cells.extend([
+                fmt_seconds(g.seconds),
+                row.transfer().map_or("-".into(), fmt_seconds),
+                row.gpu_total().map_or("-".into(), fmt_seconds),
+                row.speedup().map_or("-".into(), |s| format!("{s:.2}x")),
+                rate_text(g),
+                predicted(g),
+            ]);
+        } else if gpu {
+            cells.extend(std::iter::repeat_n("-".to_string(), 6));
+        }
+        table.add_row(cells);
+    }
+    let _ = writeln!(out, "{table}");
+    if let Some(b) = report.break_even.iter().find(|b| b.op == op && b.dtype == dtype) {
+        let text = match b.size {
+            Some(_) if b.below_smallest => "the GPU (copies included) wins at every size measured".to_string(),
+            Some(size) => format!("the GPU (copies included) starts to win at size ≈ {size:.0}"),
+            None => "the CPU wins at every size measured".to_string(),
+        };
+        let _ = writeln!(out, "  break-even: {text}");
+    }
+    let _ = writeln!(out);
+}
+
+/// Copies and launch latency, one line each.
+fn write_machine(out: &mut String, report: &BenchReport) {
+    let machine: Vec<&Measurement> =
+        report.results.iter().filter(|m| m.backend == Backend::Cuda && m.flops == 0.0).collect();
+    if machine.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{}", bold("Copies and launches"));
+    let mut table = Table::new();
+    table.load_style(NOTHING);
+    table.set_header(vec!["what", "size", "median", "bandwidth", "spread"]);
+    for m in machine {
+        let what = format!("{} {}", m.op, m.variant.as_deref().unwrap_or(""));
+        let size = m.shape.first().map_or("-".into(), |&b| gpuwise_core::format_bytes(b));
+        let bandwidth = if m.bytes > 0.0 { format!("{:.2} GB/s", m.bandwidth_bytes_per_s / 1e9) } else { "-".into() };
+        table.add_row(vec![what, size, fmt_seconds(m.seconds), bandwidth, percent(m.timing.spread)]);
+    }
+    let _ = writeln!(out, "{table}\n");
+}
+
+/// The distinct items, in the order they first appear.
+fn unique<T: PartialEq>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut seen = Vec::new();
+    for item in items {
+        if !seen.contains(&item) {
+            seen.push(item);
+        }
+    }
+    seen
+}
+
+fn size_text(m: &Measurement) -> String {
+    let shape = shape_text(&m.shape);
+    if m.batch > 1 { format!("{shape} x{}", m.batch) } else { shape }
+}
+
+fn rate_text(m: &Measurement) -> String {
+    let rate = if m.family == "stream" {
+        format!("{:.1} GB/s", m.bandwidth_bytes_per_s / 1e9)
+    } else {
+        fmt_rate(m.rate_flops_per_s)
+    };
+    match m.peak_fraction {
+        Some(f) => format!("{rate} ({:.0}%)", f * 100.0),
+        None => rate,
+    }
+}
+
+fn predicted(m: &Measurement) -> String {
+    match (m.predicted_seconds, m.prediction_error()) {
+        (Some(p), Some(e)) => format!("{} ({:+.0}%)", fmt_seconds(p), e * 100.0),
+        _ => "-".into(),
+    }
+}
+
+fn percent(fraction: f64) -> String {
+    format!("{:.1}%", fraction * 100.0)
+}
+
+fn paint_red(text: &str) -> String {
+    let style = anstyle::AnsiColor::Red.on_default().bold();
+    format!("{style}{text}{style:#}")
+}
+
+/// The run as JSON: the report (`schema_version`, `results[]`, `failures[]`, `break_even[]`, ...)
+/// and the calibration error when `--calibrate` ran.
+pub fn bench_json(report: &BenchReport, calibration: Option<&CalibrationError>) -> String {
+    let mut value = serde_json::to_value(report).unwrap_or_default();
+    if let (Some(object), Some(c)) = (value.as_object_mut(), calibration) {
+        object.insert("calibration_error".into(), serde_json::to_value(c).unwrap_or_default());
+    }
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// One line of the chart: an operation and dtype on one side.
+struct Line {
+    name: String,
+    gpu: bool,
+    points: Vec<(f64, f64)>,
+}
+
+/// Time against size for every operation and dtype measured, CPU solid and GPU (copies
+/// included) dashed, on log axes, as an SVG document.
+pub fn bench_svg(report: &BenchReport) -> Result<String, String> {
+    let rows = comparison::rows(report);
+    let mut lines: Vec<Line> = Vec::new();
+    for row in &rows {
+        let name = format!("{} {}", row.cpu.op, row.cpu.dtype);
+        for (gpu, seconds) in [(false, Some(row.cpu.seconds)), (true, row.gpu_total())] {
+            let Some(seconds) = seconds else { continue };
+            match lines.iter_mut().find(|l| l.name == name && l.gpu == gpu) {
+                Some(line) => line.points.push((row.cpu.size, seconds)),
+                None => lines.push(Line { name: name.clone(), gpu, points: vec![(row.cpu.size, seconds)] }),
+            }
+        }
+    }
+    if lines.is_empty() {
+        return Err("nothing was measured to chart".into());
+    }
+    let all = lines.iter().flat_map(|l| l.points.iter().copied());
+    let (x0, x1, y0, y1) =
+        all.fold((f64::MAX, 0f64, f64::MAX, 0f64), |(a, b, c, d), (x, y)| (a.min(x), b.max(x), c.min(y), d.max(y)));
+    let mut text = String::new();
+    {
+        let root = SVGBackend::with_string(&mut text, (900, 600)).into_drawing_area();
+        let draw = |err: DrawingAreaErrorKind<_>| format!("drawing the chart failed: {err}");
+        root.fill(&WHITE).map_err(draw)?;
+        let title = match &report.gpu {
+            Some(g) => format!("{} vs {}", g.name, report.cpu),
+            None => report.cpu.clone(),
+        };
+        let mut chart = ChartBuilder::on(&root)
+            .caption(title, ("sans-serif", 20))
+            .margin(16)
+            .x_label_area_size(48)
+            .y_label_area_size(80)
+            .build_cartesian_2d((x0 / 1.5..x1 * 1.5).log_scale(), (y0 / 1.5..y1 * 1.5).log_scale())
+            .map_err(draw)?;
+        chart
+            .configure_mesh()
+            .x_desc("size (matrix edge, points, elements, batch)")
+            .y_desc("time per call (GPU: copies included)")
+            .x_label_formatter(&|x| format!("{x:.0e}"))
+            .y_label_formatter(&|y| fmt_seconds(*y))
+            .draw()
+            .map_err(draw)?;
+        let names = unique(lines.iter().map(|l| l.name.as_str()));
+        for Line { name, gpu, points } in &lines {
+            let colour = Palette99::pick(names.iter().position(|n| n == name).unwrap_or(0)).to_rgba();
+            let style = colour.stroke_width(2);
+            let label = format!("{name} {}", if *gpu { "GPU" } else { "CPU" });
+            let series = if *gpu {
+                chart.draw_series(DashedLineSeries::new(points.iter().copied(), 6, 4, style))
+            } else {
+                chart.draw_series(LineSeries::new(points.iter().copied(), style))
+            };
+            series.map_err(draw)?.label(label).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+        }
+        chart.configure_series_labels().background_style(WHITE.mix(0.8)).border_style(BLACK).draw().map_err(draw)?;
+        root.present().map_err(draw)?;
+    }
+    Ok(text)
+}

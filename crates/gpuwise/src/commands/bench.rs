@@ -1,0 +1,104 @@
+//! `gpuwise bench`: measure this machine, check every result, compare with the estimate, and
+//! optionally save the measurements as this machine's profile.
+
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context as _, anyhow};
+use gpuwise_bench::calibrate::{self, CalibrationError};
+use gpuwise_bench::cuda::Gpu;
+use gpuwise_bench::plan::{Mode, validate_ops};
+use gpuwise_bench::runner::{self, Options, Predictors};
+use gpuwise_model::{CpuProfile, MachineProfile};
+use gpuwise_probe::Variables;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::BenchArgs;
+use crate::files::write_atomically;
+use crate::output;
+
+/// Runs the bench; exits 1 when any case failed (a wrong result or an error), 0 otherwise.
+pub fn run(args: &BenchArgs, vars: &Variables) -> anyhow::Result<ExitCode> {
+    validate_ops(&args.op).map_err(|err| anyhow!(err))?;
+    if let Some(path) = &args.plot
+        && !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"))
+    {
+        return Err(anyhow!("--plot {}: the chart is written as .svg", path.display()));
+    }
+    let profile_path = match &args.calibrate {
+        Some(path) if path.as_os_str().is_empty() => Some(
+            MachineProfile::default_path()
+                .ok_or_else(|| anyhow!("--calibrate: no HOME to put the profile in; give a FILE"))?,
+        ),
+        other => other.clone(),
+    };
+    // Open the GPU before the probe: the probe clears CUDA_VISIBLE_DEVICES in this process, and
+    // the device ordinal must mean what it means to the user's own CUDA programs.
+    let gpu = if args.cpu_only {
+        Err("--cpu-only was given".to_string())
+    } else {
+        Gpu::open(args.device, args.memory_fraction)
+    };
+    let system = gpuwise_probe::probe_system(vars);
+    let gpu_profile = gpu.as_ref().ok().and_then(|g| system.devices.iter().find(|d| d.uuid == g.uuid()));
+    let predictors = Predictors {
+        cpu: CpuProfile::probed(&system.cpu).ok(),
+        gpu: gpu_profile.and_then(|d| gpuwise_model::for_device(d).ok()),
+    };
+    let options = Options {
+        mode: if args.quick { Mode::Quick } else { Mode::Full },
+        ops: args.op.clone(),
+        memory_fraction: args.memory_fraction,
+    };
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let report = runner::run(&options, gpu, &predictors, &mut |done, total, label| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        bar.set_message(label.to_string());
+    });
+    bar.finish_and_clear();
+
+    let calibration = match &profile_path {
+        Some(path) => Some(save_profile(&report, path)?),
+        None => None,
+    };
+    if let Some(path) = &args.plot {
+        let svg = gpuwise_render::bench_svg(&report).map_err(|err| anyhow!(err))?;
+        write_atomically(path, &svg).with_context(|| format!("cannot write the chart to {}", path.display()))?;
+    }
+    let text = if args.json {
+        gpuwise_render::bench_json(&report, calibration.as_ref())
+    } else {
+        let mut text = gpuwise_render::bench_terminal(&report, calibration.as_ref());
+        if let Some(path) = &profile_path {
+            text.push_str(&format!(
+                "Profile saved to {}: `gpuwise estimate` uses it on this machine.\n",
+                path.display()
+            ));
+        }
+        text
+    };
+    output::print(&text)?;
+    Ok(if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Writes the profile `report` measured to `path` (creating its folder) and returns how well
+/// it reproduces the measurements.
+fn save_profile(
+    report: &gpuwise_bench::report::BenchReport,
+    path: &std::path::Path,
+) -> anyhow::Result<CalibrationError> {
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
+    let profile = calibrate::profile(report, now);
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut json = serde_json::to_string_pretty(&profile)?;
+    json.push('\n');
+    write_atomically(path, &json).with_context(|| format!("cannot write the profile to {}", path.display()))?;
+    Ok(calibrate::error(&profile))
+}

@@ -1,0 +1,138 @@
+//! Whole-program tests of `gpuwise bench` on the CPU (the GPU side runs in tests/cuda.rs of
+//! gpuwise-bench on a GPU machine): the JSON contract, checked results, the skip reason, bad
+//! input, the chart, and calibration feeding `estimate`.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+mod common;
+use common::{gpuwise, gpuwise_env, refused};
+
+/// The memory-bound operations: quick to run even in a debug build.
+const OPS: &str = "elementwise,reduction";
+
+fn bench(args: &[&str], envs: &[(&str, &Path)]) -> Value {
+    let out = gpuwise_env("bench", &[&["--quick", "--op", OPS, "--json"], args].concat(), envs);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn cpu_results_are_checked_and_complete() {
+    let report = bench(&["--cpu-only"], &[]);
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["mode"], "quick");
+    assert!(report["gpu_skipped"].as_str().unwrap().contains("--cpu-only"));
+    let results = report["results"].as_array().unwrap();
+    // Two sizes x two dtypes x two operations.
+    assert_eq!(results.len(), 8, "{results:?}");
+    for r in results {
+        assert_eq!(r["backend"], "cpu");
+        assert!(["elementwise", "reduction"].contains(&r["op"].as_str().unwrap()));
+        assert!(["f32", "f64"].contains(&r["dtype"].as_str().unwrap()));
+        assert!(r["shape"].as_array().unwrap()[0].as_u64().unwrap() >= 1 << 20);
+        let seconds = r["seconds"].as_f64().unwrap();
+        assert!(seconds > 0.0 && seconds < 10.0);
+        assert!(r["timing"]["repeats"].as_u64().unwrap() >= 3);
+        let check = &r["check"];
+        assert!(check["error"].as_f64().unwrap() <= check["tolerance"].as_f64().unwrap());
+        assert!(check["compared"].as_u64().unwrap() >= 1);
+        assert!(r["predicted_seconds"].as_f64().unwrap() > 0.0, "the estimate is beside each measurement");
+        assert!(r["bandwidth_bytes_per_s"].as_f64().unwrap() > 1e8);
+    }
+    assert!(report["failures"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn without_a_gpu_the_gpu_side_says_why() {
+    let report = bench(&[], &[]);
+    let why = report["gpu_skipped"].as_str().unwrap();
+    assert!(why.contains("libcuda") || why.contains("driver"), "{why}");
+    assert!(report["gpu"].is_null());
+    assert!(report["results"].as_array().unwrap().iter().all(|r| r["backend"] == "cpu"));
+}
+
+#[test]
+fn terminal_view_has_a_table_per_operation() {
+    let out = gpuwise("bench", &["--quick", "--cpu-only", "--op", "reduction"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for expected in ["reduction f32", "reduction f64", "est. CPU", "GB/s", "skipped: --cpu-only"] {
+        assert!(text.contains(expected), "{expected:?} in\n{text}");
+    }
+}
+
+#[test]
+fn bad_input_is_named() {
+    refused("bench", &["--op", "gemv"], "unknown operation 'gemv'");
+    refused("bench", &["--memory-fraction", "1.5"], "fraction");
+    refused("bench", &["--plot", "chart.png"], "--plot chart.png");
+}
+
+#[test]
+fn chart_is_written_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bench.svg");
+    let out = gpuwise("bench", &["--quick", "--cpu-only", "--op", "reduction", "--plot", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let svg = std::fs::read_to_string(&path).unwrap();
+    assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
+    assert!(svg.contains("reduction f32 CPU"));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
+}
+
+/// A calibrated profile makes `estimate` answer with this machine's own measured times.
+#[test]
+fn calibration_feeds_estimate() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("gpuwise/profile.json");
+    // The default location, from GPUWISE_PROFILE.
+    let report = bench(&["--cpu-only", "--calibrate"], &[("GPUWISE_PROFILE", &profile)]);
+    assert!(report["calibration_error"]["points"].is_u64());
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&profile).unwrap()).unwrap();
+    assert_eq!(saved["schema_version"], 1);
+    assert!(saved["gpu"].is_null());
+    let measured = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["op"] == "reduction" && r["dtype"] == "f32" && r["shape"][0] == 1 << 24)
+        .unwrap()["seconds"]
+        .as_f64()
+        .unwrap();
+    let estimate_args = ["--op", "reduction", "--shape", "16777216", "--gpu", "h100-sxm", "--json"];
+    let estimate = |extra: &[&str], envs: &[(&str, &Path)]| -> Value {
+        let out = gpuwise_env("estimate", &[&estimate_args[..], extra].concat(), envs);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    // Named explicitly, and found by default for this machine's CPU.
+    for e in [estimate(&["--profile", profile.to_str().unwrap()], &[]), estimate(&[], &[("GPUWISE_PROFILE", &profile)])]
+    {
+        let cpu = e["cpu"]["seconds"].as_f64().unwrap();
+        assert!((cpu / measured - 1.0).abs() < 1e-6, "estimate {cpu} vs measured {measured}");
+        let notes = e["assumptions"].to_string();
+        assert!(notes.contains("profile.json"), "{notes}");
+    }
+    // A preset CPU is another machine: the profile does not apply.
+    let preset = estimate(&["--cpu", "epyc-9654"], &[("GPUWISE_PROFILE", &profile)]);
+    assert!((preset["cpu"]["seconds"].as_f64().unwrap() / measured - 1.0).abs() > 1e-3);
+}
+
+#[test]
+fn a_broken_profile_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("profile.json");
+    std::fs::write(&path, "not json").unwrap();
+    refused(
+        "estimate",
+        &["--op", "reduction", "--shape", "1000", "--gpu", "h100-sxm", "--profile", path.to_str().unwrap()],
+        "is not a gpuwise profile",
+    );
+    // As the default profile it only warns.
+    let args = ["--op", "reduction", "--shape", "1000", "--gpu", "h100-sxm"];
+    let out = gpuwise_env("estimate", &args, &[("GPUWISE_PROFILE", &path)]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("warning"));
+}

@@ -6,12 +6,12 @@ use serde::Serialize;
 
 use crate::report::{Backend, BenchReport, Measurement};
 
-/// The profile `report` measured, dated `measured_unix`.
-pub fn profile(report: &BenchReport, measured_unix: u64) -> MachineProfile {
+/// The profile `report` measured on a CPU the probe names `cpu_model`, dated `measured_unix`.
+pub fn profile(report: &BenchReport, cpu_model: &str, measured_unix: u64) -> MachineProfile {
     MachineProfile {
         schema_version: PROFILE_SCHEMA_VERSION,
         measured_unix,
-        cpu_model: report.cpu.clone(),
+        cpu_model: cpu_model.into(),
         gpu: report.gpu.as_ref().map(|g| ProfiledGpu { name: g.name.clone(), uuid: g.uuid.clone() }),
         cpu: curves(report, Backend::Cpu),
         gpu_curves: curves(report, Backend::Cuda),
@@ -19,12 +19,14 @@ pub fn profile(report: &BenchReport, measured_unix: u64) -> MachineProfile {
 }
 
 /// One curve per family and dtype measured on `backend`, sized as the estimator sizes them
-/// (FLOPs; bytes for streams and copies).
+/// (FLOPs; bytes for streams and copies). GPU times include the host's launch and
+/// synchronisation cost, which the estimator's times include too.
 fn curves(report: &BenchReport, backend: Backend) -> Calibration {
+    let overhead = if backend == Backend::Cuda { report.call_overhead() } else { 0.0 };
     let mut curves: Vec<Curve> = Vec::new();
     for m in report.results.iter().filter(|m| m.backend == backend && m.op != "launch" && m.op != "d2d") {
         let dtype: Option<Dtype> = m.dtype.parse().ok();
-        let point = [curve_size(m), m.seconds];
+        let point = [curve_size(m), m.seconds + overhead];
         match curves.iter_mut().find(|c| c.family == m.family && c.dtype == dtype) {
             Some(curve) => curve.points.push(point),
             None => curves.push(Curve { family: m.family.clone(), dtype, points: vec![point] }),
@@ -115,7 +117,7 @@ mod tests {
             failures: Vec::new(),
             break_even: Vec::new(),
         };
-        let p = profile(&report, 0);
+        let p = profile(&report, "test cpu", 0);
         assert!(p.gpu.is_none() && p.gpu_curves.curves.is_empty());
         let gemm = p.cpu.curves.iter().find(|c| c.family == "gemm").unwrap();
         assert_eq!(gemm.points.len(), 3);

@@ -12,12 +12,15 @@ pub struct Row<'a> {
     pub cpu: &'a Measurement,
     /// The GPU measurement, when the GPU side ran it.
     pub gpu: Option<&'a Measurement>,
+    /// What the host pays per GPU call beyond the events' span (launch and synchronisation).
+    pub overhead: f64,
 }
 
 impl Row<'_> {
-    /// GPU seconds with the inputs copied in and the output copied out.
+    /// GPU seconds as the caller sees them: the inputs copied in, the call with its launch and
+    /// synchronisation, the output copied out.
     pub fn gpu_total(&self) -> Option<f64> {
-        self.gpu.map(|g| g.seconds + self.transfer().unwrap_or(0.0))
+        self.gpu.map(|g| g.seconds + self.overhead + self.transfer().unwrap_or(0.0))
     }
 
     /// Seconds copying inputs and output.
@@ -33,11 +36,12 @@ impl Row<'_> {
 
 /// The rows of `report`, in the order the CPU measured them.
 pub fn rows(report: &BenchReport) -> Vec<Row<'_>> {
+    let overhead = report.call_overhead();
     report
         .results
         .iter()
         .filter(|m| m.backend == Backend::Cpu)
-        .map(|cpu| Row { cpu, gpu: report.find(cpu, Backend::Cuda) })
+        .map(|cpu| Row { cpu, gpu: report.find(cpu, Backend::Cuda), overhead })
         .collect()
 }
 
@@ -48,6 +52,9 @@ pub struct MeasuredBreakEven {
     pub op: String,
     /// The dtype.
     pub dtype: String,
+    /// Transforms per FFT call (1 for other operations): sizes of different batches are
+    /// separate series.
+    pub batch: u64,
     /// The size knob at the crossing, interpolated (log-log) between the two measured sizes around
     /// it; `None` when the GPU never won at the sizes measured.
     pub size: Option<f64>,
@@ -64,11 +71,12 @@ pub fn break_even(report: &BenchReport) -> Vec<MeasuredBreakEven> {
     for row in &rows {
         let Some(speedup) = row.speedup() else { continue };
         let point = (row.cpu.size, speedup);
-        match series.iter_mut().find(|s| s.op == row.cpu.op && s.dtype == row.cpu.dtype) {
+        match series.iter_mut().find(|s| s.op == row.cpu.op && s.dtype == row.cpu.dtype && s.batch == row.cpu.batch) {
             Some(s) => s.points.push(point),
             None => series.push(MeasuredBreakEven {
                 op: row.cpu.op.clone(),
                 dtype: row.cpu.dtype.clone(),
+                batch: row.cpu.batch,
                 size: None,
                 below_smallest: false,
                 points: vec![point],

@@ -10,8 +10,8 @@ use rayon::prelude::*;
 /// 32 MiB and up): inputs are copied until the copies together are twice this.
 pub const CACHE_BYTES: u64 = 64 << 20;
 
-/// Most copies of one input set.
-const MAX_COPIES: u64 = 64;
+/// Most copies of one input set (4 KiB sets reach the total at this many).
+const MAX_COPIES: u64 = 32768;
 
 /// Host values in the precision they are stored in: f64 for f64 cases, f32 for every other
 /// dtype (f16 and bf16 values are rounded to their type first, so both sides see the same numbers).
@@ -93,7 +93,7 @@ pub fn round(dtype: Dtype, x: f32) -> f32 {
 }
 
 /// Copies of an input set of `bytes` to rotate through so that no run finds its inputs in a
-/// cache the previous run warmed: enough for twice [`CACHE_BYTES`], at most 64, at least 1.
+/// cache the previous run warmed: enough for twice [`CACHE_BYTES`], at least 1.
 pub fn copies_for(bytes: u64) -> usize {
     (2 * CACHE_BYTES).div_ceil(bytes.max(1)).clamp(1, MAX_COPIES) as usize
 }
@@ -125,7 +125,7 @@ mod tests {
 
     #[test]
     fn small_inputs_rotate_large_ones_do_not() {
-        assert_eq!(copies_for(1), 64);
+        assert_eq!(copies_for(1 << 12), 32768);
         assert_eq!(copies_for(4 << 20), 32);
         assert_eq!(copies_for(1 << 30), 1);
     }

@@ -64,6 +64,11 @@ impl Mode {
     }
 }
 
+/// True when `ops` (empty: all) includes `op`.
+pub fn wants(ops: &[String], op: &str) -> bool {
+    ops.is_empty() || ops.iter().any(|o| o == op)
+}
+
 /// Checks `--op` names; `Err` names the unknown one and the choices.
 pub fn validate_ops(ops: &[String]) -> Result<(), String> {
     match ops.iter().find(|op| !OPS.contains(&op.as_str())) {
@@ -76,7 +81,7 @@ pub fn validate_ops(ops: &[String]) -> Result<(), String> {
 /// within each operation and dtype. With `gpu` false the dtypes only a GPU adds (tf32, f16, bf16
 /// matrix products, whose CPU side computes in f32) are left out.
 pub fn cases(mode: Mode, ops: &[String], gpu: bool) -> Vec<Case> {
-    let wanted = |op: &str| ops.is_empty() || ops.iter().any(|o| o == op);
+    let wanted = |op: &str| wants(ops, op);
     let mut cases = Vec::new();
     let mut add = |name: &str, dtypes: &[Dtype], shapes: &[Vec<u64>], extras: &Extras| {
         if !wanted(name) {

@@ -214,6 +214,15 @@ pub struct BenchReport {
 }
 
 impl BenchReport {
+    /// Seconds the host pays per GPU call beyond what CUDA events see: the synchronised launch
+    /// latency of an empty kernel, when it was measured (0 otherwise).
+    pub fn call_overhead(&self) -> f64 {
+        self.results
+            .iter()
+            .find(|m| m.op == "launch" && m.variant.as_deref() == Some("synchronized"))
+            .map_or(0.0, |m| m.seconds)
+    }
+
     /// The measurement of `operation` in `dtype` on `backend`.
     pub fn find_case(&self, operation: &Operation, dtype: Dtype, backend: Backend) -> Option<&Measurement> {
         self.results.iter().find(|r| r.backend == backend && r.is_case(operation, dtype))

@@ -64,7 +64,7 @@ pub fn run(
         failures: Vec::new(),
         break_even: Vec::new(),
     };
-    let wanted = |op: &str| options.ops.is_empty() || options.ops.iter().any(|o| o == op);
+    let wanted = |op: &str| plan::wants(&options.ops, op);
     let cases = plan::cases(options.mode, &options.ops, gpu.is_some());
     let copy_sizes = if gpu.is_some() && wanted("copy") { options.mode.copy_sizes() } else { Vec::new() };
     let launches = usize::from(gpu.is_some() && wanted("launch"));

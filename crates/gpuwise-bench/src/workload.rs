@@ -11,6 +11,9 @@ use crate::plan::Case;
 /// Most output values a reference covers: large outputs are checked at evenly spaced points.
 const MAX_CHECKED: usize = 1 << 16;
 
+/// Convolution outputs checked, each a sum over every filter tap.
+const CHECKED_PIXELS: usize = 4096;
+
 /// Rows of a matrix product checked in full.
 const CHECKED_ROWS: usize = 8;
 
@@ -111,7 +114,7 @@ impl Workload {
             }
             Operation::Elementwise { elements, inputs: 2, .. } => {
                 let (x, y) = (random(*elements, 4)?, random(*elements, 5)?);
-                let reference = spaced(x.len()).map(|i| (i, x.get(i) + y.get(i))).collect();
+                let reference = spaced(x.len(), MAX_CHECKED).map(|i| (i, x.get(i) + y.get(i))).collect();
                 let len = x.len();
                 (vec![x, y], len, reference)
             }
@@ -138,9 +141,9 @@ impl Workload {
     }
 }
 
-/// Up to [`MAX_CHECKED`] evenly spaced indices below `len`, always including the last.
-fn spaced(len: usize) -> impl Iterator<Item = usize> {
-    let step = len.div_ceil(MAX_CHECKED).max(1);
+/// Up to `cap` evenly spaced indices below `len` (one more: the last is always included).
+fn spaced(len: usize, cap: usize) -> impl Iterator<Item = usize> {
+    let step = len.div_ceil(cap.max(1)).max(1);
     (0..len).step_by(step).chain((len > 0 && !(len - 1).is_multiple_of(step)).then(|| len - 1))
 }
 
@@ -170,7 +173,7 @@ fn fft_sample(signal: &Values, n: usize, batch: usize) -> Vec<(usize, f64)> {
         let mut data: Vec<Complex<f64>> =
             (0..n).map(|j| Complex::new(signal.get(2 * (t * n + j)), signal.get(2 * (t * n + j) + 1))).collect();
         fft.process(&mut data);
-        for j in spaced(n).take(MAX_CHECKED / transforms.len()) {
+        for j in spaced(n, MAX_CHECKED / transforms.len()) {
             let at = 2 * (t * n + j);
             reference.push((at, data[j].re));
             reference.push((at + 1, data[j].im));
@@ -182,8 +185,7 @@ fn fft_sample(signal: &Values, n: usize, batch: usize) -> Vec<(usize, f64)> {
 /// Output values (NPQK) at evenly spaced points, each from its definition.
 fn conv_sample(shape: &ConvShape, input: &[f64], filters: &[f64]) -> Vec<(usize, f64)> {
     let taps = shape.taps();
-    spaced(shape.pixels() * shape.k)
-        .take(4096)
+    spaced(shape.pixels() * shape.k, CHECKED_PIXELS)
         .map(|index| {
             let (pixel, filter) = (index / shape.k, index % shape.k);
             let value = (0..taps)
@@ -238,8 +240,10 @@ mod tests {
 
     #[test]
     fn spaced_covers_ends() {
-        assert_eq!(spaced(3).collect::<Vec<_>>(), vec![0, 1, 2]);
-        let many: Vec<usize> = spaced(1_000_003).collect();
-        assert!(many.len() <= MAX_CHECKED + 1 && many[0] == 0 && *many.last().unwrap() == 1_000_002);
+        assert_eq!(spaced(3, 10).collect::<Vec<_>>(), vec![0, 1, 2]);
+        let many: Vec<usize> = spaced(1_000_003, 100).collect();
+        assert!(many.len() <= 101 && many[0] == 0 && *many.last().unwrap() == 1_000_002);
+        // The samples reach the end of the range, not just its start.
+        assert!(many[many.len() - 2] > 980_000);
     }
 }

@@ -25,9 +25,13 @@ pub struct Curve {
 
 impl Curve {
     /// Seconds at `size`: log-log interpolation between the measured points. Beyond the largest,
-    /// time grows at least in proportion to size; below the smallest, it shrinks no faster than
-    /// size and no slower than a fixed cost (the slope of the first two points, held in [0, 1]).
+    /// time grows in proportion to size (the last rate holds); below the smallest, it shrinks no
+    /// faster than size and no slower than a fixed cost (the slope of the first two points, held
+    /// in [0, 1]). `None` without points or for a size that is not positive.
     pub fn seconds(&self, size: f64) -> Option<f64> {
+        if !(size > 0.0 && size.is_finite()) {
+            return None;
+        }
         let points: Vec<[f64; 2]> = self
             .points
             .iter()
@@ -46,8 +50,7 @@ impl Curve {
             return Some(at(log(*first), s.clamp(0.0, 1.0)));
         }
         if size >= last[0] {
-            let s = if points.len() > 1 { slope(points[points.len() - 2], *last) } else { 1.0 };
-            return Some(at(log(*last), s.max(1.0)));
+            return Some(at(log(*last), 1.0));
         }
         let upper = points.iter().position(|p| p[0] >= size)?;
         let (a, b) = (points[upper - 1], points[upper]);
@@ -71,9 +74,24 @@ impl Calibration {
         self.curves.iter().find(|c| c.family == family && c.dtype == dtype)?.seconds(size)
     }
 
-    /// Measured seconds for one call of `work` in `dtype`.
-    pub fn call(&self, work: &Work, dtype: Dtype) -> Option<f64> {
-        self.seconds(family(&work.kind), Some(dtype), size(work))
+    /// Adds `earlier`'s curves for families and dtypes this calibration lacks.
+    fn keep_unmeasured(&mut self, earlier: &Calibration) {
+        for curve in &earlier.curves {
+            if !self.curves.iter().any(|c| c.family == curve.family && c.dtype == curve.dtype) {
+                self.curves.push(curve.clone());
+            }
+        }
+    }
+
+    /// Measured seconds for one call of `work` in `dtype`, given the model's own `model` time.
+    /// Streaming work is calibrated for its memory traffic only: its arithmetic (elementwise
+    /// FLOPs per element, custom work) still costs at least the model's compute time.
+    pub fn call(&self, work: &Work, dtype: Dtype, model: &CallTime) -> Option<f64> {
+        let measured = self.seconds(family(&work.kind), Some(dtype), size(work))?;
+        Some(match work.kind {
+            Kind::Stream => measured.max(model.compute_seconds + model.fixed_seconds),
+            _ => measured,
+        })
     }
 }
 
@@ -158,6 +176,23 @@ impl MachineProfile {
         Ok(profile)
     }
 
+    /// Keeps `earlier`'s curves that this profile did not measure, when both describe the same
+    /// CPU model and the same GPU (a partial run, `--op` or `--cpu-only`, refines a profile).
+    pub fn keep_unmeasured(&mut self, earlier: &MachineProfile) {
+        if earlier.cpu_model != self.cpu_model {
+            return;
+        }
+        self.cpu.keep_unmeasured(&earlier.cpu);
+        match (&self.gpu, &earlier.gpu) {
+            (Some(now), Some(then)) if now.uuid == then.uuid => self.gpu_curves.keep_unmeasured(&earlier.gpu_curves),
+            (None, Some(then)) => {
+                self.gpu = Some(then.clone());
+                self.gpu_curves = earlier.gpu_curves.clone();
+            }
+            _ => {}
+        }
+    }
+
     /// Where `--calibrate` writes and `auto` reads by default: `$GPUWISE_PROFILE`, else
     /// `$XDG_CONFIG_HOME/gpuwise/profile.json`, else `~/.config/gpuwise/profile.json`.
     pub fn default_path() -> Option<PathBuf> {
@@ -189,10 +224,11 @@ mod tests {
         let flat = curve(&[[1e3, 1e-5], [1e5, 1e-5]]);
         assert!((flat.seconds(1.0).unwrap() / 1e-5 - 1.0).abs() < 1e-12);
         assert!((flat.seconds(1e7).unwrap() / 1e-3 - 1.0).abs() < 1e-9);
-        // Super-linear measured growth (caches overflowing) is kept above the range.
+        // Above the range the last rate holds, whatever the last slope.
         let steep = curve(&[[1e3, 1e-6], [1e4, 1e-4]]);
-        assert!((steep.seconds(1e5).unwrap() / 1e-2 - 1.0).abs() < 1e-9);
+        assert!((steep.seconds(1e5).unwrap() / 1e-3 - 1.0).abs() < 1e-9);
         assert_eq!(curve(&[]).seconds(1.0), None);
+        assert_eq!(flat.seconds(0.0), None);
     }
 
     #[test]

@@ -23,7 +23,6 @@ mod timing;
 
 pub use calibration::{
     Calibration, Curve, MachineProfile, PROFILE_SCHEMA_VERSION, ProfiledGpu, family as calibration_family,
-    size as calibration_size,
 };
 pub use constants::{Constant, Constants, constants};
 pub use cpus::{CpuProfile, cpu, cpus};

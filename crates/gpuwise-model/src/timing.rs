@@ -56,7 +56,7 @@ pub fn gpu_call(work: &Work, dtype: Dtype, gpu: &GpuProfile) -> Result<CallTime,
 
 /// `model` replaced by the measured time when `calibration` has this work's curve.
 fn calibrated(model: CallTime, work: &Work, dtype: Dtype, calibration: Option<&Calibration>) -> CallTime {
-    match calibration.and_then(|c| c.call(work, dtype)) {
+    match calibration.and_then(|c| c.call(work, dtype, &model)) {
         Some(seconds) => calibration::rescale(model, seconds),
         None => model,
     }

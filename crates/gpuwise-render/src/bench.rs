@@ -84,13 +84,14 @@ fn write_series(out: &mut String, report: &BenchReport, op: &str, dtype: &str, r
         table.add_row(cells);
     }
     let _ = writeln!(out, "{table}");
-    if let Some(b) = report.break_even.iter().find(|b| b.op == op && b.dtype == dtype) {
+    for b in report.break_even.iter().filter(|b| b.op == op && b.dtype == dtype) {
+        let batch = if b.batch > 1 { format!(" (batches of {})", b.batch) } else { String::new() };
         let text = match b.size {
             Some(_) if b.below_smallest => "the GPU (copies included) wins at every size measured".to_string(),
             Some(size) => format!("the GPU (copies included) starts to win at size ≈ {size:.0}"),
             None => "the CPU wins at every size measured".to_string(),
         };
-        let _ = writeln!(out, "  break-even: {text}");
+        let _ = writeln!(out, "  break-even{batch}: {text}");
     }
     let _ = writeln!(out);
 }
@@ -184,7 +185,8 @@ pub fn bench_svg(report: &BenchReport) -> Result<String, String> {
     let rows = comparison::rows(report);
     let mut lines: Vec<Line> = Vec::new();
     for row in &rows {
-        let name = format!("{} {}", row.cpu.op, row.cpu.dtype);
+        let batch = if row.cpu.batch > 1 { format!(" x{}", row.cpu.batch) } else { String::new() };
+        let name = format!("{} {}{batch}", row.cpu.op, row.cpu.dtype);
         for (gpu, seconds) in [(false, Some(row.cpu.seconds)), (true, row.gpu_total())] {
             let Some(seconds) = seconds else { continue };
             match lines.iter_mut().find(|l| l.name == name && l.gpu == gpu) {

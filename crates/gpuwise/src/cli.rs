@@ -68,8 +68,8 @@ pub struct BenchArgs {
     /// Save the measurements as this machine's profile, to FILE or to the default
     /// ($GPUWISE_PROFILE, else ~/.config/gpuwise/profile.json), which `estimate` then uses for
     /// `--gpu auto` and `--cpu auto` on this machine.
-    #[arg(long, value_name = "FILE", num_args = 0..=1, default_missing_value = "")]
-    pub calibrate: Option<PathBuf>,
+    #[arg(long, value_name = "FILE", num_args = 0..=1)]
+    pub calibrate: Option<Option<PathBuf>>,
 }
 
 /// A number in (0, 1].
@@ -154,8 +154,9 @@ pub struct EstimateArgs {
     /// Host buffers are pageable (plain allocations) rather than pinned.
     #[arg(long)]
     pub pageable: bool,
-    /// Use this machine profile (`gpuwise bench --calibrate` writes one) for both sides. By
-    /// default `auto` uses the default profile when it was measured on this very GPU and CPU.
+    /// Use this machine profile (`gpuwise bench --calibrate` writes one): its CPU times for
+    /// `--cpu auto`, its GPU times for `--gpu auto` when this GPU is the same model. Without it,
+    /// `auto` uses the default profile when it was measured on this very GPU (and CPU model).
     #[arg(long, value_name = "FILE")]
     pub profile: Option<PathBuf>,
     /// Calls on the same data: copies once, computation every time.

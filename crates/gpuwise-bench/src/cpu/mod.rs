@@ -63,7 +63,10 @@ fn typed<T: Real>(workload: &Workload, repeats: Repeats) -> Result<Measured, Str
         }
         Operation::Fft { dims, .. } => {
             let mut fft = fft::Batched::new(dims[0] as usize);
-            crate::timer::repeat(repeats, |i| Ok(crate::timer::wall(|| fft.forward(set(i)[0], &mut output))))?
+            crate::timer::repeat(repeats, |i| {
+                let inputs = set(i);
+                Ok(crate::timer::wall(|| fft.forward(inputs[0], &mut output)))
+            })?
         }
         Operation::Elementwise { .. } => crate::timer::repeat(repeats, |i| {
             let inputs = set(i);

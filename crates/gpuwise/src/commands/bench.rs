@@ -26,12 +26,17 @@ pub fn run(args: &BenchArgs, vars: &Variables) -> anyhow::Result<ExitCode> {
         return Err(anyhow!("--plot {}: the chart is written as .svg", path.display()));
     }
     let profile_path = match &args.calibrate {
-        Some(path) if path.as_os_str().is_empty() => Some(
+        Some(None) => Some(
             MachineProfile::default_path()
                 .ok_or_else(|| anyhow!("--calibrate: no HOME to put the profile in; give a FILE"))?,
         ),
-        other => other.clone(),
+        Some(Some(path)) => Some(path.clone()),
+        None => None,
     };
+    // Fail before a long run, not after it, when a file cannot be written.
+    for path in profile_path.iter().chain(&args.plot) {
+        writable(path)?;
+    }
     // Open the GPU before the probe: the probe clears CUDA_VISIBLE_DEVICES in this process, and
     // the device ordinal must mean what it means to the user's own CUDA programs.
     let gpu = if args.cpu_only {
@@ -63,7 +68,7 @@ pub fn run(args: &BenchArgs, vars: &Variables) -> anyhow::Result<ExitCode> {
     bar.finish_and_clear();
 
     let calibration = match &profile_path {
-        Some(path) => Some(save_profile(&report, path)?),
+        Some(path) => Some(save_profile(&report, &system.cpu.model, path)?),
         None => None,
     };
     if let Some(path) = &args.plot {
@@ -86,16 +91,28 @@ pub fn run(args: &BenchArgs, vars: &Variables) -> anyhow::Result<ExitCode> {
     Ok(if report.failures.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
+/// `Err` naming `path` when a file cannot be created in its folder (created when missing).
+fn writable(path: &std::path::Path) -> anyhow::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let probe = dir.join(format!(".gpuwise-write-test.{}", std::process::id()));
+    std::fs::write(&probe, b"").with_context(|| format!("cannot write {}", path.display()))?;
+    let _ = std::fs::remove_file(probe);
+    Ok(())
+}
+
 /// Writes the profile `report` measured to `path` (creating its folder) and returns how well
 /// it reproduces the measurements.
+/// Curves the run did not measure are kept from an earlier profile of this same machine.
 fn save_profile(
     report: &gpuwise_bench::report::BenchReport,
+    cpu_model: &str,
     path: &std::path::Path,
 ) -> anyhow::Result<CalibrationError> {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
-    let profile = calibrate::profile(report, now);
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut profile = calibrate::profile(report, cpu_model, now);
+    if let Ok(earlier) = MachineProfile::load(path) {
+        profile.keep_unmeasured(&earlier);
     }
     let mut json = serde_json::to_string_pretty(&profile)?;
     json.push('\n');

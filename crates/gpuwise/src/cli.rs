@@ -53,9 +53,10 @@ pub struct BenchArgs {
     #[arg(long)]
     pub cpu_only: bool,
     /// The CUDA device to measure, as a CUDA program here numbers them (after
-    /// CUDA_VISIBLE_DEVICES).
-    #[arg(long, default_value_t = 0)]
-    pub device: usize,
+    /// CUDA_VISIBLE_DEVICES); default 0. Named explicitly, a device that cannot be opened is an
+    /// error rather than a skipped GPU side.
+    #[arg(long)]
+    pub device: Option<usize>,
     /// The most of the GPU's free memory any one case may allocate.
     #[arg(long, default_value_t = 0.5, value_parser = fraction)]
     pub memory_fraction: f64,

@@ -68,6 +68,8 @@ fn bad_input_is_named() {
     refused("bench", &["--op", "gemv"], "unknown operation 'gemv'");
     refused("bench", &["--memory-fraction", "1.5"], "fraction");
     refused("bench", &["--plot", "chart.png"], "--plot chart.png");
+    refused("bench", &["--quick", "--op", "copy,launch", "--cpu-only"], "nothing to measure");
+    refused("bench", &["--quick", "--device", "3", "--op", "reduction"], "--device 3");
 }
 
 #[test]

@@ -11,6 +11,7 @@ use super::errors::Context;
 use super::events::Stopwatch;
 use super::gpu::Gpu;
 use super::host::{Pinned, lengths};
+use crate::data::copies_for;
 use crate::plan::Repeats;
 use crate::stats::Summary;
 use crate::timer;
@@ -85,8 +86,8 @@ enum Transfer {
     Upload(Host),
     /// From it to the host.
     Download(Host),
-    /// From it into a second device buffer.
-    Device(CudaSlice<u8>),
+    /// From it into other device buffers, one per source buffer.
+    Device(Vec<CudaSlice<u8>>),
 }
 
 /// Times copies of `bytes` in `direction` (`"h2d"` or `"d2h"` with `Some(memory)`, `"d2d"`
@@ -98,31 +99,46 @@ pub(super) fn measure(
     bytes: u64,
     repeats: Repeats,
 ) -> Result<CopyMeasured, String> {
-    let (name, device_buffers): (&'static str, u64) = match (direction, memory) {
-        ("h2d", Some(_)) => ("h2d", 1),
-        ("d2h", Some(_)) => ("d2h", 1),
-        ("d2d", None) => ("d2d", 2),
+    let name: &'static str = match (direction, memory) {
+        ("h2d", Some(_)) => "h2d",
+        ("d2h", Some(_)) => "d2h",
+        ("d2d", None) => "d2d",
         ("h2d" | "d2h", None) => return Err(format!("a {direction} copy needs pinned or pageable host memory")),
         ("d2d", Some(_)) => return Err("a d2d copy uses no host memory: pass None".into()),
         _ => return Err(format!("unknown copy direction '{direction}': h2d, d2h or d2d")),
     };
     let len = usize::try_from(bytes).ok().filter(|&len| len > 0).ok_or("copies need at least one byte")?;
-    gpu.budget()?.check(device_buffers.saturating_mul(bytes))?;
+    // Device copies rotate through source and target pairs, as computing cases rotate their
+    // inputs, so that small copies are not served from L2; host copies use one device buffer.
+    let budget = gpu.budget()?;
+    let pairs = if name == "d2d" {
+        budget.copies(0, bytes.saturating_mul(2), copies_for(bytes.saturating_mul(2)))?
+    } else {
+        budget.check(bytes)?;
+        1
+    };
     let stream = &gpu.stream;
     let pattern: Vec<u8> = (0..len).map(|i| (i % 255) as u8 + 1).collect();
-    let mut device = alloc::<u8>(stream, len)?;
-    stream.memcpy_htod(&pattern, &mut device).context("filling the device buffer")?;
+    let mut sources = Vec::with_capacity(pairs);
+    for _ in 0..pairs {
+        let mut device = alloc::<u8>(stream, len)?;
+        stream.memcpy_htod(&pattern, &mut device).context("filling the device buffer")?;
+        sources.push(device);
+    }
     let mut copy = match memory {
         Some(memory) if name == "h2d" => Transfer::Upload(Host::new(stream, memory, pattern)?),
         Some(memory) => Transfer::Download(Host::new(stream, memory, vec![0; len])?),
-        None => Transfer::Device(alloc::<u8>(stream, len)?),
+        None => Transfer::Device((0..pairs).map(|_| alloc::<u8>(stream, len)).collect::<Result<_, _>>()?),
     };
     let watch = Stopwatch::new(stream.context())?;
-    let summary = timer::repeat(repeats, |_| {
+    let summary = timer::repeat(repeats, |i| {
+        let source = &mut sources[i % pairs];
         watch.time(stream, || match &mut copy {
-            Transfer::Upload(host) => host.upload(stream, &mut device),
-            Transfer::Download(host) => host.download(stream, &device),
-            Transfer::Device(target) => stream.memcpy_dtod(&device, target).context("copying device to device"),
+            Transfer::Upload(host) => host.upload(stream, source),
+            Transfer::Download(host) => host.download(stream, source),
+            Transfer::Device(targets) => {
+                stream.memcpy_dtod(source, &mut targets[i % pairs]).context("copying device to device")
+            }
         })
     })?;
     Ok(CopyMeasured { direction: name, memory, bytes, summary })

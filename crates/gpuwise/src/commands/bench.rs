@@ -42,8 +42,11 @@ pub fn run(args: &BenchArgs, vars: &Variables) -> anyhow::Result<ExitCode> {
     let gpu = if args.cpu_only {
         Err("--cpu-only was given".to_string())
     } else {
-        Gpu::open(args.device, args.memory_fraction)
+        Gpu::open(args.device.unwrap_or(0), args.memory_fraction)
     };
+    if let (Some(device), Err(why)) = (args.device, &gpu) {
+        return Err(anyhow!("--device {device}: {why}"));
+    }
     let system = gpuwise_probe::probe_system(vars);
     let gpu_profile = gpu.as_ref().ok().and_then(|g| system.devices.iter().find(|d| d.uuid == g.uuid()));
     let predictors = Predictors {
@@ -66,6 +69,13 @@ pub fn run(args: &BenchArgs, vars: &Variables) -> anyhow::Result<ExitCode> {
         bar.set_message(label.to_string());
     });
     bar.finish_and_clear();
+    if report.results.is_empty() && report.failures.is_empty() {
+        let why = report.gpu_skipped.as_deref().unwrap_or("no case matched");
+        return Err(anyhow!(
+            "nothing to measure: --op {} runs on the GPU only, and the GPU side was skipped: {why}",
+            args.op.join(",")
+        ));
+    }
 
     let calibration = match &profile_path {
         Some(path) => Some(save_profile(&report, &system.cpu.model, path)?),

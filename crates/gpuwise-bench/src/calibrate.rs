@@ -26,25 +26,37 @@ fn curves(report: &BenchReport, backend: Backend) -> Calibration {
     let mut curves: Vec<Curve> = Vec::new();
     for m in report.results.iter().filter(|m| m.backend == backend && m.op != "launch" && m.op != "d2d") {
         let dtype: Option<Dtype> = m.dtype.parse().ok();
-        let point = [curve_size(m), m.seconds + overhead];
-        match curves.iter_mut().find(|c| c.family == m.family && c.dtype == dtype) {
-            Some(curve) => curve.points.push(point),
-            None => curves.push(Curve { family: m.family.clone(), dtype, points: vec![point] }),
-        }
+        let seconds = m.seconds + overhead;
+        let point = [curve_size(m), seconds];
+        let ratio = m.predicted_seconds.filter(|&p| p > 0.0).map(|p| [point[0], seconds / p]);
+        let curve = match curves.iter().position(|c| c.family == m.family && c.dtype == dtype) {
+            Some(at) => &mut curves[at],
+            None => {
+                curves.push(Curve { family: m.family.clone(), dtype, points: Vec::new(), ratios: Vec::new() });
+                curves.last_mut().expect("just pushed")
+            }
+        };
+        curve.points.push(point);
+        curve.ratios.extend(ratio);
     }
     for curve in &mut curves {
-        curve.points.sort_by(|a, b| a[0].total_cmp(&b[0]));
-        curve.points.dedup_by(|b, a| {
-            // Two cases of one size (an elementwise sum and a reduction moving the same bytes):
-            // keep their mean.
-            let same = a[0] == b[0];
-            if same {
-                a[1] = (a[1] + b[1]) / 2.0;
-            }
-            same
-        });
+        sorted_by_size(&mut curve.points);
+        sorted_by_size(&mut curve.ratios);
     }
     Calibration { source: String::new(), curves }
+}
+
+/// Sorts (size, value) pairs by size; two of one size (an elementwise sum and a reduction
+/// moving the same bytes) become their mean.
+fn sorted_by_size(pairs: &mut Vec<[f64; 2]>) {
+    pairs.sort_by(|a, b| a[0].total_cmp(&b[0]));
+    pairs.dedup_by(|b, a| {
+        let same = a[0] == b[0];
+        if same {
+            a[1] = (a[1] + b[1]) / 2.0;
+        }
+        same
+    });
 }
 
 /// The size a measurement files under: FLOPs, or bytes for streaming work and copies.
@@ -64,15 +76,19 @@ pub struct CalibrationError {
     pub leave_one_out_max: Option<f64>,
 }
 
-/// Leave-one-out error of every curve in `profile` (points inside a curve's range only).
+/// Leave-one-out error of every curve in `profile` (points inside a curve's range only): the
+/// ratio to the model where the curve has ratios (as the estimate uses it), else the time.
 pub fn error(profile: &MachineProfile) -> CalibrationError {
     let mut errors: Vec<f64> = Vec::new();
     for curve in profile.cpu.curves.iter().chain(&profile.gpu_curves.curves) {
-        for i in 1..curve.points.len().saturating_sub(1) {
+        let by_ratio = !curve.ratios.is_empty();
+        let pairs = if by_ratio { &curve.ratios } else { &curve.points };
+        for i in 1..pairs.len().saturating_sub(1) {
             let mut without = curve.clone();
-            let [size, seconds] = without.points.remove(i);
-            if let Some(predicted) = without.seconds(size) {
-                errors.push((predicted / seconds - 1.0).abs());
+            let [size, actual] = if by_ratio { without.ratios.remove(i) } else { without.points.remove(i) };
+            let predicted = if by_ratio { without.ratio(size) } else { without.seconds(size) };
+            if let Some(predicted) = predicted {
+                errors.push((predicted / actual - 1.0).abs());
             }
         }
     }
@@ -87,7 +103,6 @@ pub fn error(profile: &MachineProfile) -> CalibrationError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::SCHEMA_VERSION;
     use crate::stats::Summary;
     use gpuwise_model::{Extras, Operation};
 
@@ -107,15 +122,9 @@ mod tests {
             measured("reduction", 1 << 20, 5e-4),
         ];
         let report = BenchReport {
-            schema_version: SCHEMA_VERSION,
-            mode: "quick".into(),
-            cpu: "test cpu".into(),
-            cpu_threads: 2,
-            gpu: None,
             gpu_skipped: Some("--cpu-only".into()),
             results,
-            failures: Vec::new(),
-            break_even: Vec::new(),
+            ..BenchReport::new("quick", "test cpu".into(), 2)
         };
         let p = profile(&report, "test cpu", 0);
         assert!(p.gpu.is_none() && p.gpu_curves.curves.is_empty());
@@ -130,5 +139,17 @@ mod tests {
         let e = error(&p);
         assert_eq!(e.points, 1);
         assert!(e.leave_one_out_median.unwrap() < 1e-9);
+        // Without the model's predictions there are no ratios.
+        assert!(gemm.ratios.is_empty());
+    }
+
+    #[test]
+    fn ratios_to_the_model_are_kept() {
+        let mut m = measured("matmul", 100, 1e-4);
+        m.predicted_seconds = Some(5e-5);
+        let report =
+            BenchReport { gpu_skipped: None, results: vec![m], ..BenchReport::new("quick", "test cpu".into(), 2) };
+        let p = profile(&report, "test cpu", 0);
+        assert_eq!(p.cpu.curves[0].ratios, vec![[2e6, 2.0]]);
     }
 }

@@ -101,7 +101,6 @@ fn crossing((s0, x0): (f64, f64), (s1, x1): (f64, f64)) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::SCHEMA_VERSION;
     use crate::stats::Summary;
     use gpuwise_model::{Dtype, Extras, Operation};
 
@@ -117,17 +116,7 @@ mod tests {
     }
 
     fn report(results: Vec<Measurement>) -> BenchReport {
-        BenchReport {
-            schema_version: SCHEMA_VERSION,
-            mode: "quick".into(),
-            cpu: "test".into(),
-            cpu_threads: 1,
-            gpu: None,
-            gpu_skipped: None,
-            results,
-            failures: Vec::new(),
-            break_even: Vec::new(),
-        }
+        BenchReport { gpu_skipped: None, results, ..BenchReport::new("quick", "test cpu".into(), 2) }
     }
 
     #[test]

@@ -214,6 +214,21 @@ pub struct BenchReport {
 }
 
 impl BenchReport {
+    /// A report with nothing measured yet.
+    pub fn new(mode: &str, cpu: String, cpu_threads: usize) -> BenchReport {
+        BenchReport {
+            schema_version: SCHEMA_VERSION,
+            mode: mode.into(),
+            cpu,
+            cpu_threads,
+            gpu: None,
+            gpu_skipped: None,
+            results: Vec::new(),
+            failures: Vec::new(),
+            break_even: Vec::new(),
+        }
+    }
+
     /// Seconds the host pays per GPU call beyond what CUDA events see: the synchronised launch
     /// latency of an empty kernel, when it was measured (0 otherwise).
     pub fn call_overhead(&self) -> f64 {

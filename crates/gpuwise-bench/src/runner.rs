@@ -9,7 +9,7 @@ use crate::comparison;
 use crate::cpu;
 use crate::cuda::{Gpu, Memory};
 use crate::plan::{self, Case, Mode};
-use crate::report::{Backend, BenchReport, Failure, GpuInfo, Measurement, SCHEMA_VERSION};
+use crate::report::{Backend, BenchReport, Failure, GpuInfo, Measurement};
 use crate::workload::Workload;
 
 /// What to run.
@@ -48,11 +48,8 @@ pub fn run(
         Ok(gpu) => (Some(gpu), None),
         Err(why) => (None, Some(why)),
     };
+    let cpu = predictors.cpu.as_ref().map(|c| c.display.clone()).unwrap_or_else(|| "unknown CPU".into());
     let mut report = BenchReport {
-        schema_version: SCHEMA_VERSION,
-        mode: options.mode.name().into(),
-        cpu: predictors.cpu.as_ref().map(|c| c.display.clone()).unwrap_or_else(|| "unknown CPU".into()),
-        cpu_threads: rayon::current_num_threads(),
         gpu: gpu.as_ref().map(|g| GpuInfo {
             name: g.name().into(),
             uuid: g.uuid().into(),
@@ -60,9 +57,7 @@ pub fn run(
             memory_fraction: options.memory_fraction,
         }),
         gpu_skipped,
-        results: Vec::new(),
-        failures: Vec::new(),
-        break_even: Vec::new(),
+        ..BenchReport::new(options.mode.name(), cpu, rayon::current_num_threads())
     };
     let wanted = |op: &str| plan::wants(&options.ops, op);
     let cases = plan::cases(options.mode, &options.ops, gpu.is_some());

@@ -1,6 +1,8 @@
 //! A machine's own measured times (written by `gpuwise bench --calibrate`): per family of work
-//! and dtype, seconds per call at the sizes measured. When a profile carries one, the estimate
-//! uses it in place of the roofline for that side.
+//! and dtype, seconds per call at the sizes measured and their ratio to what the model predicted
+//! there. When a profile carries a curve, the estimate scales the model's time for the user's own
+//! shape by the measured ratio at that size, so the model's shape effects (tiles filling the GPU,
+//! FLOPs per element) stay and its rates become this machine's.
 
 use std::path::{Path, PathBuf};
 
@@ -21,9 +23,34 @@ pub struct Curve {
     pub dtype: Option<Dtype>,
     /// (size, median seconds) pairs, smallest size first.
     pub points: Vec<[f64; 2]>,
+    /// (size, measured seconds over the uncalibrated model's seconds) pairs, smallest size
+    /// first; empty when the model had no prediction (copies, an unknown GPU).
+    #[serde(default)]
+    pub ratios: Vec<[f64; 2]>,
 }
 
 impl Curve {
+    /// Measured over modelled time at `size`: ln(ratio) interpolated linearly in ln(size)
+    /// between measured sizes, held at the end values beyond them.
+    pub fn ratio(&self, size: f64) -> Option<f64> {
+        let valid = |&&[s, r]: &&[f64; 2]| s > 0.0 && r > 0.0 && s.is_finite() && r.is_finite();
+        let points: Vec<[f64; 2]> = self.ratios.iter().filter(valid).copied().collect();
+        let (first, last) = (points.first()?, points.last()?);
+        if !(size > 0.0 && size.is_finite()) {
+            return None;
+        }
+        if size <= first[0] {
+            return Some(first[1]);
+        }
+        if size >= last[0] {
+            return Some(last[1]);
+        }
+        let upper = points.iter().position(|p| p[0] >= size)?;
+        let ([s0, r0], [s1, r1]) = (points[upper - 1], points[upper]);
+        let t = (size.ln() - s0.ln()) / (s1.ln() - s0.ln());
+        Some((r0.ln() + t * (r1.ln() - r0.ln())).exp())
+    }
+
     /// Seconds at `size`: log-log interpolation between the measured points. Beyond the largest,
     /// time grows in proportion to size (the last rate holds); below the smallest, it shrinks no
     /// faster than size and no slower than a fixed cost (the slope of the first two points, held
@@ -83,11 +110,16 @@ impl Calibration {
         }
     }
 
-    /// Measured seconds for one call of `work` in `dtype`, given the model's own `model` time.
-    /// Streaming work is calibrated for its memory traffic only: its arithmetic (elementwise
-    /// FLOPs per element, custom work) still costs at least the model's compute time.
+    /// This machine's seconds for one call of `work` in `dtype`, given the model's own `model`
+    /// time for it: the model scaled by the measured ratio at this size; without ratios, the
+    /// measured time at this size (streaming work then still costs at least the model's compute
+    /// time, since the curve measured its memory traffic only).
     pub fn call(&self, work: &Work, dtype: Dtype, model: &CallTime) -> Option<f64> {
-        let measured = self.seconds(family(&work.kind), Some(dtype), size(work))?;
+        let curve = self.curves.iter().find(|c| c.family == family(&work.kind) && c.dtype == Some(dtype))?;
+        if let Some(ratio) = curve.ratio(size(work)) {
+            return Some(model.seconds * ratio);
+        }
+        let measured = curve.seconds(size(work))?;
         Some(match work.kind {
             Kind::Stream => measured.max(model.compute_seconds + model.fixed_seconds),
             _ => measured,
@@ -208,7 +240,17 @@ mod tests {
     use super::*;
 
     fn curve(points: &[[f64; 2]]) -> Curve {
-        Curve { family: "gemm".into(), dtype: Some(Dtype::F32), points: points.to_vec() }
+        Curve { family: "gemm".into(), dtype: Some(Dtype::F32), points: points.to_vec(), ratios: Vec::new() }
+    }
+
+    #[test]
+    fn ratios_interpolate_and_hold_at_the_ends() {
+        let c = Curve { ratios: vec![[1e6, 2.0], [1e8, 0.5]], ..curve(&[]) };
+        assert!((c.ratio(1e7).unwrap() - 1.0).abs() < 1e-12);
+        assert_eq!(c.ratio(1.0), Some(2.0));
+        assert_eq!(c.ratio(1e12), Some(0.5));
+        assert_eq!(c.ratio(0.0), None);
+        assert_eq!(curve(&[[1.0, 1.0]]).ratio(1.0), None, "no ratios: no ratio");
     }
 
     #[test]

@@ -10,7 +10,9 @@ warm-up (median of at least 7 runs and 0.5 s, inputs rotated through copies whil
 L2). Then, for every GPU result, asks `gpuwise estimate --profile` (the profile `bench
 --calibrate` wrote beside the JSON, if any) for the same case. Writes torch.json and
 bench_vs_torch.json to OUT_DIR and prints a table. Targets (issue 5): GEMM, pinned copies and
-device copies within 5% of torch; calibrated estimate's median error under 10%.
+device copies within 5% of torch; calibrated estimate's median error under 10% (bench's own
+leave-one-out error; the on-grid error here only checks that `estimate --profile` reproduces the
+measurements it was built from).
 """
 import json, statistics, subprocess, sys
 from pathlib import Path
@@ -98,7 +100,9 @@ def main():
     summary = dict(
         torch=torch.__version__, device=torch.cuda.get_device_name(0),
         compared=sum(1 for r in rows if "ratio" in r), met=sum(1 for r in rows if r.get("met")),
-        calibrated_median_error=errors[len(errors) // 2] if errors else None,
+        # On the grid the profile was built from: checks that estimate --profile reproduces the
+        # measurements (plumbing). The estimator's real error between sizes is the leave-one-out.
+        calibrated_median_error_on_grid=errors[len(errors) // 2] if errors else None,
         leave_one_out=report.get("calibration_error"),
     )
     (out / "bench_vs_torch.json").write_text(json.dumps(dict(summary=summary, rows=rows), indent=2) + "\n")

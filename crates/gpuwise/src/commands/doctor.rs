@@ -1,7 +1,5 @@
 //! `gpuwise doctor`: probe (or load) a system, diagnose it, print the report.
 
-use std::process::ExitCode;
-
 use anyhow::anyhow;
 use gpuwise_probe::{Variables, snapshot};
 
@@ -10,7 +8,7 @@ use crate::cli::DoctorArgs;
 use crate::output;
 
 /// Builds the report and prints it in the requested format.
-pub fn run(args: &DoctorArgs, vars: &Variables) -> anyhow::Result<ExitCode> {
+pub fn run(args: &DoctorArgs, vars: &Variables) -> anyhow::Result<u8> {
     let (system, source) = match &args.system {
         Some(path) => {
             let system = snapshot::load(path)
@@ -38,7 +36,7 @@ pub fn run(args: &DoctorArgs, vars: &Variables) -> anyhow::Result<ExitCode> {
     };
     output::print(&text)?;
     if args.require_gpu && !report.verdict.gpu_usable {
-        return Ok(ExitCode::from(1));
+        return Ok(1);
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(0)
 }

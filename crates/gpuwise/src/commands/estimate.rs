@@ -1,23 +1,39 @@
 //! `gpuwise estimate`: the cost model for one operation at the user's sizes.
 
-use std::process::ExitCode;
-
 use anyhow::{Context as _, anyhow, bail};
 use std::sync::Arc;
 
 use gpuwise_core::{Device, System};
-use gpuwise_model::{CpuProfile, Dtype, Extras, GpuProfile, MachineProfile, Operation, Scenario, SeedInputs};
+use gpuwise_model::{CpuProfile, Dtype, Estimate, Extras, GpuProfile, MachineProfile, Operation, Scenario, SeedInputs};
 use gpuwise_probe::{Variables, snapshot, visibility};
+use gpuwise_render::SeedComparison;
 
 use crate::cli::EstimateArgs;
 use crate::output;
 
 /// Estimates, prints, and writes the chart when asked.
-pub fn run(args: &EstimateArgs, vars: &Variables) -> anyhow::Result<ExitCode> {
+pub fn run(args: &EstimateArgs, vars: &Variables) -> anyhow::Result<u8> {
     if args.list_gpus {
         output::print(&gpuwise_render::gpu_list(gpuwise_model::gpus()))?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(0);
     }
+    let (estimate, seed) = compute(args, vars)?;
+    if let Some(path) = &args.plot {
+        let chart = gpuwise_render::chart(&estimate, path).map_err(|err| anyhow!(err))?;
+        crate::files::write_atomically(path, &chart)
+            .with_context(|| format!("cannot write the chart to {}", path.display()))?;
+    }
+    let text = if args.json {
+        gpuwise_render::estimate_json(&estimate, seed.as_ref())
+    } else {
+        gpuwise_render::estimate_terminal(&estimate, seed.as_ref())
+    };
+    output::print(&text)?;
+    Ok(0)
+}
+
+/// The estimate `args` ask for, and seed 004's answer beside it with `--seed-model`.
+pub fn compute(args: &EstimateArgs, vars: &Variables) -> anyhow::Result<(Estimate, Option<SeedComparison>)> {
     let op_name = args.op.as_deref().unwrap_or_default();
     let dtype: Dtype = args.dtype.parse().map_err(|err: String| anyhow!("--dtype: {err}"))?;
     if op_name != "custom" && args.shape.is_empty() {
@@ -51,18 +67,7 @@ pub fn run(args: &EstimateArgs, vars: &Variables) -> anyhow::Result<ExitCode> {
         .then(|| gpuwise_render::SeedComparison::new(seed_inputs(args, &estimate, &gpu), &estimate))
         .transpose()
         .map_err(|err| anyhow!(err))?;
-    if let Some(path) = &args.plot {
-        let chart = gpuwise_render::chart(&estimate, path).map_err(|err| anyhow!(err))?;
-        crate::files::write_atomically(path, &chart)
-            .with_context(|| format!("cannot write the chart to {}", path.display()))?;
-    }
-    let text = if args.json {
-        gpuwise_render::estimate_json(&estimate, seed.as_ref())
-    } else {
-        gpuwise_render::estimate_terminal(&estimate, seed.as_ref())
-    };
-    output::print(&text)?;
-    Ok(ExitCode::SUCCESS)
+    Ok((estimate, seed))
 }
 
 /// The machine `auto` refers to, probed (or loaded) once, on first need.

@@ -1,26 +1,24 @@
 //! `gpuwise explain CODE`: the page behind a finding.
 
-use std::process::ExitCode;
-
 use anyhow::bail;
 
 use crate::cli::ExplainArgs;
 use crate::output;
 
 /// Prints one rule's page, or the list of all codes.
-pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitCode> {
+pub fn run(args: &ExplainArgs) -> anyhow::Result<u8> {
     let Some(code) = &args.code else {
         let mut list = String::new();
         for rule in gpuwise_rules::catalogue() {
             list.push_str(&format!("{}  {:<8} {}\n", rule.code, rule.severity.as_str(), rule.title));
         }
         output::print(&list)?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(0);
     };
     match gpuwise_rules::rule(code) {
         Some(rule) => {
             output::print(rule.explain)?;
-            Ok(ExitCode::SUCCESS)
+            Ok(0)
         }
         None => {
             let group: Vec<&str> = gpuwise_rules::catalogue()

@@ -2,18 +2,16 @@
 
 mod bench;
 mod doctor;
-mod estimate;
+pub(crate) mod estimate;
 mod explain;
 mod verify;
-
-use std::process::ExitCode;
 
 use gpuwise_probe::Variables;
 
 use crate::cli::{Cli, Command};
 
 /// Runs the command the user asked for.
-pub fn run(cli: Cli, vars: &Variables) -> anyhow::Result<ExitCode> {
+pub fn run(cli: Cli, vars: &Variables) -> anyhow::Result<u8> {
     match cli.command {
         None => doctor::run(&cli.doctor, vars),
         Some(Command::Doctor(args)) => doctor::run(&args, vars),

@@ -1,7 +1,7 @@
 //! `gpuwise verify`: run each installed framework for real and compare with doctor's verdict.
 
 use std::path::Path;
-use std::process::{Command, ExitCode};
+use std::process::Command;
 use std::time::Duration;
 
 use anyhow::Context as _;
@@ -19,7 +19,7 @@ const SCRIPT: &str = include_str!("verify.py");
 const MARKER: &str = "GPUWISE-VERIFY ";
 
 /// Verifies every framework of the chosen interpreters; exit status 1 when any disagrees.
-pub fn run(args: &VerifyArgs, vars: &Variables) -> anyhow::Result<ExitCode> {
+pub fn run(args: &VerifyArgs, vars: &Variables) -> anyhow::Result<u8> {
     // SAFETY: called on the main thread before any other thread exists; CUDA is not initialised.
     unsafe { gpuwise_probe::cuda::expose_all_devices() };
     let mut report = assemble::machine_report(gpuwise_probe::probe_system(vars), vars);
@@ -47,7 +47,7 @@ pub fn run(args: &VerifyArgs, vars: &Variables) -> anyhow::Result<ExitCode> {
         gpuwise_render::verification(&results, &report)
     };
     output::print(&text)?;
-    Ok(if results.iter().all(|r| r.agrees) { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if results.iter().all(|r| r.agrees) { 0 } else { 1 })
 }
 
 fn compare(interpreter: &str, framework: &Framework, live: LiveRun) -> Verification {

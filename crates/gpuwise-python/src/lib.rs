@@ -1,0 +1,42 @@
+//! `gpuwise._gpuwise`: the compiled half of the Python package. Thin: each function calls the
+//! library and hands back text (JSON, Markdown, SVG); `python/gpuwise` turns it into objects.
+//! Every call that probes or computes releases the GIL.
+
+use std::path::PathBuf;
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+
+/// Runs the `gpuwise` command line (`argv[0]` is the program name) and returns its exit status.
+#[pyfunction]
+fn main(py: Python<'_>, argv: Vec<String>) -> u8 {
+    py.detach(|| gpuwise::main_with_args(argv.into_iter().map(Into::into)))
+}
+
+/// Doctor's report for this machine (or the recorded `system` file), the interpreters in
+/// `pythons` and every Jupyter kernel, as `(json, markdown)`. Raises ValueError for a bad
+/// `system` file.
+#[pyfunction]
+#[pyo3(signature = (pythons, system=None))]
+fn doctor(py: Python<'_>, pythons: Vec<PathBuf>, system: Option<PathBuf>) -> PyResult<(String, String)> {
+    let views = py.detach(|| gpuwise::api::doctor(&pythons, system)).map_err(PyValueError::new_err)?;
+    Ok((views.json, views.markdown))
+}
+
+/// `gpuwise estimate` with `args` as the command line takes them, as `(json, text, svg)`.
+/// Raises ValueError with the command line's message for bad input.
+#[pyfunction]
+fn estimate(py: Python<'_>, args: Vec<String>) -> PyResult<(String, String, String)> {
+    let views = py.detach(|| gpuwise::api::estimate(&args)).map_err(PyValueError::new_err)?;
+    Ok((views.json, views.text, views.svg))
+}
+
+/// The module.
+#[pymodule]
+fn _gpuwise(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    module.add_function(wrap_pyfunction!(main, module)?)?;
+    module.add_function(wrap_pyfunction!(doctor, module)?)?;
+    module.add_function(wrap_pyfunction!(estimate, module)?)?;
+    Ok(())
+}

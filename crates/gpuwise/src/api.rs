@@ -1,0 +1,65 @@
+//! What the Python package embeds: doctor and estimate as functions returning their views
+//! instead of printing them. Both run in the caller's process, which may already have
+//! initialised CUDA, so neither touches the CUDA selection variables (see docs/DESIGN.md).
+
+use std::path::PathBuf;
+
+use clap::Parser;
+use gpuwise_probe::{Variables, snapshot};
+
+use crate::assemble::{self, Scope};
+use crate::cli::EstimateArgs;
+
+/// A doctor report in the forms a notebook shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DoctorViews {
+    /// The report as JSON (the contract of docs/DESIGN.md).
+    pub json: String,
+    /// The report as Markdown.
+    pub markdown: String,
+}
+
+/// Diagnoses this machine (or the recorded `system`), the interpreters in `pythons` and every
+/// Jupyter kernel. `Err` says what is wrong with `system`.
+pub fn doctor(pythons: &[PathBuf], system: Option<PathBuf>) -> Result<DoctorViews, String> {
+    let vars = Variables::capture();
+    let (system, source) = match &system {
+        Some(path) => (snapshot::load(path).map_err(|err| err.to_string())?, format!("snapshot {}", path.display())),
+        None => (gpuwise_probe::probe_system(&vars), "this machine".to_string()),
+    };
+    let mut report = assemble::machine_report(system, &vars);
+    let scope = Scope { current: false, pythons: pythons.to_vec(), kernels: true };
+    assemble::add_environments(&mut report, &vars, &scope);
+    Ok(DoctorViews { json: gpuwise_render::json(&report), markdown: gpuwise_render::markdown(&report, &source) })
+}
+
+/// An estimate in the forms a notebook shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EstimateViews {
+    /// The estimate as JSON (what `estimate --json` prints).
+    pub json: String,
+    /// The terminal view, styling stripped.
+    pub text: String,
+    /// The chart, an SVG document.
+    pub svg: String,
+}
+
+/// `gpuwise estimate` with `args` as the command line takes them (`--op`, `--shape`, ...;
+/// `--json` and `--plot` are ignored). `Err` carries the message the command line would print.
+pub fn estimate(args: &[String]) -> Result<EstimateViews, String> {
+    #[derive(Parser)]
+    struct Command {
+        #[command(flatten)]
+        args: EstimateArgs,
+    }
+    let argv = std::iter::once("estimate".to_string()).chain(args.iter().cloned());
+    let parsed = Command::try_parse_from(argv).map_err(|err| err.render().to_string())?;
+    let (estimate, seed) =
+        crate::commands::estimate::compute(&parsed.args, &Variables::capture()).map_err(|err| format!("{err:#}"))?;
+    let text = gpuwise_render::estimate_terminal(&estimate, seed.as_ref());
+    Ok(EstimateViews {
+        json: gpuwise_render::estimate_json(&estimate, seed.as_ref()),
+        text: anstream::adapter::strip_str(&text).to_string(),
+        svg: gpuwise_render::svg(&estimate)?,
+    })
+}

@@ -1,0 +1,29 @@
+"""gpuwise: will my code run on the GPU, why not, and is it worth it?
+
+    import gpuwise
+    gpuwise.doctor()                       # this machine, this Python, every Jupyter kernel
+    gpuwise.require_gpu("torch")           # raises GpuUnavailableError with the fixes
+    dev = gpuwise.device("torch")          # "cuda:0", or "cpu" with a warning saying why
+    gpuwise.estimate("matmul", (8192, 8192, 8192), "bf16", gpu="h100-sxm")
+"""
+
+from . import _gpuwise
+from ._errors import GpuUnavailableError, GpuwiseError, InputError
+from ._estimate import Estimate, estimate
+from ._frameworks import FRAMEWORKS, device, require_gpu
+from ._report import Report, doctor
+
+__version__ = _gpuwise.__version__
+
+__all__ = [
+    "FRAMEWORKS",
+    "Estimate",
+    "GpuUnavailableError",
+    "GpuwiseError",
+    "InputError",
+    "Report",
+    "device",
+    "doctor",
+    "estimate",
+    "require_gpu",
+]

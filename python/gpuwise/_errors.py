@@ -1,0 +1,20 @@
+"""The exceptions gpuwise raises: all of them are GpuwiseError."""
+
+
+class GpuwiseError(Exception):
+    """Base of every error gpuwise raises."""
+
+
+class InputError(GpuwiseError, ValueError):
+    """An argument gpuwise cannot use (an unknown operation, a bad shape, an unreadable file)."""
+
+
+class GpuUnavailableError(GpuwiseError, RuntimeError):
+    """The GPU cannot be used here; the message lists the findings and their fixes.
+
+    ``findings`` holds them as dictionaries (code, severity, title, detail, fix, subject).
+    """
+
+    def __init__(self, message, findings=()):
+        super().__init__(message)
+        self.findings = list(findings)

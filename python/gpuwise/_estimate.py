@@ -1,0 +1,82 @@
+"""estimate(): what the GPU would gain for an operation at your sizes."""
+
+import json
+
+from . import _gpuwise
+from ._errors import InputError
+from ._html import badge, table
+
+
+class Estimate:
+    """An estimate: the JSON of `gpuwise estimate --json` as attributes, a text view and a chart."""
+
+    def __init__(self, data, text, svg):
+        self._data = data
+        self.text = text
+        """The terminal view."""
+        self.svg = svg
+        """CPU and GPU time against size, break-even marked, as an SVG document."""
+
+    def __getattr__(self, name):
+        try:
+            return self.__dict__["_data"][name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def to_dict(self):
+        """The estimate as plain data."""
+        return json.loads(json.dumps(self._data))
+
+    def to_json(self, indent=2):
+        """The estimate as JSON text."""
+        return json.dumps(self._data, indent=indent)
+
+    def _repr_html_(self):
+        d = self._data
+        faster = d["speedup"] >= 1
+        head = f"{d['speedup']:.2f}x faster on the GPU" if faster else f"{1 / d['speedup']:.2f}x slower on the GPU"
+        rows = [
+            ("GPU computation", _seconds(d["gpu"]["compute_seconds"])),
+            ("transfers", _seconds(d["gpu"]["transfer_seconds"])),
+            ("total GPU", _seconds(d["gpu"]["total_seconds"])),
+            ("total CPU", _seconds(d["cpu"]["seconds"])),
+            ("bound", d["bound"]),
+        ]
+        return "<div>" + badge(faster, head) + table(["", ""], rows) + self.svg + "</div>"
+
+    def __repr__(self):
+        return f"<gpuwise.Estimate {self._data['op']} {self._data['shape']} {self._data['dtype']}: {self._data['speedup']:.2f}x>"
+
+
+def _seconds(s):
+    for scale, unit in ((1, "s"), (1e-3, "ms"), (1e-6, "us")):
+        if s >= scale:
+            return f"{s / scale:.3g} {unit}"
+    return f"{s * 1e9:.3g} ns"
+
+
+def estimate(op, shape, dtype="f32", gpu="auto", cpu="auto", **options):
+    """Estimates `op` (matmul, dense, conv2d, fft, elementwise, reduction, custom) at `shape` in
+    `dtype` on `gpu` (a name from `gpuwise estimate --list-gpus`, or "auto": this machine's)
+    against `cpu`. Other options are `gpuwise estimate`'s, with underscores: resident=True,
+    repeats=100, batch=8, padding=1, profile="path", ...
+
+    Raises InputError with the reason for bad input.
+    """
+    args = ["--op", str(op), "--shape", ",".join(str(int(s)) for s in _sizes(shape)), "--dtype", str(dtype)]
+    args += ["--gpu", str(gpu), "--cpu", str(cpu)]
+    for name, value in options.items():
+        flag = "--" + name.replace("_", "-")
+        if value is True:
+            args.append(flag)
+        elif value not in (False, None):
+            args += [flag, str(value)]
+    try:
+        text, view, svg = _gpuwise.estimate(args)
+    except ValueError as err:
+        raise InputError(str(err).strip()) from None
+    return Estimate(json.loads(text), view, svg)
+
+
+def _sizes(shape):
+    return [shape] if isinstance(shape, int) else list(shape)

@@ -1,0 +1,9 @@
+"""The compiled module (crates/gpuwise-python)."""
+
+from os import PathLike
+
+__version__: str
+
+def main(argv: list[str]) -> int: ...
+def doctor(pythons: list[str | PathLike[str]], system: str | PathLike[str] | None = None) -> tuple[str, str]: ...
+def estimate(args: list[str]) -> tuple[str, str, str]: ...

@@ -1,0 +1,111 @@
+"""doctor(): this machine's GPUs, driver, CUDA, visibility and frameworks, as a Report."""
+
+import json
+import sys
+
+from . import _gpuwise
+from ._errors import InputError
+from ._html import badge, finding, table
+
+
+class Report:
+    """A doctor report: the JSON contract of docs/DESIGN.md, with attributes for its parts."""
+
+    def __init__(self, data, markdown=""):
+        self._data = data
+        self._markdown = markdown
+
+    @property
+    def system(self):
+        """The machine: OS, CPU, driver, devices, libraries, device nodes."""
+        return self._data["system"]
+
+    @property
+    def devices(self):
+        """The NVIDIA GPUs, as NVML and nvidia-smi number them."""
+        return self._data["system"].get("devices", [])
+
+    @property
+    def visibility(self):
+        """The devices a CUDA program here sees, in CUDA's order, and why."""
+        return self._data["visibility"]
+
+    @property
+    def environments(self):
+        """Each Python interpreter judged, with its frameworks."""
+        return self._data["environments"]
+
+    @property
+    def kernels(self):
+        """The Jupyter kernels found."""
+        return self._data["kernels"]
+
+    @property
+    def findings(self):
+        """Every problem found, machine and environments, each with its cause and fix."""
+        found = list(self._data["findings"])
+        for env in self.environments:
+            found.extend(env.get("findings", []))
+            for framework in env.get("frameworks", []):
+                found.extend(framework.get("findings", []))
+        return found
+
+    @property
+    def gpu_usable(self):
+        """True when a usable NVIDIA GPU is visible to CUDA programs here."""
+        return bool(self._data["verdict"]["gpu_usable"])
+
+    def framework(self, name, python=None):
+        """The framework entry for `name` in interpreter `python` (default: this one), or None."""
+        python = python or sys.executable
+        for env in self.environments:
+            if env.get("interpreter") in (python, str(python)):
+                for framework in env.get("frameworks", []):
+                    if framework.get("name") == name:
+                        return framework
+        return None
+
+    def to_dict(self):
+        """The report as plain data."""
+        return json.loads(json.dumps(self._data))
+
+    def to_json(self, indent=2):
+        """The report as JSON text."""
+        return json.dumps(self._data, indent=indent)
+
+    def _repr_markdown_(self):
+        return self._markdown
+
+    def _repr_html_(self):
+        parts = [badge(self.gpu_usable, "A GPU is usable here" if self.gpu_usable else "No usable GPU here")]
+        if self.devices:
+            rows = [(d.get("index"), d.get("name"), d.get("uuid"), d.get("compute_capability")) for d in self.devices]
+            parts.append(table(["GPU", "name", "UUID", "compute capability"], rows))
+        rows = [
+            (env.get("interpreter"), f.get("name"), f.get("version"), "GPU" if f.get("uses_gpu") else "CPU")
+            for env in self.environments
+            for f in env.get("frameworks", [])
+        ]
+        if rows:
+            parts.append(table(["python", "framework", "version", "runs on"], rows))
+        if self.findings:
+            parts.append("<ul>" + "".join(finding(f) for f in self.findings) + "</ul>")
+        return "<div>" + "".join(parts) + "</div>"
+
+    def __repr__(self):
+        state = "GPU usable" if self.gpu_usable else "no usable GPU"
+        return f"<gpuwise.Report: {state}, {len(self.devices)} device(s), {len(self.findings)} finding(s)>"
+
+
+def doctor(python=None, system=None):
+    """Diagnoses this machine, the interpreter `python` (default: the one running this code) and
+    every Jupyter kernel; `system` reads a recorded machine (`gpuwise doctor --json`) instead.
+
+    Raises InputError when `system` cannot be read.
+    """
+    pythons = [str(python or sys.executable)]
+    try:
+        text, markdown = _gpuwise.doctor(pythons, None if system is None else str(system))
+    except ValueError as err:
+        raise InputError(str(err)) from None
+    return Report(json.loads(text), markdown)

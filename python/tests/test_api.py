@@ -1,0 +1,104 @@
+"""The Python API against the installed wheel: doctor, estimate, require_gpu, device, the
+command line it installs, and the errors."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+import gpuwise
+from gpuwise import _frameworks
+
+REPO = Path(__file__).resolve().parents[2]
+H100 = REPO / "fixtures/systems/h100-sxm.json"
+HAS_NVIDIA = os.path.exists("/dev/nvidiactl")
+
+
+def test_doctor_reports_this_machine_and_this_python():
+    report = gpuwise.doctor()
+    data = report.to_dict()
+    assert data["schema_version"] == 1
+    assert json.loads(report.to_json()) == data
+    assert any(env["interpreter"] == sys.executable for env in report.environments)
+    html = report._repr_html_()
+    assert html.startswith("<div>") and ("usable GPU" in html or "GPU is usable" in html)
+    assert report._repr_markdown_().strip()
+    if not HAS_NVIDIA:
+        assert not report.gpu_usable
+        assert report.findings, "a machine without a GPU gets findings that say why"
+        assert all(f["fix"] for f in report.findings if f["severity"] == "error")
+
+
+def test_doctor_reads_a_recorded_machine():
+    report = gpuwise.doctor(system=H100)
+    assert [d["name"] for d in report.devices] == ["NVIDIA H100 80GB HBM3"]
+    assert "H100" in report._repr_html_()
+
+
+def test_a_bad_snapshot_is_an_input_error():
+    with pytest.raises(gpuwise.InputError) as err:
+        gpuwise.doctor(system="/nonexistent/node.json")
+    assert isinstance(err.value, gpuwise.GpuwiseError) and isinstance(err.value, ValueError)
+    assert "/nonexistent/node.json" in str(err.value)
+
+
+def test_estimate_has_numbers_text_and_chart():
+    e = gpuwise.estimate("matmul", (8192, 8192, 8192), "bf16", gpu="h100-sxm", cpu="epyc-9654")
+    assert e.speedup > 5 and e.flops == 2 * 8192**3
+    assert e.svg.startswith("<svg") and "</svg>" in e.svg
+    html = e._repr_html_()
+    assert "faster on the GPU" in html and "<svg" in html
+    assert "x faster" in e.text
+    resident = gpuwise.estimate("fft", 4096, gpu="h100-sxm", cpu="epyc-9654", batch=64, resident=True)
+    assert resident.gpu["transfer_seconds"] == 0
+
+
+def test_bad_estimates_say_why():
+    with pytest.raises(gpuwise.InputError, match="unknown operation"):
+        gpuwise.estimate("gemv", (10, 10), gpu="h100-sxm")
+    with pytest.raises(gpuwise.InputError, match="fp8"):
+        gpuwise.estimate("matmul", (64, 64, 64), "fp8", gpu="v100", cpu="epyc-9654")
+
+
+@pytest.mark.skipif(HAS_NVIDIA, reason="this machine has an NVIDIA GPU")
+def test_no_silent_cpu_fallback():
+    with pytest.raises(gpuwise.GpuUnavailableError) as err:
+        gpuwise.require_gpu("torch")
+    message = str(err.value)
+    assert "torch" in message and "fix:" in message or "GW" in message
+    assert isinstance(err.value, gpuwise.GpuwiseError)
+    with pytest.warns(RuntimeWarning, match="using the CPU"):
+        assert gpuwise.device("torch") == "cpu"
+    with pytest.warns(RuntimeWarning):
+        assert gpuwise.device("tensorflow") == "/CPU:0"
+
+
+def test_unknown_framework():
+    with pytest.raises(ValueError, match="unknown framework"):
+        gpuwise.require_gpu("mxnet")
+
+
+def test_changed_cuda_variables_are_flagged(monkeypatch):
+    monkeypatch.setattr(_frameworks, "cuda_initialised", lambda: True)
+    monkeypatch.setattr(_frameworks, "_at_cuda_init", None)
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _frameworks.warn_if_cuda_variables_changed()
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "1")
+    with pytest.warns(RuntimeWarning, match="no effect until the kernel restarts"):
+        _frameworks.warn_if_cuda_variables_changed()
+
+
+def test_the_wheel_installs_the_command():
+    command = shutil.which("gpuwise", path=str(Path(sys.executable).parent))
+    assert command, "the wheel puts `gpuwise` beside its python"
+    listed = subprocess.run([command, "estimate", "--list-gpus"], capture_output=True, text=True)
+    assert listed.returncode == 0 and "h100-sxm" in listed.stdout
+    bad = subprocess.run([command, "estimate", "--op", "gemv", "--shape", "1"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "gemv" in bad.stderr

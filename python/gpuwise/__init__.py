@@ -5,12 +5,14 @@
     gpuwise.require_gpu("torch")           # raises GpuUnavailableError with the fixes
     dev = gpuwise.device("torch")          # "cuda:0", or "cpu" with a warning saying why
     gpuwise.estimate("matmul", (8192, 8192, 8192), "bf16", gpu="h100-sxm")
+    gpuwise.install_kernel("ml-gpu0", gpu=0, jax_no_prealloc=True)   # a kernel pinned to GPU 0
 """
 
 from . import _gpuwise
 from ._errors import GpuUnavailableError, GpuwiseError, InputError
 from ._estimate import Estimate, estimate
 from ._frameworks import FRAMEWORKS, device, require_gpu
+from ._kernels import install_kernel, list_kernels, remove_kernel
 from ._report import Report, doctor
 
 __version__ = _gpuwise.__version__
@@ -25,5 +27,8 @@ __all__ = [
     "device",
     "doctor",
     "estimate",
+    "install_kernel",
+    "list_kernels",
+    "remove_kernel",
     "require_gpu",
 ]

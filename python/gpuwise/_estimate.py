@@ -3,6 +3,7 @@
 import json
 
 from . import _gpuwise
+from ._args import flags
 from ._errors import InputError
 from ._html import badge, table
 
@@ -64,13 +65,7 @@ def estimate(op, shape, dtype="f32", gpu="auto", cpu="auto", **options):
     Raises InputError with the reason for bad input.
     """
     args = ["--op", str(op), "--shape", ",".join(str(int(s)) for s in _sizes(shape)), "--dtype", str(dtype)]
-    args += ["--gpu", str(gpu), "--cpu", str(cpu)]
-    for name, value in options.items():
-        flag = "--" + name.replace("_", "-")
-        if value is True:
-            args.append(flag)
-        elif value not in (False, None):
-            args += [flag, str(value)]
+    args += ["--gpu", str(gpu), "--cpu", str(cpu)] + flags(**options)
     try:
         text, view, svg = _gpuwise.estimate(args)
     except ValueError as err:

@@ -102,3 +102,22 @@ def test_the_wheel_installs_the_command():
     assert listed.returncode == 0 and "h100-sxm" in listed.stdout
     bad = subprocess.run([command, "estimate", "--op", "gemv", "--shape", "1"], capture_output=True, text=True)
     assert bad.returncode == 2 and "gemv" in bad.stderr
+
+
+def test_kernel_install_is_found_by_jupyter(monkeypatch, tmp_path):
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path))
+    path = gpuwise.install_kernel("gw-test", python=sys.executable, gpu="GPU-8932f937", jax_no_prealloc=True)
+    assert path == tmp_path / "kernels" / "gw-test"
+    spec = KernelSpecManager().get_kernel_spec("gw-test")
+    assert spec.env["CUDA_VISIBLE_DEVICES"] == "GPU-8932f937"
+    assert spec.env["CUDA_DEVICE_ORDER"] == "PCI_BUS_ID"
+    assert spec.env["XLA_PYTHON_CLIENT_PREALLOCATE"] == "false"
+    assert spec.argv[0] == sys.executable
+    with pytest.raises(gpuwise.InputError, match="--force"):
+        gpuwise.install_kernel("gw-test", python=sys.executable)
+    listed = [k for k in gpuwise.list_kernels() if k["name"] == "gw-test"]
+    assert listed and listed[0]["env"]["CUDA_VISIBLE_DEVICES"] == "GPU-8932f937"
+    assert gpuwise.remove_kernel("gw-test") == path
+    assert "gw-test" not in KernelSpecManager().find_kernel_specs()

@@ -31,6 +31,19 @@ fn estimate(py: Python<'_>, args: Vec<String>) -> PyResult<(String, String, Stri
     Ok((views.json, views.text, views.svg))
 }
 
+/// `gpuwise kernel install` with `args` as the command line takes them; returns the kernel's
+/// directory. Raises ValueError with the reason.
+#[pyfunction]
+fn kernel_install(py: Python<'_>, args: Vec<String>) -> PyResult<PathBuf> {
+    py.detach(|| gpuwise::api::kernel_install(&args)).map_err(PyValueError::new_err)
+}
+
+/// Removes the kernel `name`; returns its directory. Raises ValueError when there is none.
+#[pyfunction]
+fn kernel_remove(py: Python<'_>, name: String) -> PyResult<PathBuf> {
+    py.detach(|| gpuwise::api::kernel_remove(&name)).map_err(PyValueError::new_err)
+}
+
 /// The module.
 #[pymodule]
 fn _gpuwise(module: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -38,5 +51,7 @@ fn _gpuwise(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(main, module)?)?;
     module.add_function(wrap_pyfunction!(doctor, module)?)?;
     module.add_function(wrap_pyfunction!(estimate, module)?)?;
+    module.add_function(wrap_pyfunction!(kernel_install, module)?)?;
+    module.add_function(wrap_pyfunction!(kernel_remove, module)?)?;
     Ok(())
 }

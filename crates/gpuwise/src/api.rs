@@ -8,7 +8,33 @@ use clap::Parser;
 use gpuwise_probe::{Variables, snapshot};
 
 use crate::assemble::{self, Scope};
-use crate::cli::EstimateArgs;
+use crate::cli::{EstimateArgs, KernelInstallArgs};
+
+/// One command's options parsed from `args` as its command line takes them; `Err` is clap's
+/// message.
+fn parse<T: clap::Args>(command: &str, args: &[String]) -> Result<T, String> {
+    #[derive(Parser)]
+    struct Command<T: clap::Args> {
+        #[command(flatten)]
+        args: T,
+    }
+    let argv = std::iter::once(command.to_string()).chain(args.iter().cloned());
+    Command::<T>::try_parse_from(argv).map(|c| c.args).map_err(|err| err.render().to_string())
+}
+
+/// `gpuwise kernel install` with `args` as the command line takes them; returns the kernel's
+/// directory. `Err` says what is wrong.
+pub fn kernel_install(args: &[String]) -> Result<PathBuf, String> {
+    let args: KernelInstallArgs = parse("kernel install", args)?;
+    crate::commands::kernel::install(&args, &Variables::capture()).map_err(|err| format!("{err:#}"))
+}
+
+/// Removes the kernel `name` (the first in Jupyter's search order); returns its directory.
+pub fn kernel_remove(name: &str) -> Result<PathBuf, String> {
+    let vars = Variables::capture();
+    let dirs = gpuwise_envs::jupyter::kernel_dirs(&vars, &gpuwise_envs::jupyter::ServerEnv::default());
+    gpuwise_envs::jupyter::remove(name, &dirs)
+}
 
 /// A doctor report in the forms a notebook shows.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,15 +73,9 @@ pub struct EstimateViews {
 /// `gpuwise estimate` with `args` as the command line takes them (`--op`, `--shape`, ...;
 /// `--json` and `--plot` are ignored). `Err` carries the message the command line would print.
 pub fn estimate(args: &[String]) -> Result<EstimateViews, String> {
-    #[derive(Parser)]
-    struct Command {
-        #[command(flatten)]
-        args: EstimateArgs,
-    }
-    let argv = std::iter::once("estimate".to_string()).chain(args.iter().cloned());
-    let parsed = Command::try_parse_from(argv).map_err(|err| err.render().to_string())?;
+    let args: EstimateArgs = parse("estimate", args)?;
     let (estimate, seed) =
-        crate::commands::estimate::compute(&parsed.args, &Variables::capture()).map_err(|err| format!("{err:#}"))?;
+        crate::commands::estimate::compute(&args, &Variables::capture()).map_err(|err| format!("{err:#}"))?;
     let text = gpuwise_render::estimate_terminal(&estimate, seed.as_ref());
     Ok(EstimateViews {
         json: gpuwise_render::estimate_json(&estimate, seed.as_ref()),

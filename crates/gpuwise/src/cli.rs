@@ -36,6 +36,62 @@ pub enum Command {
     /// result, put the estimate beside each measurement, and with --calibrate save the
     /// measurements as this machine's profile for `estimate`.
     Bench(BenchArgs),
+    /// Install, list or remove Jupyter kernels whose environment pins the GPU and its memory
+    /// settings before the kernel starts (CUDA reads them once, when it initialises).
+    #[command(subcommand)]
+    Kernel(KernelCommand),
+}
+
+/// `gpuwise kernel ...`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum KernelCommand {
+    /// Write a kernelspec into your Jupyter data directory (or an environment's).
+    Install(KernelInstallArgs),
+    /// Show every kernel Jupyter finds, with its GPU settings and whether its frameworks use the GPU.
+    List {
+        /// Print the kernels (and the environments judged) as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a kernel (the first of that name in Jupyter's search order).
+    Remove {
+        /// The kernel's name.
+        name: String,
+    },
+}
+
+/// Options of `gpuwise kernel install`.
+#[derive(Debug, Clone, Args)]
+pub struct KernelInstallArgs {
+    /// The kernel's name (letters, digits, '.', '_', '-'); notebooks record it.
+    #[arg(long)]
+    pub name: String,
+    /// What Jupyter's launcher shows (default: "Python (NAME)").
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// The interpreter that runs the kernel (needs ipykernel); default: `python3` on PATH.
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
+    /// The GPU(s) the kernel sees: indices as nvidia-smi numbers them, or UUIDs (GPU-...),
+    /// comma-separated. Sets CUDA_VISIBLE_DEVICES; CUDA_DEVICE_ORDER=PCI_BUS_ID is always set.
+    #[arg(long, value_name = "INDEX|UUID")]
+    pub gpu: Option<String>,
+    /// Write the GPUs given by index as their UUIDs (stable when devices are added or fail).
+    #[arg(long, requires = "gpu")]
+    pub by_uuid: bool,
+    /// TensorFlow takes GPU memory as it needs it (TF_FORCE_GPU_ALLOW_GROWTH=true).
+    #[arg(long)]
+    pub memory_growth: bool,
+    /// JAX does not preallocate 75% of GPU memory (XLA_PYTHON_CLIENT_PREALLOCATE=false).
+    #[arg(long)]
+    pub jax_no_prealloc: bool,
+    /// Install into the interpreter's environment (PREFIX/share/jupyter/kernels) rather than
+    /// your data directory.
+    #[arg(long)]
+    pub sys_prefix: bool,
+    /// Replace an existing kernel of that name.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options of `gpuwise bench`.

@@ -1,6 +1,7 @@
 //! Jupyter kernelspecs, found and read as jupyter_client does, and the variables each kernel's
 //! process gets.
 
+mod install;
 mod paths;
 mod template;
 
@@ -11,7 +12,8 @@ use gpuwise_core::Kernel;
 use gpuwise_probe::{VarValue, Variables};
 use serde::Deserialize;
 
-pub use paths::{ServerEnv, kernel_dirs};
+pub use install::{NewKernel, install, remove, user_kernels_dir};
+pub use paths::{ServerEnv, kernel_dirs, user_data_dir};
 pub use template::safe_substitute;
 
 /// The shape of kernel.json (jupyter_client's kernelspec schema); unknown keys are ignored.

@@ -23,14 +23,7 @@ pub fn kernel_dirs(vars: &Variables, server: &ServerEnv) -> Vec<PathBuf> {
     if let Some(list) = vars.get("JUPYTER_PATH").filter(|l| !l.is_empty()) {
         dirs.extend(std::env::split_paths(list).filter(|d| !d.as_os_str().is_empty()));
     }
-    let mut user = Vec::new();
-    if let Some(data) = vars.get("JUPYTER_DATA_DIR").filter(|d| !d.is_empty()) {
-        user.push(PathBuf::from(data));
-    } else if let Some(xdg) = vars.get("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
-        user.push(Path::new(xdg).join("jupyter"));
-    } else if let Some(home) = &home {
-        user.push(home.join(".local/share/jupyter"));
-    }
+    let mut user: Vec<PathBuf> = user_data_dir(vars).into_iter().collect();
     if let Some(home) = &home {
         let user_base = home.join(".local/share/jupyter"); // site.getuserbase()/share/jupyter
         if !user.contains(&user_base) {
@@ -65,6 +58,15 @@ pub fn kernel_dirs(vars: &Variables, server: &ServerEnv) -> Vec<PathBuf> {
         }
     }
     unique
+}
+
+/// The user's Jupyter data directory, as jupyter_client's `jupyter_data_dir()` finds it:
+/// `$JUPYTER_DATA_DIR`, else `$XDG_DATA_HOME/jupyter`, else `~/.local/share/jupyter`.
+pub fn user_data_dir(vars: &Variables) -> Option<PathBuf> {
+    let set = |name: &str| vars.get(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    set("JUPYTER_DATA_DIR")
+        .or_else(|| set("XDG_DATA_HOME").map(|d| d.join("jupyter")))
+        .or_else(|| set("HOME").map(|h| h.join(".local/share/jupyter")))
 }
 
 /// `JUPYTER_PREFER_ENV_PATH` when set (`0`, `false`, `no`, `off` or empty mean no), else whether

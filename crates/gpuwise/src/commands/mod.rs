@@ -4,6 +4,7 @@ mod bench;
 mod doctor;
 pub(crate) mod estimate;
 mod explain;
+pub(crate) mod kernel;
 mod verify;
 
 use gpuwise_probe::Variables;
@@ -19,5 +20,6 @@ pub fn run(cli: Cli, vars: &Variables) -> anyhow::Result<u8> {
         Some(Command::Verify(args)) => verify::run(&args, vars),
         Some(Command::Estimate(args)) => estimate::run(&args, vars),
         Some(Command::Bench(args)) => bench::run(&args, vars),
+        Some(Command::Kernel(command)) => kernel::run(&command, vars),
     }
 }

@@ -1,0 +1,59 @@
+"""Jupyter kernels that set the GPU variables before the kernel starts (CUDA reads them once)."""
+
+from pathlib import Path
+
+from . import _gpuwise
+from ._args import flags
+from ._errors import InputError
+from ._report import doctor
+
+
+def install_kernel(
+    name,
+    python=None,
+    gpu=None,
+    by_uuid=False,
+    memory_growth=False,
+    jax_no_prealloc=False,
+    display_name=None,
+    sys_prefix=False,
+    force=False,
+):
+    """Writes a kernelspec `name` whose env sets CUDA_VISIBLE_DEVICES=`gpu` (indices as
+    nvidia-smi numbers them, or UUIDs; `by_uuid` writes indices as UUIDs),
+    CUDA_DEVICE_ORDER=PCI_BUS_ID, and with `memory_growth` TF_FORCE_GPU_ALLOW_GROWTH=true, with
+    `jax_no_prealloc` XLA_PYTHON_CLIENT_PREALLOCATE=false. It runs `python` (default: python3 on
+    PATH) and goes into the user's Jupyter data directory (JUPYTER_DATA_DIR honoured), or the
+    interpreter's environment with `sys_prefix`. Refuses to replace a kernel without `force`.
+    Returns the kernel's directory; raises InputError with the reason."""
+    options = {key: value for key, value in locals().items() if key != "name"}
+    args = ["--name", str(name)] + flags(**options)
+    try:
+        return Path(_gpuwise.kernel_install(args))
+    except ValueError as err:
+        raise InputError(str(err).strip()) from None
+
+
+def remove_kernel(name):
+    """Removes the kernel `name` (the first in Jupyter's search order); returns its directory."""
+    try:
+        return Path(_gpuwise.kernel_remove(str(name)))
+    except ValueError as err:
+        raise InputError(str(err)) from None
+
+
+def list_kernels():
+    """Every kernel Jupyter finds, as doctor reports them (name, display_name, spec_path, env,
+    and `frameworks`: each framework of its environment with `uses_gpu`)."""
+    report = doctor()
+    kernels = []
+    for kernel in report.kernels:
+        entry = dict(kernel)
+        index = kernel.get("environment")
+        env = report.environments[index] if index is not None else {}
+        entry["frameworks"] = [
+            {"name": f.get("name"), "version": f.get("version"), "uses_gpu": f.get("uses_gpu")}
+            for f in env.get("frameworks", [])
+        ]
+        kernels.append(entry)
+    return kernels

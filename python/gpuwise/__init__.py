@@ -6,6 +6,8 @@
     dev = gpuwise.device("torch")          # "cuda:0", or "cpu" with a warning saying why
     gpuwise.estimate("matmul", (8192, 8192, 8192), "bf16", gpu="h100-sxm")
     gpuwise.install_kernel("ml-gpu0", gpu=0, jax_no_prealloc=True)   # a kernel pinned to GPU 0
+
+In IPython or Jupyter, `%load_ext gpuwise` adds `%gpuwise` (doctor) and `%gpuwise estimate ...`.
 """
 
 from . import _gpuwise
@@ -13,6 +15,7 @@ from ._errors import GpuUnavailableError, GpuwiseError, InputError
 from ._estimate import Estimate, estimate
 from ._frameworks import FRAMEWORKS, device, require_gpu
 from ._kernels import install_kernel, list_kernels, remove_kernel
+from ._magic import load_ipython_extension
 from ._report import Report, doctor
 
 __version__ = _gpuwise.__version__
@@ -29,6 +32,7 @@ __all__ = [
     "estimate",
     "install_kernel",
     "list_kernels",
+    "load_ipython_extension",
     "remove_kernel",
     "require_gpu",
 ]

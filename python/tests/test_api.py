@@ -121,3 +121,34 @@ def test_kernel_install_is_found_by_jupyter(monkeypatch, tmp_path):
     assert listed and listed[0]["env"]["CUDA_VISIBLE_DEVICES"] == "GPU-8932f937"
     assert gpuwise.remove_kernel("gw-test") == path
     assert "gw-test" not in KernelSpecManager().find_kernel_specs()
+
+
+def test_the_example_notebook_runs_headless():
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(REPO / "examples/gpuwise.ipynb", as_version=4)
+    NotebookClient(notebook, kernel_name="python3", timeout=120).execute()
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    outputs = [c.outputs for c in code]
+    doctor_html = outputs[0][0]["data"]["text/html"]
+    assert "usable GPU" in doctor_html or "GPU is usable" in doctor_html
+    assert "<svg" in outputs[1][0]["data"]["text/html"]
+    printed = "".join(o.get("text", "") for o in outputs[2])
+    if HAS_NVIDIA:
+        assert "GPU ready" in printed or "GpuUnavailableError" in printed
+    else:
+        assert "GpuUnavailableError: torch is not installed" in printed or "will run on the CPU" in printed
+        assert "GW" in printed, "the error lists the findings"
+    magic = outputs[3][0]["data"]["text/html"]
+    assert "<svg" in magic and "faster on the GPU" in magic
+
+
+def test_magic_commands():
+    from gpuwise._magic import gpuwise_magic
+
+    assert isinstance(gpuwise_magic(""), gpuwise.Report)
+    e = gpuwise_magic("estimate --op reduction --shape 1000000 --gpu h100-sxm --cpu epyc-9654")
+    assert e.op == "reduction"
+    with pytest.raises(gpuwise.InputError, match="unknown %gpuwise command"):
+        gpuwise_magic("frobnicate")

@@ -1,0 +1,37 @@
+"""The IPython extension: `%load_ext gpuwise`, then `%gpuwise` (doctor), `%gpuwise estimate ...`
+(estimate's command-line options) and `%gpuwise require-gpu [FRAMEWORK]`."""
+
+import json
+import shlex
+
+from . import _gpuwise
+from ._errors import InputError
+from ._estimate import Estimate
+from ._frameworks import require_gpu
+from ._report import doctor
+
+USAGE = "usage: %gpuwise [doctor | estimate --op OP --shape ... | require-gpu [FRAMEWORK]]"
+
+
+def gpuwise_magic(line):
+    """`%gpuwise` runs doctor; `%gpuwise estimate --op matmul --shape 4096,4096,4096 --dtype bf16
+    --gpu h100-sxm` estimates; `%gpuwise require-gpu torch` raises GpuUnavailableError unless
+    torch will use the GPU. The result shows as a table (and chart) in the notebook."""
+    words = shlex.split(line)
+    command, args = (words[0], words[1:]) if words else ("doctor", [])
+    if command == "doctor":
+        return doctor()
+    if command == "estimate":
+        try:
+            text, view, svg = _gpuwise.estimate(args)
+        except ValueError as err:
+            raise InputError(str(err).strip()) from None
+        return Estimate(json.loads(text), view, svg)
+    if command == "require-gpu":
+        return require_gpu(*args[:1])
+    raise InputError(f"unknown %gpuwise command {command!r}; {USAGE}")
+
+
+def load_ipython_extension(ipython):
+    """Registers the `%gpuwise` line magic."""
+    ipython.register_magic_function(gpuwise_magic, magic_kind="line", magic_name="gpuwise")

@@ -11,6 +11,7 @@ In IPython or Jupyter, `%load_ext gpuwise` adds `%gpuwise` (doctor) and `%gpuwis
 """
 
 from . import _gpuwise
+from ._bench import Bench, bench
 from ._errors import GpuUnavailableError, GpuwiseError, InputError
 from ._estimate import Estimate, estimate
 from ._frameworks import FRAMEWORKS, device, require_gpu
@@ -22,11 +23,13 @@ __version__ = _gpuwise.__version__
 
 __all__ = [
     "FRAMEWORKS",
+    "Bench",
     "Estimate",
     "GpuUnavailableError",
     "GpuwiseError",
     "InputError",
     "Report",
+    "bench",
     "device",
     "doctor",
     "estimate",

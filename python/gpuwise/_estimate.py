@@ -6,31 +6,18 @@ from . import _gpuwise
 from ._args import flags
 from ._errors import InputError
 from ._html import badge, table
+from ._view import JsonView
 
 
-class Estimate:
+class Estimate(JsonView):
     """An estimate: the JSON of `gpuwise estimate --json` as attributes, a text view and a chart."""
 
     def __init__(self, data, text, svg):
-        self._data = data
+        super().__init__(data)
         self.text = text
         """The terminal view."""
         self.svg = svg
         """CPU and GPU time against size, break-even marked, as an SVG document."""
-
-    def __getattr__(self, name):
-        try:
-            return self.__dict__["_data"][name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def to_dict(self):
-        """The estimate as plain data."""
-        return json.loads(json.dumps(self._data))
-
-    def to_json(self, indent=2):
-        """The estimate as JSON text."""
-        return json.dumps(self._data, indent=indent)
 
     def _repr_html_(self):
         d = self._data

@@ -6,13 +6,14 @@ import sys
 from . import _gpuwise
 from ._errors import InputError
 from ._html import badge, finding, table
+from ._view import JsonView
 
 
-class Report:
+class Report(JsonView):
     """A doctor report: the JSON contract of docs/DESIGN.md, with attributes for its parts."""
 
     def __init__(self, data, markdown=""):
-        self._data = data
+        super().__init__(data)
         self._markdown = markdown
 
     @property
@@ -64,14 +65,6 @@ class Report:
                     if framework.get("name") == name:
                         return framework
         return None
-
-    def to_dict(self):
-        """The report as plain data."""
-        return json.loads(json.dumps(self._data))
-
-    def to_json(self, indent=2):
-        """The report as JSON text."""
-        return json.dumps(self._data, indent=indent)
 
     def _repr_markdown_(self):
         return self._markdown

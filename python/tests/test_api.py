@@ -142,6 +142,9 @@ def test_the_example_notebook_runs_headless():
         assert "GW" in printed, "the error lists the findings"
     magic = outputs[3][0]["data"]["text/html"]
     assert "<svg" in magic and "faster on the GPU" in magic
+    bench_html = [o["data"]["text/html"] for o in outputs[4] if "text/html" in o.get("data", {})]
+    assert any("<progress" in h or "starting" in h for h in bench_html), "progress is shown while it runs"
+    assert any("checked right" in h and "<svg" in h for h in bench_html)
 
 
 def test_magic_commands():
@@ -152,3 +155,18 @@ def test_magic_commands():
     assert e.op == "reduction"
     with pytest.raises(gpuwise.InputError, match="unknown %gpuwise command"):
         gpuwise_magic("frobnicate")
+
+
+def test_bench_measures_checks_and_reports_progress():
+    seen = []
+    run = gpuwise.bench(op=["reduction"], cpu_only=True, progress=False)
+    assert run.passed and run.mode == "quick"
+    assert {r["op"] for r in run.results} == {"reduction"} and all(r["check"] for r in run.results)
+    assert "--cpu-only" in run.gpu_skipped
+    assert run.svg.startswith("<svg") and "<svg" in run._repr_html_() and "reduction f32" in run.text
+    from gpuwise import _gpuwise
+
+    _gpuwise.bench(["--quick", "--op", "reduction", "--cpu-only"], lambda *step: seen.append(step))
+    assert seen[0][0] == 0 and seen[-1] == (4, 4, "done")
+    with pytest.raises(gpuwise.InputError, match="unknown operation 'gemv'"):
+        gpuwise.bench(op="gemv")

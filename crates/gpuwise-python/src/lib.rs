@@ -44,6 +44,29 @@ fn kernel_remove(py: Python<'_>, name: String) -> PyResult<PathBuf> {
     py.detach(|| gpuwise::api::kernel_remove(&name)).map_err(PyValueError::new_err)
 }
 
+/// `gpuwise bench` with `args` as the command line takes them, as `(json, text, svg, passed)`;
+/// `progress(done, total, label)` is called (with the GIL) as each case starts. Raises
+/// ValueError with the reason for bad input.
+#[pyfunction]
+#[pyo3(name = "bench", signature = (args, progress=None))]
+fn run_bench(
+    py: Python<'_>,
+    args: Vec<String>,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<(String, String, String, bool)> {
+    let views = py
+        .detach(|| {
+            gpuwise::api::bench(&args, &mut |done, total, label| {
+                if let Some(callback) = &progress {
+                    // A failing progress display must not stop the measurements.
+                    Python::attach(|py| drop(callback.call1(py, (done, total, label))));
+                }
+            })
+        })
+        .map_err(PyValueError::new_err)?;
+    Ok((views.json, views.text, views.svg, views.passed))
+}
+
 /// The module.
 #[pymodule]
 fn _gpuwise(module: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -51,6 +74,7 @@ fn _gpuwise(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(main, module)?)?;
     module.add_function(wrap_pyfunction!(doctor, module)?)?;
     module.add_function(wrap_pyfunction!(estimate, module)?)?;
+    module.add_function(wrap_pyfunction!(run_bench, module)?)?;
     module.add_function(wrap_pyfunction!(kernel_install, module)?)?;
     module.add_function(wrap_pyfunction!(kernel_remove, module)?)?;
     Ok(())

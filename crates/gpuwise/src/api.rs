@@ -8,7 +8,7 @@ use clap::Parser;
 use gpuwise_probe::{Variables, snapshot};
 
 use crate::assemble::{self, Scope};
-use crate::cli::{EstimateArgs, KernelInstallArgs};
+use crate::cli::{BenchArgs, EstimateArgs, KernelInstallArgs};
 
 /// One command's options parsed from `args` as its command line takes them; `Err` is clap's
 /// message.
@@ -81,5 +81,34 @@ pub fn estimate(args: &[String]) -> Result<EstimateViews, String> {
         json: gpuwise_render::estimate_json(&estimate, seed.as_ref()),
         text: anstream::adapter::strip_str(&text).to_string(),
         svg: gpuwise_render::svg(&estimate)?,
+    })
+}
+
+/// A bench run in the forms a notebook shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchViews {
+    /// The run as JSON (what `bench --json` prints).
+    pub json: String,
+    /// The terminal view, styling stripped.
+    pub text: String,
+    /// Time against size for every operation, an SVG document.
+    pub svg: String,
+    /// True when every case ran and checked right.
+    pub passed: bool,
+}
+
+/// `gpuwise bench` with `args` as the command line takes them (`--json` ignored), calling
+/// `progress(done, total, label)` as cases start. `Err` says what is wrong.
+pub fn bench(args: &[String], progress: &mut dyn FnMut(usize, usize, &str)) -> Result<BenchViews, String> {
+    let args: BenchArgs = parse("bench", args)?;
+    let measured =
+        crate::commands::bench::measure(&args, &Variables::capture(), progress).map_err(|err| format!("{err:#}"))?;
+    let (report, calibration) = (&measured.report, measured.calibration.as_ref());
+    let text = gpuwise_render::bench_terminal(report, calibration);
+    Ok(BenchViews {
+        json: gpuwise_render::bench_json(report, calibration),
+        text: anstream::adapter::strip_str(&text).to_string(),
+        svg: gpuwise_render::bench_svg(report)?,
+        passed: report.failures.is_empty(),
     })
 }

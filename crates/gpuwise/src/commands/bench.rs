@@ -1,13 +1,15 @@
 //! `gpuwise bench`: measure this machine, check every result, compare with the estimate, and
 //! optionally save the measurements as this machine's profile.
 
+use std::path::PathBuf;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context as _, anyhow};
 use gpuwise_bench::calibrate::{self, CalibrationError};
 use gpuwise_bench::cuda::Gpu;
 use gpuwise_bench::plan::{Mode, validate_ops};
-use gpuwise_bench::runner::{self, Options, Predictors};
+use gpuwise_bench::report::BenchReport;
+use gpuwise_bench::runner::{self, Options, Predictors, Progress};
 use gpuwise_model::{CpuProfile, MachineProfile};
 use gpuwise_probe::Variables;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -16,8 +18,51 @@ use crate::cli::BenchArgs;
 use crate::files::write_atomically;
 use crate::output;
 
-/// Runs the bench; exits 1 when any case failed (a wrong result or an error), 0 otherwise.
+/// Runs the bench with a progress bar on stderr and prints the result; exits 1 when any case
+/// failed (a wrong result or an error), 0 otherwise.
 pub fn run(args: &BenchArgs, vars: &Variables) -> anyhow::Result<u8> {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let measured = measure(args, vars, &mut |done, total, label| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        bar.set_message(label.to_string());
+    });
+    bar.finish_and_clear();
+    let Measured { report, calibration, profile } = measured?;
+    let text = if args.json {
+        gpuwise_render::bench_json(&report, calibration.as_ref())
+    } else {
+        let mut text = gpuwise_render::bench_terminal(&report, calibration.as_ref());
+        if let Some(path) = &profile {
+            text.push_str(&format!(
+                "Profile saved to {}: `gpuwise estimate` uses it on this machine.\n",
+                path.display()
+            ));
+        }
+        text
+    };
+    output::print(&text)?;
+    Ok(if report.failures.is_empty() { 0 } else { 1 })
+}
+
+/// A finished run.
+pub struct Measured {
+    /// Everything measured.
+    pub report: BenchReport,
+    /// How well the saved profile reproduces the run, with `--calibrate`.
+    pub calibration: Option<CalibrationError>,
+    /// Where the profile was saved, with `--calibrate`.
+    pub profile: Option<PathBuf>,
+}
+
+/// Runs the cases `args` ask for, reporting `progress`, and writes the chart and the profile
+/// when asked. `Err` for bad options, an unusable `--device`, files that cannot be written, or a
+/// run that can measure nothing.
+pub fn measure(args: &BenchArgs, vars: &Variables, progress: Progress<'_>) -> anyhow::Result<Measured> {
     validate_ops(&args.op).map_err(|err| anyhow!(err))?;
     if let Some(path) = &args.plot
         && !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"))
@@ -57,17 +102,7 @@ pub fn run(args: &BenchArgs, vars: &Variables) -> anyhow::Result<u8> {
         ops: args.op.clone(),
         memory_fraction: args.memory_fraction,
     };
-    let bar = ProgressBar::new(0);
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-    );
-    let report = runner::run(&options, gpu, &predictors, &mut |done, total, label| {
-        bar.set_length(total as u64);
-        bar.set_position(done as u64);
-        bar.set_message(label.to_string());
-    });
-    bar.finish_and_clear();
+    let report = runner::run(&options, gpu, &predictors, progress);
     if report.results.is_empty() && report.failures.is_empty() {
         let why = report.gpu_skipped.as_deref().unwrap_or("no case matched");
         return Err(anyhow!(
@@ -84,20 +119,7 @@ pub fn run(args: &BenchArgs, vars: &Variables) -> anyhow::Result<u8> {
         let svg = gpuwise_render::bench_svg(&report).map_err(|err| anyhow!(err))?;
         write_atomically(path, &svg).with_context(|| format!("cannot write the chart to {}", path.display()))?;
     }
-    let text = if args.json {
-        gpuwise_render::bench_json(&report, calibration.as_ref())
-    } else {
-        let mut text = gpuwise_render::bench_terminal(&report, calibration.as_ref());
-        if let Some(path) = &profile_path {
-            text.push_str(&format!(
-                "Profile saved to {}: `gpuwise estimate` uses it on this machine.\n",
-                path.display()
-            ));
-        }
-        text
-    };
-    output::print(&text)?;
-    Ok(if report.failures.is_empty() { 0 } else { 1 })
+    Ok(Measured { report, calibration, profile: profile_path })
 }
 
 /// `Err` naming `path` when a file cannot be created in its folder (created when missing).
@@ -113,11 +135,7 @@ fn writable(path: &std::path::Path) -> anyhow::Result<()> {
 /// Writes the profile `report` measured to `path` (creating its folder) and returns how well
 /// it reproduces the measurements.
 /// Curves the run did not measure are kept from an earlier profile of this same machine.
-fn save_profile(
-    report: &gpuwise_bench::report::BenchReport,
-    cpu_model: &str,
-    path: &std::path::Path,
-) -> anyhow::Result<CalibrationError> {
+fn save_profile(report: &BenchReport, cpu_model: &str, path: &std::path::Path) -> anyhow::Result<CalibrationError> {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
     let mut profile = calibrate::profile(report, cpu_model, now);
     if let Ok(earlier) = MachineProfile::load(path) {

@@ -1,0 +1,64 @@
+"""bench(): measure this machine's CPU and GPU, every result checked, the estimate beside each."""
+
+import json
+from html import escape
+
+from . import _gpuwise
+from ._args import flags
+from ._errors import InputError
+from ._html import badge
+from ._view import JsonView
+
+
+class Bench(JsonView):
+    """A bench run: the JSON of `gpuwise bench --json` as attributes, the tables and a chart."""
+
+    def __init__(self, data, text, svg, passed):
+        super().__init__(data)
+        self.text = text
+        """The tables, as the terminal shows them."""
+        self.svg = svg
+        """Time against size for every operation (GPU with copies), as an SVG document."""
+        self.passed = passed
+        """True when every case ran and its result checked right."""
+
+    def _repr_html_(self):
+        head = badge(self.passed, "every result checked right" if self.passed else "some cases failed: see below")
+        return f"<div>{head}<pre>{escape(self.text)}</pre>{self.svg}</div>"
+
+    def __repr__(self):
+        return f"<gpuwise.Bench {self._data['mode']}: {len(self._data['results'])} measurements>"
+
+
+def _notebook_progress():
+    """A progress line in the running notebook, or None outside one."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+    except ImportError:
+        return None
+    if get_ipython() is None:
+        return None
+    handle = display(HTML("starting"), display_id=True)
+
+    def update(done, total, label):
+        handle.update(HTML(f'<progress value="{done}" max="{total}"></progress> {done}/{total} {escape(label)}'))
+
+    return update
+
+
+def bench(quick=True, op=None, cpu_only=False, device=None, memory_fraction=None, calibrate=None, progress=True):
+    """Measures `op` (a list of matmul, fft, elementwise, reduction, conv2d, copy, launch; default
+    all) on the CPU and, unless `cpu_only`, the GPU `device`; `quick` for a few sizes. Every
+    result is checked against an f64 reference. `calibrate=True` saves the measurements as this
+    machine's profile for estimate (a path saves it there). Shows progress in a notebook.
+
+    Raises InputError for bad options."""
+    ops = ",".join(op) if isinstance(op, (list, tuple)) else op
+    args = flags(quick=quick, op=ops, cpu_only=cpu_only, device=device, memory_fraction=memory_fraction, calibrate=calibrate)
+    callback = _notebook_progress() if progress else None
+    try:
+        text, view, svg, passed = _gpuwise.bench(args, callback)
+    except ValueError as err:
+        raise InputError(str(err).strip()) from None
+    return Bench(json.loads(text), view, svg, passed)

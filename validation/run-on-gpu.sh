@@ -3,7 +3,7 @@
 # machine. See validation/README.md.
 # Usage: validation/run-on-gpu.sh PATH/TO/gpuwise OUT_DIR [PATH/TO/cuda-test-binary]
 # The third argument is the bench backend's GPU test binary, built on the development machine
-# with `cargo test -p gpuwise-bench --test cuda --no-run` (it prints the path).
+# with `cargo test --release -p gpuwise-bench --test cuda --no-run` (it prints the path).
 set -uo pipefail
 gpuwise=${1:?usage: run-on-gpu.sh PATH/TO/gpuwise OUT_DIR [CUDA_TESTS]}
 out=${2:?usage: run-on-gpu.sh PATH/TO/gpuwise OUT_DIR [CUDA_TESTS]}

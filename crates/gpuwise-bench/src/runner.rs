@@ -7,7 +7,7 @@ use gpuwise_model::{CpuProfile, GpuProfile, Kind, cpu_call, gpu_call};
 use crate::check;
 use crate::comparison;
 use crate::cpu;
-use crate::cuda::{Gpu, Memory};
+use crate::cuda::{Direction, Gpu, Memory};
 use crate::plan::{self, Case, Mode};
 use crate::report::{Backend, BenchReport, Failure, GpuInfo, Measurement};
 use crate::workload::Workload;
@@ -98,25 +98,12 @@ pub fn run(
 
 /// Host-device copies of `bytes` both ways from pinned and pageable memory, and a device copy.
 fn machine_copies(gpu: &mut Gpu, bytes: u64, repeats: plan::Repeats, report: &mut BenchReport) {
-    let kinds = [
-        ("h2d", Some(Memory::Pinned)),
-        ("h2d", Some(Memory::Pageable)),
-        ("d2h", Some(Memory::Pinned)),
-        ("d2h", Some(Memory::Pageable)),
-        ("d2d", None),
-    ];
-    for (direction, memory) in kinds {
-        match gpu.copy(direction, memory, bytes, repeats) {
-            Ok(c) => report.results.push(Measurement::machine(direction, memory.map(memory_label), bytes, c.summary)),
-            Err(message) => report.failures.push(machine_failure(direction, bytes, message)),
+    for direction in Direction::ALL {
+        let (op, memory) = (direction.name(), direction.memory().map(Memory::name));
+        match gpu.copy(direction, bytes, repeats) {
+            Ok(c) => report.results.push(Measurement::machine(op, memory, bytes, c.summary)),
+            Err(message) => report.failures.push(machine_failure(op, bytes, message)),
         }
-    }
-}
-
-fn memory_label(memory: Memory) -> &'static str {
-    match memory {
-        Memory::Pinned => "pinned",
-        Memory::Pageable => "pageable",
     }
 }
 

@@ -7,7 +7,7 @@
 //! `LD_LIBRARY_PATH=/usr/local/cuda/lib64`); otherwise each test prints that it was skipped.
 
 use gpuwise_bench::check;
-use gpuwise_bench::cuda::{Gpu, Memory};
+use gpuwise_bench::cuda::{Direction, Gpu};
 use gpuwise_bench::plan::{Case, Repeats};
 use gpuwise_bench::workload::Workload;
 use gpuwise_model::{Dtype, Extras, Operation};
@@ -93,7 +93,7 @@ fn unsupported_cases_and_the_budget_are_errors_and_the_gpu_stays_usable() {
     let mut tiny = Gpu::open(0, 1e-12).unwrap();
     let err = tiny.run(&workload("matmul", &[64, 64, 64], Dtype::F32, Extras::default()), REPEATS).unwrap_err();
     assert!(err.contains("needs") && err.contains("may use"), "{err}");
-    assert!(tiny.copy("d2d", None, 1 << 20, REPEATS).unwrap_err().contains("may use"));
+    assert!(tiny.copy(Direction::DeviceToDevice, 1 << 20, REPEATS).unwrap_err().contains("may use"));
 }
 
 #[test]
@@ -101,20 +101,12 @@ fn copies_and_launches_take_time() {
     let Some(mut gpu) = gpu() else { return };
     assert!(!gpu.name().is_empty() && gpu.uuid().starts_with("GPU-") && gpu.free_bytes() > 0, "{gpu:?}");
     let repeats = Repeats { warmup: 1, min: 5, max: 5, seconds: 0.0 };
-    let kinds = [
-        ("h2d", Some(Memory::Pinned)),
-        ("h2d", Some(Memory::Pageable)),
-        ("d2h", Some(Memory::Pinned)),
-        ("d2h", Some(Memory::Pageable)),
-        ("d2d", None),
-    ];
-    for (direction, memory) in kinds {
-        let copy = gpu.copy(direction, memory, 1 << 20, repeats).unwrap_or_else(|err| panic!("{direction}: {err}"));
-        assert_eq!((copy.direction, copy.memory, copy.bytes), (direction, memory, 1 << 20));
-        assert!(copy.summary.min > 0.0, "{direction} {memory:?}: {:?}", copy.summary);
+    for direction in Direction::ALL {
+        let copy = gpu.copy(direction, 1 << 20, repeats).unwrap_or_else(|err| panic!("{direction:?}: {err}"));
+        assert_eq!((copy.direction, copy.bytes), (direction, 1 << 20));
+        assert!(copy.summary.min > 0.0, "{direction:?}: {:?}", copy.summary);
     }
-    assert!(gpu.copy("d2d", Some(Memory::Pinned), 1024, repeats).is_err());
-    assert!(gpu.copy("sideways", None, 1024, repeats).is_err());
+    assert!(gpu.copy(Direction::DeviceToDevice, 0, repeats).unwrap_err().contains("at least one byte"));
     let launch = gpu.launch(repeats).unwrap();
     assert!(launch.queued.min > 0.0 && launch.synchronized.min > 0.0, "{launch:?}");
     assert!(launch.queued.median < 1e-3 && launch.synchronized.median < 1e-2, "{launch:?}");

@@ -26,13 +26,60 @@ pub enum Memory {
     Pageable,
 }
 
+impl Memory {
+    /// `pinned` or `pageable`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Memory::Pinned => "pinned",
+            Memory::Pageable => "pageable",
+        }
+    }
+}
+
+/// Which way a copy goes, and for host copies, from or into which host memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Direction {
+    /// Host to device.
+    HostToDevice(Memory),
+    /// Device to host.
+    DeviceToHost(Memory),
+    /// Between two device buffers.
+    DeviceToDevice,
+}
+
+impl Direction {
+    /// Every copy the machine figures time.
+    pub const ALL: [Direction; 5] = [
+        Direction::HostToDevice(Memory::Pinned),
+        Direction::HostToDevice(Memory::Pageable),
+        Direction::DeviceToHost(Memory::Pinned),
+        Direction::DeviceToHost(Memory::Pageable),
+        Direction::DeviceToDevice,
+    ];
+
+    /// `h2d`, `d2h` or `d2d`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Direction::HostToDevice(_) => "h2d",
+            Direction::DeviceToHost(_) => "d2h",
+            Direction::DeviceToDevice => "d2d",
+        }
+    }
+
+    /// The host memory, for host copies.
+    pub fn memory(self) -> Option<Memory> {
+        match self {
+            Direction::HostToDevice(memory) | Direction::DeviceToHost(memory) => Some(memory),
+            Direction::DeviceToDevice => None,
+        }
+    }
+}
+
 /// A copy size timed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CopyMeasured {
-    /// `"h2d"`, `"d2h"` or `"d2d"`.
-    pub direction: &'static str,
-    /// The host memory; `None` for `"d2d"`.
-    pub memory: Option<Memory>,
+    /// Which way it went.
+    pub direction: Direction,
     /// Bytes per copy. A device-to-device copy reads and writes each, moving twice this
     /// through device memory.
     pub bytes: u64,
@@ -90,28 +137,14 @@ enum Transfer {
     Device(Vec<CudaSlice<u8>>),
 }
 
-/// Times copies of `bytes` in `direction` (`"h2d"` or `"d2h"` with `Some(memory)`, `"d2d"`
-/// with `None`). The bytes are a non-zero pattern; device buffers count against the budget.
-pub(super) fn measure(
-    gpu: &Gpu,
-    direction: &str,
-    memory: Option<Memory>,
-    bytes: u64,
-    repeats: Repeats,
-) -> Result<CopyMeasured, String> {
-    let name: &'static str = match (direction, memory) {
-        ("h2d", Some(_)) => "h2d",
-        ("d2h", Some(_)) => "d2h",
-        ("d2d", None) => "d2d",
-        ("h2d" | "d2h", None) => return Err(format!("a {direction} copy needs pinned or pageable host memory")),
-        ("d2d", Some(_)) => return Err("a d2d copy uses no host memory: pass None".into()),
-        _ => return Err(format!("unknown copy direction '{direction}': h2d, d2h or d2d")),
-    };
+/// Times copies of `bytes` in `direction`. The bytes are a non-zero pattern; device buffers
+/// count against the budget.
+pub(super) fn measure(gpu: &Gpu, direction: Direction, bytes: u64, repeats: Repeats) -> Result<CopyMeasured, String> {
     let len = usize::try_from(bytes).ok().filter(|&len| len > 0).ok_or("copies need at least one byte")?;
     // Device copies rotate through source and target pairs, as computing cases rotate their
     // inputs, so that small copies are not served from L2; host copies use one device buffer.
     let budget = gpu.budget()?;
-    let pairs = if name == "d2d" {
+    let pairs = if direction == Direction::DeviceToDevice {
         budget.copies(0, bytes.saturating_mul(2), copies_for(bytes.saturating_mul(2)))?
     } else {
         budget.check(bytes)?;
@@ -125,10 +158,12 @@ pub(super) fn measure(
         stream.memcpy_htod(&pattern, &mut device).context("filling the device buffer")?;
         sources.push(device);
     }
-    let mut copy = match memory {
-        Some(memory) if name == "h2d" => Transfer::Upload(Host::new(stream, memory, pattern)?),
-        Some(memory) => Transfer::Download(Host::new(stream, memory, vec![0; len])?),
-        None => Transfer::Device((0..pairs).map(|_| alloc::<u8>(stream, len)).collect::<Result<_, _>>()?),
+    let mut copy = match direction {
+        Direction::HostToDevice(memory) => Transfer::Upload(Host::new(stream, memory, pattern)?),
+        Direction::DeviceToHost(memory) => Transfer::Download(Host::new(stream, memory, vec![0; len])?),
+        Direction::DeviceToDevice => {
+            Transfer::Device((0..pairs).map(|_| alloc::<u8>(stream, len)).collect::<Result<_, _>>()?)
+        }
     };
     let watch = Stopwatch::new(stream.context())?;
     let summary = timer::repeat(repeats, |i| {
@@ -141,5 +176,5 @@ pub(super) fn measure(
             }
         })
     })?;
-    Ok(CopyMeasured { direction: name, memory, bytes, summary })
+    Ok(CopyMeasured { direction, bytes, summary })
 }

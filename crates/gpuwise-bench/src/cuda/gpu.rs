@@ -11,7 +11,7 @@ use half::{bf16, f16};
 use super::blas::Blas;
 use super::budget::Budget;
 use super::case::{self, GpuMeasured};
-use super::copy::{self, CopyMeasured, Memory};
+use super::copy::{self, CopyMeasured, Direction};
 use super::errors::{Context, Describe, guard};
 use super::kernels::Kernels;
 use super::launch::{self, LaunchMeasured};
@@ -112,16 +112,9 @@ impl Gpu {
         })
     }
 
-    /// Times copies of `bytes`: `direction` `"h2d"` or `"d2h"` with `Some(memory)` (pinned or
-    /// pageable host memory), or `"d2d"` with `None` (between two device buffers).
-    pub fn copy(
-        &mut self,
-        direction: &str,
-        memory: Option<Memory>,
-        bytes: u64,
-        repeats: Repeats,
-    ) -> Result<CopyMeasured, String> {
-        self.session(&format!("{direction} copies"), |gpu| copy::measure(gpu, direction, memory, bytes, repeats))
+    /// Times copies of `bytes` in `direction`.
+    pub fn copy(&mut self, direction: Direction, bytes: u64, repeats: Repeats) -> Result<CopyMeasured, String> {
+        self.session(&format!("{} copies", direction.name()), |gpu| copy::measure(gpu, direction, bytes, repeats))
     }
 
     /// Times launches of an empty kernel, queued back to back and each waited for.

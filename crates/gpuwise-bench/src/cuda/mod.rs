@@ -49,6 +49,6 @@ mod libraries;
 mod ops;
 
 pub use case::GpuMeasured;
-pub use copy::{CopyMeasured, Memory};
+pub use copy::{CopyMeasured, Direction, Memory};
 pub use gpu::Gpu;
 pub use launch::LaunchMeasured;

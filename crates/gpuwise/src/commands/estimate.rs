@@ -121,11 +121,15 @@ fn cpu_profile(name: &str, machine: &mut Machine<'_>) -> anyhow::Result<CpuProfi
     CpuProfile::probed(&cpu).map_err(|err| anyhow!("{err}: name a preset with --cpu"))
 }
 
-/// `--profile FILE`, or the default profile when one exists; a default that cannot be read is
-/// reported on stderr and left out (an explicit one that cannot be read is an error).
+/// `--profile FILE`, or the default profile when one exists and `auto` is asked for; a default
+/// that cannot be read is reported on stderr and left out (an explicit one is an error).
 fn machine_profile(args: &EstimateArgs) -> anyhow::Result<Option<Explicit<MachineProfile>>> {
     if let Some(path) = &args.profile {
         return MachineProfile::load(path).map(|p| Some(Explicit(p, true))).map_err(|err| anyhow!(err));
+    }
+    // The default profile describes this machine: it matters only where `auto` is asked for.
+    if args.gpu != "auto" && args.cpu != "auto" {
+        return Ok(None);
     }
     let Some(path) = MachineProfile::default_path().filter(|p| p.exists()) else { return Ok(None) };
     match MachineProfile::load(&path) {

@@ -61,6 +61,7 @@ def bench(
     device: int | None = None,
     memory_fraction: float | None = None,
     calibrate: bool | str | PathLike[str] | None = None,
+    cpu_gemm: str | PathLike[str] | None = None,
     progress: bool = True,
 ) -> Bench: ...
 def require_gpu(framework: Framework = "torch", report: Report | None = None) -> Report: ...

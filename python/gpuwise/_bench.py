@@ -1,6 +1,7 @@
 """bench(): measure this machine's CPU and GPU, every result checked, the estimate beside each."""
 
 import json
+import sys
 from html import escape
 
 from . import _gpuwise
@@ -47,15 +48,19 @@ def _notebook_progress():
     return update
 
 
-def bench(quick=True, op=None, cpu_only=False, device=None, memory_fraction=None, calibrate=None, progress=True):
+def bench(quick=True, op=None, cpu_only=False, device=None, memory_fraction=None, calibrate=None, cpu_gemm=None,
+          progress=True):
     """Measures `op` (a list of matmul, fft, elementwise, reduction, conv2d, copy, launch; default
     all) on the CPU and, unless `cpu_only`, the GPU `device`; `quick` for a few sizes. Every
     result is checked against an f64 reference. `calibrate=True` saves the measurements as this
-    machine's profile for estimate (a path saves it there). Shows progress in a notebook.
+    machine's profile for estimate (a path saves it there). The CPU multiplies matrices with the
+    BLAS of this interpreter's numpy when it has one (`cpu_gemm`: "auto", "faer" or a library's
+    path). Shows progress in a notebook.
 
     Raises InputError for bad options."""
     ops = ",".join(op) if isinstance(op, (list, tuple)) else op
-    args = flags(quick=quick, op=ops, cpu_only=cpu_only, device=device, memory_fraction=memory_fraction, calibrate=calibrate)
+    args = flags(quick=quick, op=ops, cpu_only=cpu_only, device=device, memory_fraction=memory_fraction,
+                 calibrate=calibrate, cpu_gemm=cpu_gemm, python=sys.executable or None)
     callback = _notebook_progress() if progress else None
     try:
         text, view, svg, passed = _gpuwise.bench(args, callback)

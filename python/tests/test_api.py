@@ -163,6 +163,9 @@ def test_bench_measures_checks_and_reports_progress():
     assert run.passed and run.mode == "quick"
     assert {r["op"] for r in run.results} == {"reduction"} and all(r["check"] for r in run.results)
     assert "--cpu-only" in run.gpu_skipped
+    assert gpuwise.bench(op="reduction", cpu_only=True, cpu_gemm="faer", progress=False).cpu_gemm.startswith("faer")
+    with pytest.raises(gpuwise.InputError, match="--cpu-gemm /nonexistent"):
+        gpuwise.bench(op="reduction", cpu_only=True, cpu_gemm="/nonexistent/libopenblas.so", progress=False)
     assert run.svg.startswith("<svg") and "<svg" in run._repr_html_() and "reduction f32" in run.text
     from gpuwise import _gpuwise
 

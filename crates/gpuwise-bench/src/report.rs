@@ -201,6 +201,11 @@ pub struct BenchReport {
     pub cpu: String,
     /// Threads the CPU backend used.
     pub cpu_threads: usize,
+    /// The library the CPU multiplied matrices with, where it was found, and its threads.
+    pub cpu_gemm: String,
+    /// BLAS libraries found but passed over, with the reason.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cpu_gemm_skipped: Vec<String>,
     /// The GPU, when the GPU side ran.
     pub gpu: Option<GpuInfo>,
     /// Why the GPU side did not run, when it did not.
@@ -221,6 +226,8 @@ impl BenchReport {
             mode: mode.into(),
             cpu,
             cpu_threads,
+            cpu_gemm: String::new(),
+            cpu_gemm_skipped: Vec::new(),
             gpu: None,
             gpu_skipped: None,
             results: Vec::new(),

@@ -35,12 +35,14 @@ pub struct Predictors {
 /// Progress: `(done, total, label of the case starting)`.
 pub type Progress<'a> = &'a mut dyn FnMut(usize, usize, &str);
 
-/// Runs everything `options` asks for on the CPU and on `gpu` (opened with [`Gpu::open`]
+/// Runs everything `options` asks for on the CPU, multiplying matrices with `cpu`'s library,
+/// and on `gpu` (opened with [`Gpu::open`]
 /// before anything else in the process initialises CUDA, so that the device ordinal means what
 /// `CUDA_VISIBLE_DEVICES` makes it mean), or says why the GPU side was skipped.
 pub fn run(
     options: &Options,
     gpu: Result<Gpu, String>,
+    cpu: &cpu::Chosen,
     predictors: &Predictors,
     progress: Progress<'_>,
 ) -> BenchReport {
@@ -48,8 +50,10 @@ pub fn run(
         Ok(gpu) => (Some(gpu), None),
         Err(why) => (None, Some(why)),
     };
-    let cpu = predictors.cpu.as_ref().map(|c| c.display.clone()).unwrap_or_else(|| "unknown CPU".into());
+    let cpu_name = predictors.cpu.as_ref().map(|c| c.display.clone()).unwrap_or_else(|| "unknown CPU".into());
     let mut report = BenchReport {
+        cpu_gemm: cpu.library.describe(),
+        cpu_gemm_skipped: cpu.skipped.clone(),
         gpu: gpu.as_ref().map(|g| GpuInfo {
             name: g.name().into(),
             uuid: g.uuid().into(),
@@ -57,7 +61,7 @@ pub fn run(
             memory_fraction: options.memory_fraction,
         }),
         gpu_skipped,
-        ..BenchReport::new(options.mode.name(), cpu, rayon::current_num_threads())
+        ..BenchReport::new(options.mode.name(), cpu_name, rayon::current_num_threads())
     };
     let wanted = |op: &str| plan::wants(&options.ops, op);
     let cases = plan::cases(options.mode, &options.ops, gpu.is_some());
@@ -88,7 +92,7 @@ pub fn run(
 
     for (index, case) in cases.iter().enumerate() {
         progress(done, total, &label(case));
-        measure_case(case, index as u64, gpu.as_mut(), predictors, options.mode, &mut report);
+        measure_case(case, index as u64, gpu.as_mut(), &cpu.library, predictors, options.mode, &mut report);
         done += 1;
     }
     progress(done, total, "done");
@@ -117,6 +121,7 @@ fn measure_case(
     case: &Case,
     seed: u64,
     gpu: Option<&mut Gpu>,
+    cpu_gemm: &cpu::GemmLibrary,
     predictors: &Predictors,
     mode: Mode,
     report: &mut BenchReport,
@@ -141,7 +146,7 @@ fn measure_case(
         Some(found) => {
             Ok(Measurement { dtype: case.dtype.name().into(), computed_in: Some(found.dtype.clone()), ..found })
         }
-        None => cpu::run(&workload, repeats).and_then(|measured| {
+        None => cpu::run(&workload, repeats, cpu_gemm).and_then(|measured| {
             let check = check::compare(computes_in, &workload.reference, |i| measured.output.get(i));
             verdict(check)?;
             let mut m = Measurement::of(&case.operation, case.dtype, Backend::Cpu, measured.summary);

@@ -27,6 +27,13 @@ pub fn wall(work: impl FnOnce()) -> f64 {
     start.elapsed().as_secs_f64()
 }
 
+/// Wall-clock seconds `work` takes on this thread, or its error.
+pub fn wall_or_error(work: impl FnOnce() -> Result<(), String>) -> Result<f64, String> {
+    let mut outcome = Ok(());
+    let seconds = wall(|| outcome = work());
+    outcome.map(|()| seconds)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,7 +31,7 @@ use std::time::Duration;
 use gpuwise_core::Environment;
 use gpuwise_probe::Variables;
 
-pub use interpreter::{Interpreter, ProbeError};
+pub use interpreter::{Interpreter, ProbeError, probe as probe_interpreter};
 
 /// How environments are read.
 #[derive(Debug, Clone)]

@@ -22,7 +22,12 @@ pub fn bench_terminal(report: &BenchReport, calibration: Option<&CalibrationErro
         (None, None) => "none".into(),
     };
     let _ = writeln!(out, "{}", bold(&format!("gpuwise bench ({})", report.mode)));
-    let _ = writeln!(out, "  CPU: {}, {} threads\n  GPU: {gpu}\n", report.cpu, report.cpu_threads);
+    let _ = writeln!(out, "  CPU: {}, {} threads", report.cpu, report.cpu_threads);
+    let _ = writeln!(out, "  CPU matrix products: {}", report.cpu_gemm);
+    for skipped in &report.cpu_gemm_skipped {
+        let _ = writeln!(out, "    passed over {skipped}");
+    }
+    let _ = writeln!(out, "  GPU: {gpu}\n");
     let rows = comparison::rows(report);
     let series = unique(rows.iter().map(|r| (r.cpu.op.as_str(), r.cpu.dtype.as_str())));
     for (op, dtype) in series {

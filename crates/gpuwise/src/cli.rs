@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use gpuwise_bench::cpu::GemmChoice;
 
 /// Will my code run on the GPU, why not, and is it worth it?
 ///
@@ -127,6 +128,15 @@ pub struct BenchArgs {
     /// `--gpu auto` and `--cpu auto` on this machine.
     #[arg(long, value_name = "FILE", num_args = 0..=1)]
     pub calibrate: Option<Option<PathBuf>>,
+    /// What multiplies matrices on the CPU: `auto` (the BLAS numpy uses in the Python of
+    /// --python, else the system's OpenBLAS, MKL or BLIS, else faer), `faer`, or the path of a
+    /// BLAS library.
+    #[arg(long, value_name = "auto|faer|PATH", default_value = "auto")]
+    pub cpu_gemm: GemmChoice,
+    /// The Python whose numpy sets the CPU baseline for --cpu-gemm auto (default: python3 on
+    /// PATH).
+    #[arg(long, value_name = "PATH")]
+    pub python: Option<PathBuf>,
 }
 
 /// A number in (0, 1].

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 mod common;
-use common::{gpuwise, gpuwise_env, refused};
+use common::{gpuwise, gpuwise_env, real_env, refused};
 
 /// The memory-bound operations: quick to run even in a debug build.
 const OPS: &str = "elementwise,reduction";
@@ -70,6 +70,37 @@ fn bad_input_is_named() {
     refused("bench", &["--plot", "chart.png"], "--plot chart.png");
     refused("bench", &["--quick", "--op", "copy,launch", "--cpu-only"], "nothing to measure");
     refused("bench", &["--quick", "--device", "3", "--op", "reduction"], "--device 3");
+    refused(
+        "bench",
+        &["--quick", "--op", "reduction", "--cpu-gemm", "/nonexistent/libblas.so"],
+        "--cpu-gemm /nonexistent",
+    );
+    refused("bench", &["--quick", "--op", "reduction", "--cpu-gemm", "libc.so.6"], "not a BLAS library");
+}
+
+/// With a real environment's Python (scripts/test builds it), the CPU multiplies matrices with
+/// the OpenBLAS its numpy wheel ships, as a notebook there would, and the products pass their
+/// checks; `--cpu-gemm faer` keeps faer.
+#[test]
+fn matrix_products_use_the_blas_of_numpy() {
+    let Some(python) = real_env("numba") else { return };
+    let run = |op: &str, choice: &str| {
+        let args =
+            ["--quick", "--cpu-only", "--json", "--op", op, "--python", python.to_str().unwrap(), "--cpu-gemm", choice];
+        let out = gpuwise("bench", &args);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let report = run("matmul", "auto");
+    let library = report["cpu_gemm"].as_str().unwrap();
+    assert!(library.starts_with("OpenBLAS") && library.contains("numpy's wheel"), "{library}");
+    let environment = python.parent().unwrap().parent().unwrap();
+    assert!(library.contains(&*environment.to_string_lossy()), "{library}");
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results.len(), 4, "two sizes x f32, f64: {results:?}");
+    assert!(report["failures"].as_array().unwrap().is_empty());
+    // Matrix products are not run with faer here (slow in a debug build): the choice is enough.
+    assert!(run("reduction", "faer")["cpu_gemm"].as_str().unwrap().starts_with("faer"));
 }
 
 #[test]

@@ -12,7 +12,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 mod common;
-use common::{Machines, copy_tree, repo};
+use common::{Machines, copy_tree, real_env, repo};
 
 /// A real virtual environment (no pip) holding the fixture's site-packages.
 struct Venv {
@@ -102,17 +102,6 @@ fn verdict(report: &Value, name: &str) -> (bool, Vec<String>) {
 
 fn fixture_present(name: &str) -> bool {
     repo("fixtures/envs").join(name).join("site-packages").is_dir()
-}
-
-/// A real environment built by scripts/test, or `None` when the run did not ask for them.
-fn real_env(name: &str) -> Option<PathBuf> {
-    let Some(dir) = std::env::var_os("GPUWISE_TEST_VENVS") else {
-        eprintln!("GPUWISE_TEST_VENVS unset: skipping the real-environment check (scripts/test sets it)");
-        return None;
-    };
-    let python = PathBuf::from(dir).join(name).join("bin/python");
-    assert!(python.exists(), "GPUWISE_TEST_VENVS is set but {} is missing", python.display());
-    Some(python)
 }
 
 /// What the framework itself says, in its own environment: true when it would use a GPU.

@@ -1,6 +1,9 @@
-//! The CPU backend: every operation on all cores, on well-kept crates (faer for matrix products,
-//! rustfft for transforms, rayon for the rest).
+//! The CPU backend: every operation on all cores. Matrix products (and the convolution's) run
+//! through the BLAS the user's numpy uses when one is found, else faer; transforms on rustfft;
+//! the rest on rayon.
 
+mod blas;
+mod blas_search;
 mod conv;
 mod fft;
 mod gemm;
@@ -14,6 +17,9 @@ use crate::plan::Repeats;
 use crate::stats::Summary;
 use crate::workload::{ConvShape, Workload};
 
+pub use blas::{Blas, Element};
+pub use blas_search::{Chosen, GemmChoice, choose};
+pub use gemm::GemmLibrary;
 pub use real::Real;
 
 /// A timed case and the output of its last run (for the check).
@@ -31,15 +37,15 @@ pub fn computes_in(dtype: Dtype) -> Dtype {
     if dtype == Dtype::F64 { Dtype::F64 } else { Dtype::F32 }
 }
 
-/// Times `workload` on the CPU with `repeats`.
-pub fn run(workload: &Workload, repeats: Repeats) -> Result<Measured, String> {
+/// Times `workload` on the CPU with `repeats`, multiplying matrices with `gemm`.
+pub fn run(workload: &Workload, repeats: Repeats, gemm: &GemmLibrary) -> Result<Measured, String> {
     match workload.inputs.first() {
-        Some(Values::F64(_)) => typed::<f64>(workload, repeats),
-        _ => typed::<f32>(workload, repeats),
+        Some(Values::F64(_)) => typed::<f64>(workload, repeats, gemm),
+        _ => typed::<f32>(workload, repeats, gemm),
     }
 }
 
-fn typed<T: Real>(workload: &Workload, repeats: Repeats) -> Result<Measured, String> {
+fn typed<T: Real>(workload: &Workload, repeats: Repeats, gemm: &GemmLibrary) -> Result<Measured, String> {
     let inputs: Vec<&[T]> =
         workload.inputs.iter().map(T::slice).collect::<Option<_>>().ok_or("inputs of mixed precision")?;
     // Copies of the inputs to rotate through (see data::copies_for).
@@ -58,7 +64,7 @@ fn typed<T: Real>(workload: &Workload, repeats: Repeats) -> Result<Measured, Str
             let (m, n, k) = (*m as usize, *n as usize, *k as usize);
             crate::timer::repeat(repeats, |i| {
                 let inputs = set(i);
-                Ok(crate::timer::wall(|| gemm::matmul(inputs[0], inputs[1], &mut output, m, n, k)))
+                crate::timer::wall_or_error(|| gemm.multiply(inputs[0], inputs[1], false, &mut output, (m, n, k)))
             })?
         }
         Operation::Fft { dims, .. } => {
@@ -81,7 +87,9 @@ fn typed<T: Real>(workload: &Workload, repeats: Repeats) -> Result<Measured, Str
             let mut columns = vec![T::zero(); shape.pixels() * shape.taps()];
             crate::timer::repeat(repeats, |i| {
                 let inputs = set(i);
-                Ok(crate::timer::wall(|| conv::forward(&shape, inputs[0], inputs[1], &mut columns, &mut output)))
+                crate::timer::wall_or_error(|| {
+                    conv::forward(gemm, &shape, inputs[0], inputs[1], &mut columns, &mut output)
+                })
             })?
         }
         other => return Err(format!("the CPU backend has no {} kernel", other.name())),
@@ -96,9 +104,9 @@ mod tests {
     use crate::plan::Case;
     use gpuwise_model::Extras;
 
-    /// Every CPU kernel, in both precisions, at small and odd sizes, agrees with its reference.
-    #[test]
-    fn every_kernel_matches_its_reference() {
+    /// Every CPU kernel, in both precisions, at small and odd sizes, agrees with its reference
+    /// when matrices are multiplied with `gemm`.
+    fn kernels_match_their_references(gemm: &GemmLibrary) {
         let padded = Extras { padding: 1, stride: 2, ..Extras::default() };
         let cases: [(&str, &[u64], Extras); 6] = [
             ("matmul", &[37, 19, 53], Extras::default()),
@@ -113,12 +121,34 @@ mod tests {
             for dtype in [Dtype::F32, Dtype::F64] {
                 let case = Case { operation: Operation::parse(op, shape, &extras).unwrap(), dtype };
                 let workload = Workload::new(&case, 11).unwrap();
-                let measured = run(&workload, once).unwrap();
+                let measured = run(&workload, once, gemm).unwrap();
                 let result = check::compare(dtype, &workload.reference, |i| measured.output.get(i));
-                assert!(result.passed(), "{op} {shape:?} {dtype}: {result:?}");
+                assert!(result.passed(), "{op} {shape:?} {dtype} with {}: {result:?}", gemm.describe());
                 assert!(measured.summary.median > 0.0);
             }
         }
+    }
+
+    #[test]
+    fn every_kernel_matches_its_reference_with_faer() {
+        kernels_match_their_references(&GemmLibrary::Faer);
+    }
+
+    /// The OpenBLAS a real numpy wheel ships (in the environment scripts/test builds) is found
+    /// in its site directory, loaded, and multiplies correctly, transposed operands included.
+    #[test]
+    fn every_kernel_matches_its_reference_with_numpys_blas() {
+        let Some(venvs) = std::env::var_os("GPUWISE_TEST_VENVS") else {
+            eprintln!("GPUWISE_TEST_VENVS unset: skipping the numpy BLAS check (scripts/test sets it)");
+            return;
+        };
+        let lib = std::path::Path::new(&venvs).join("numba/lib");
+        let sites: Vec<_> = std::fs::read_dir(&lib).unwrap().map(|e| e.unwrap().path().join("site-packages")).collect();
+        let chosen = choose(&GemmChoice::Auto, &sites).unwrap();
+        let description = chosen.library.describe();
+        assert!(description.starts_with("OpenBLAS") && description.contains("numpy's wheel"), "{description}");
+        assert!(matches!(&chosen.library, GemmLibrary::Blas { blas, .. } if blas.threads.is_some()));
+        kernels_match_their_references(&chosen.library);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use crate::data::Values;
 /// A real floating-point type every CPU kernel accepts.
 pub trait Real:
     faer::traits::RealField
+    + super::Element
     + rustfft::FftNum
     + Copy
     + Default

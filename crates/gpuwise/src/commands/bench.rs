@@ -1,11 +1,12 @@
 //! `gpuwise bench`: measure this machine, check every result, compare with the estimate, and
 //! optionally save the measurements as this machine's profile.
 
-use std::path::PathBuf;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context as _, anyhow};
 use gpuwise_bench::calibrate::{self, CalibrationError};
+use gpuwise_bench::cpu;
 use gpuwise_bench::cuda::Gpu;
 use gpuwise_bench::plan::{Mode, validate_ops};
 use gpuwise_bench::report::BenchReport;
@@ -102,7 +103,8 @@ pub fn measure(args: &BenchArgs, vars: &Variables, progress: Progress<'_>) -> an
         ops: args.op.clone(),
         memory_fraction: args.memory_fraction,
     };
-    let report = runner::run(&options, gpu, &predictors, progress);
+    let cpu = cpu::choose(&args.cpu_gemm, &python_sites(args.python.as_deref(), vars)).map_err(|err| anyhow!(err))?;
+    let report = runner::run(&options, gpu, &cpu, &predictors, progress);
     if report.results.is_empty() && report.failures.is_empty() {
         let why = report.gpu_skipped.as_deref().unwrap_or("no case matched");
         return Err(anyhow!(
@@ -122,9 +124,24 @@ pub fn measure(args: &BenchArgs, vars: &Variables, progress: Progress<'_>) -> an
     Ok(Measured { report, calibration, profile: profile_path })
 }
 
+/// The `sys.path` (and user site) of `python`, else of the shell's python3: where numpy's BLAS
+/// is looked for. Empty when there is no interpreter or it cannot be asked.
+fn python_sites(python: Option<&Path>, vars: &Variables) -> Vec<PathBuf> {
+    let Some(python) = python.map(Path::to_path_buf).or_else(|| gpuwise_envs::current_python(vars)) else {
+        return Vec::new();
+    };
+    match gpuwise_envs::probe_interpreter(&python, PYTHON_TIMEOUT) {
+        Ok(found) => found.path.iter().chain([&found.user_site]).map(PathBuf::from).collect(),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// How long the interpreter may take to describe itself.
+const PYTHON_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// `Err` naming `path` when a file cannot be created in its folder (created when missing).
-fn writable(path: &std::path::Path) -> anyhow::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+fn writable(path: &Path) -> anyhow::Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let probe = dir.join(format!(".gpuwise-write-test.{}", std::process::id()));
     std::fs::write(&probe, b"").with_context(|| format!("cannot write {}", path.display()))?;
@@ -135,7 +152,7 @@ fn writable(path: &std::path::Path) -> anyhow::Result<()> {
 /// Writes the profile `report` measured to `path` (creating its folder) and returns how well
 /// it reproduces the measurements.
 /// Curves the run did not measure are kept from an earlier profile of this same machine.
-fn save_profile(report: &BenchReport, cpu_model: &str, path: &std::path::Path) -> anyhow::Result<CalibrationError> {
+fn save_profile(report: &BenchReport, cpu_model: &str, path: &Path) -> anyhow::Result<CalibrationError> {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
     let mut profile = calibrate::profile(report, cpu_model, now);
     if let Ok(earlier) = MachineProfile::load(path) {

@@ -96,3 +96,14 @@ pub fn refused(subcommand: &str, args: &[&str], says: &str) {
     assert!(stderr.contains(says), "{args:?}: expected {says:?} in {stderr}");
     assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
 }
+
+/// The Python of a real environment built by scripts/test (`jax-cpu`, `numba`), or `None` when the run did not ask for them.
+pub fn real_env(name: &str) -> Option<PathBuf> {
+    let Some(dir) = std::env::var_os("GPUWISE_TEST_VENVS") else {
+        eprintln!("GPUWISE_TEST_VENVS unset: skipping the real-environment check (scripts/test sets it)");
+        return None;
+    };
+    let python = PathBuf::from(dir).join(name).join("bin/python");
+    assert!(python.exists(), "GPUWISE_TEST_VENVS is set but {} is missing", python.display());
+    Some(python)
+}

@@ -120,8 +120,8 @@ impl Blas {
     }
 
     /// `c = a x b` (or `a x bᵀ` when `b_transposed`), all row major and contiguous: `a` is m x k,
-    /// `b` k x n (n x k when transposed), `c` m x n. `Err` when a dimension is too large for the
-    /// library's integers.
+    /// `b` k x n (n x k when transposed), `c` m x n. `Err` when a slice is smaller than its
+    /// shape or a dimension is too large for the library's integers.
     pub fn multiply<T: Element>(
         &self,
         a: &[T],
@@ -130,56 +130,46 @@ impl Blas {
         c: &mut [T],
         (m, n, k): (usize, usize, usize),
     ) -> Result<(), String> {
-        assert!(a.len() >= m * k && b.len() >= k * n && c.len() >= m * n, "operands smaller than their shape");
-        let trans_b = if b_transposed { TRANSPOSE } else { NO_TRANSPOSE };
-        let ldb = if b_transposed { k } else { n };
-        let too_large = || format!("{m}x{n}x{k} is too large for this BLAS's 32-bit integers");
-        // SAFETY: the slices hold the m x k, k x n and m x n row-major matrices (asserted above),
-        // with leading dimensions k, ldb and n, which is what this call reads and writes.
+        if a.len() < m * k || b.len() < k * n || c.len() < m * n {
+            return Err(format!("operands smaller than a {m}x{n}x{k} product"));
+        }
+        let product = Product { a: a.as_ptr(), b: b.as_ptr(), c: c.as_mut_ptr(), b_transposed, m, n, k };
+        // SAFETY: the slices hold the m x k, k x n (or n x k) and m x n row-major matrices
+        // (checked above), which is what the call reads and writes.
         unsafe {
             match T::gemm(self) {
-                Entry::Lp64(gemm) => {
-                    let i = |v: usize| i32::try_from(v).map_err(|_| too_large());
-                    let (m, n, k, ldb) = (i(m)?, i(n)?, i(k)?, i(ldb)?);
-                    gemm(
-                        ROW_MAJOR,
-                        NO_TRANSPOSE,
-                        trans_b,
-                        m,
-                        n,
-                        k,
-                        T::ONE,
-                        a.as_ptr(),
-                        k,
-                        b.as_ptr(),
-                        ldb,
-                        T::ZERO,
-                        c.as_mut_ptr(),
-                        n,
-                    );
-                }
-                Entry::Ilp64(gemm) => {
-                    let i = |v: usize| i64::try_from(v).map_err(|_| too_large());
-                    let (m, n, k, ldb) = (i(m)?, i(n)?, i(k)?, i(ldb)?);
-                    gemm(
-                        ROW_MAJOR,
-                        NO_TRANSPOSE,
-                        trans_b,
-                        m,
-                        n,
-                        k,
-                        T::ONE,
-                        a.as_ptr(),
-                        k,
-                        b.as_ptr(),
-                        ldb,
-                        T::ZERO,
-                        c.as_mut_ptr(),
-                        n,
-                    );
-                }
+                Entry::Lp64(gemm) => product.call(gemm),
+                Entry::Ilp64(gemm) => product.call(gemm),
             }
         }
+    }
+}
+
+/// One row-major product's operands and dimensions.
+#[derive(Clone, Copy)]
+struct Product<T> {
+    a: *const T,
+    b: *const T,
+    c: *mut T,
+    b_transposed: bool,
+    m: usize,
+    n: usize,
+    k: usize,
+}
+
+impl<T: Element> Product<T> {
+    /// Calls `gemm` with the dimensions in its integer type `I`.
+    ///
+    /// # Safety
+    /// The pointers must hold the matrices the dimensions describe.
+    unsafe fn call<I: TryFrom<usize>>(&self, gemm: Cblas<T, I>) -> Result<(), String> {
+        let Product { a, b, c, b_transposed, m, n, k } = *self;
+        let int = |v: usize| I::try_from(v).map_err(|_| format!("{m}x{n}x{k} is too large for this BLAS's integers"));
+        let (trans_b, ldb) = if b_transposed { (TRANSPOSE, k) } else { (NO_TRANSPOSE, n) };
+        let (rows, cols, depth) = (int(m)?, int(n)?, int(k)?);
+        let (lda, ldb, ldc) = (int(k)?, int(ldb)?, int(n)?);
+        // SAFETY: the caller's promise; alpha 1 and beta 0 overwrite c with the product.
+        unsafe { gemm(ROW_MAJOR, NO_TRANSPOSE, trans_b, rows, cols, depth, T::ONE, a, lda, b, ldb, T::ZERO, c, ldc) };
         Ok(())
     }
 }

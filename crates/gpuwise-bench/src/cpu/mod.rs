@@ -4,6 +4,7 @@
 
 mod blas;
 mod blas_search;
+mod buffer;
 mod conv;
 mod fft;
 mod gemm;
@@ -48,17 +49,13 @@ pub fn run(workload: &Workload, repeats: Repeats, gemm: &GemmLibrary) -> Result<
 fn typed<T: Real>(workload: &Workload, repeats: Repeats, gemm: &GemmLibrary) -> Result<Measured, String> {
     let inputs: Vec<&[T]> =
         workload.inputs.iter().map(T::slice).collect::<Option<_>>().ok_or("inputs of mixed precision")?;
-    // Copies of the inputs to rotate through (see data::copies_for).
+    // Copies of the inputs to rotate through (see data::copies_for), in huge-page memory as
+    // numpy's arrays are (see buffer).
     let bytes: u64 = workload.inputs.iter().map(Values::host_bytes).sum();
     let sets: Vec<Vec<Vec<T>>> =
-        (1..copies_for(bytes)).map(|_| inputs.iter().map(|input| input.to_vec()).collect()).collect();
-    let set = |i: usize| -> Vec<&[T]> {
-        match i % (sets.len() + 1) {
-            0 => inputs.clone(),
-            copy => sets[copy - 1].iter().map(Vec::as_slice).collect(),
-        }
-    };
-    let mut output = vec![T::zero(); workload.output_len];
+        (0..copies_for(bytes)).map(|_| inputs.iter().map(|input| buffer::copy_of(input)).collect()).collect();
+    let set = |i: usize| -> Vec<&[T]> { sets[i % sets.len()].iter().map(Vec::as_slice).collect() };
+    let mut output = buffer::zeroed(workload.output_len);
     let summary = match &workload.case.operation {
         Operation::Matmul { m, n, k, .. } => {
             let (m, n, k) = (*m as usize, *n as usize, *k as usize);
@@ -84,7 +81,7 @@ fn typed<T: Real>(workload: &Workload, repeats: Repeats, gemm: &GemmLibrary) -> 
         })?,
         op @ Operation::Conv2d { .. } => {
             let shape = ConvShape::of(op).ok_or("the filter is larger than the padded input")?;
-            let mut columns = vec![T::zero(); shape.pixels() * shape.taps()];
+            let mut columns = buffer::zeroed(shape.pixels() * shape.taps());
             crate::timer::repeat(repeats, |i| {
                 let inputs = set(i);
                 crate::timer::wall_or_error(|| {

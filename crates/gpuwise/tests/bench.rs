@@ -76,6 +76,11 @@ fn bad_input_is_named() {
         "--cpu-gemm /nonexistent",
     );
     refused("bench", &["--quick", "--op", "reduction", "--cpu-gemm", "libc.so.6"], "not a BLAS library");
+    refused(
+        "bench",
+        &["--quick", "--op", "reduction", "--python", "/nonexistent/python"],
+        "--python: /nonexistent/python does not exist",
+    );
 }
 
 /// With a real environment's Python (scripts/test builds it), the CPU multiplies matrices with

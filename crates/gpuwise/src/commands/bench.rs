@@ -103,7 +103,8 @@ pub fn measure(args: &BenchArgs, vars: &Variables, progress: Progress<'_>) -> an
         ops: args.op.clone(),
         memory_fraction: args.memory_fraction,
     };
-    let cpu = cpu::choose(&args.cpu_gemm, &python_sites(args.python.as_deref(), vars)).map_err(|err| anyhow!(err))?;
+    let sites = python_sites(args.python.as_deref(), vars)?;
+    let cpu = cpu::choose(&args.cpu_gemm, &sites).map_err(|err| anyhow!(err))?;
     let report = runner::run(&options, gpu, &cpu, &predictors, progress);
     if report.results.is_empty() && report.failures.is_empty() {
         let why = report.gpu_skipped.as_deref().unwrap_or("no case matched");
@@ -124,15 +125,17 @@ pub fn measure(args: &BenchArgs, vars: &Variables, progress: Progress<'_>) -> an
     Ok(Measured { report, calibration, profile: profile_path })
 }
 
-/// The `sys.path` (and user site) of `python`, else of the shell's python3: where numpy's BLAS
-/// is looked for. Empty when there is no interpreter or it cannot be asked.
-fn python_sites(python: Option<&Path>, vars: &Variables) -> Vec<PathBuf> {
-    let Some(python) = python.map(Path::to_path_buf).or_else(|| gpuwise_envs::current_python(vars)) else {
-        return Vec::new();
+/// The `sys.path` (then the user site) of `--python`, else of the shell's python3: where numpy's
+/// BLAS is looked for. Empty when the shell has no python3 or it cannot be asked; `Err` when
+/// the named `--python` cannot be.
+fn python_sites(python: Option<&Path>, vars: &Variables) -> anyhow::Result<Vec<PathBuf>> {
+    let Some(interpreter) = python.map(Path::to_path_buf).or_else(|| gpuwise_envs::current_python(vars)) else {
+        return Ok(Vec::new());
     };
-    match gpuwise_envs::probe_interpreter(&python, PYTHON_TIMEOUT) {
-        Ok(found) => found.path.iter().chain([&found.user_site]).map(PathBuf::from).collect(),
-        Err(_) => Vec::new(),
+    match gpuwise_envs::probe_interpreter(&interpreter, PYTHON_TIMEOUT) {
+        Ok(found) => Ok(found.path.iter().chain([&found.user_site]).map(PathBuf::from).collect()),
+        Err(err) if python.is_some() => Err(anyhow!("--python: {err}")),
+        Err(_) => Ok(Vec::new()),
     }
 }
 

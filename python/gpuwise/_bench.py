@@ -1,6 +1,7 @@
 """bench(): measure this machine's CPU and GPU, every result checked, the estimate beside each."""
 
 import json
+import os
 import sys
 from html import escape
 
@@ -48,6 +49,13 @@ def _notebook_progress():
     return update
 
 
+def _interpreter():
+    """This interpreter, whose numpy's BLAS is the CPU baseline; None when it is embedded in a
+    program that is not Python (sys.executable is then that program, or empty)."""
+    path = sys.executable
+    return path if path and os.path.basename(path).startswith("python") and os.path.isfile(path) else None
+
+
 def bench(quick=True, op=None, cpu_only=False, device=None, memory_fraction=None, calibrate=None, cpu_gemm=None,
           progress=True):
     """Measures `op` (a list of matmul, fft, elementwise, reduction, conv2d, copy, launch; default
@@ -60,7 +68,7 @@ def bench(quick=True, op=None, cpu_only=False, device=None, memory_fraction=None
     Raises InputError for bad options."""
     ops = ",".join(op) if isinstance(op, (list, tuple)) else op
     args = flags(quick=quick, op=ops, cpu_only=cpu_only, device=device, memory_fraction=memory_fraction,
-                 calibrate=calibrate, cpu_gemm=cpu_gemm, python=sys.executable or None)
+                 calibrate=calibrate, cpu_gemm=cpu_gemm, python=_interpreter())
     callback = _notebook_progress() if progress else None
     try:
         text, view, svg, passed = _gpuwise.bench(args, callback)

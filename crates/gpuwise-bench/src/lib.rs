@@ -1,5 +1,5 @@
-//! gpuwise's measurements: each operation of the estimator timed on this machine's CPU (faer,
-//! rustfft, rayon) and GPU (cuBLAS, cuFFT, small PTX kernels through cudarc), every result checked
+//! gpuwise's measurements: each operation of the estimator timed on this machine's CPU (the BLAS
+//! of the user's numpy or the system, else faer; rustfft; rayon) and GPU (cuBLAS, cuFFT, small PTX kernels through cudarc), every result checked
 //! against an f64 reference, and the machine's copy bandwidths and launch latency; the results
 //! calibrate the estimator.
 

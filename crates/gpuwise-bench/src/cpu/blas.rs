@@ -4,11 +4,16 @@
 //! a slower CPU baseline.
 //!
 //! The library is opened with `dlopen` (nothing links against it) and used through its CBLAS
-//! `?gemm` entry points, whose names vary by build: plain `cblas_dgemm` (Debian's OpenBLAS, MKL,
-//! BLIS), `cblas_dgemm64_` (64-bit integer builds) and `scipy_cblas_dgemm64_` (the
-//! `scipy-openblas64` build inside numpy wheels). OpenBLAS, MKL and BLIS are thread-pooled
-//! libraries: they use all cores unless `OPENBLAS_NUM_THREADS`, `MKL_NUM_THREADS` or
-//! `BLIS_NUM_THREADS` say otherwise, as they do for numpy.
+//! `?gemm` entry points, whose names vary by build: plain `cblas_dgemm` (Debian's and Fedora's
+//! OpenBLAS, MKL, BLIS), `cblas_dgemm64_` (suffixed 64-bit integer builds) and
+//! `scipy_cblas_dgemm64_` (the `scipy-openblas64` build inside numpy wheels). A `64_` suffix
+//! means 64-bit integers; a plain name does not say (Debian's `libopenblas64.so.0` keeps plain
+//! names, MKL switches with `MKL_INTERFACE_LAYER`), so the library is asked: OpenBLAS's
+//! configuration string, MKL's interface layer (set to 32-bit before any other MKL call), BLIS's
+//! integer size. A library that cannot say is refused rather than called with the wrong
+//! integers. OpenBLAS, MKL and BLIS are thread-pooled libraries: they use all cores unless
+//! `OPENBLAS_NUM_THREADS`, `MKL_NUM_THREADS` or `BLIS_NUM_THREADS` say otherwise, as they do
+//! for numpy.
 
 use std::ffi::{CStr, c_char, c_int};
 use std::path::{Path, PathBuf};
@@ -33,9 +38,13 @@ pub enum Entry<T> {
     Ilp64(Cblas<T, i64>),
 }
 
-/// The ways builds spell CBLAS symbols: prefix, suffix, and whether integers are 64-bit.
-const SPELLINGS: [(&str, &str, bool); 4] =
-    [("", "", false), ("", "64_", true), ("scipy_", "64_", true), ("scipy_", "", false)];
+/// The ways builds spell CBLAS symbols: prefix and suffix. The `64_` suffix marks 64-bit
+/// integers.
+const SPELLINGS: [(&str, &str); 4] = [("", ""), ("", "64_"), ("scipy_", "64_"), ("scipy_", "")];
+
+/// `MKL_INTERFACE_LP64` and `MKL_INTERFACE_ILP64` of `MKL_Set_Interface_Layer`.
+const MKL_LP64: c_int = 0;
+const MKL_ILP64: c_int = 1;
 
 /// An element type a BLAS multiplies: f32 (`sgemm`) or f64 (`dgemm`).
 pub trait Element: Copy + Sized + 'static {
@@ -71,7 +80,7 @@ impl Element for f64 {
 pub struct Blas {
     single: Entry<f32>,
     double: Entry<f64>,
-    /// What the library says it is (`OpenBLAS 0.3.31 (Zen)`), else its file name.
+    /// What the library says it is (`OpenBLAS 0.3.31 (Zen kernels)`), else its file name.
     pub name: String,
     /// The threads it multiplies with, when it says.
     pub threads: Option<usize>,
@@ -92,31 +101,44 @@ impl Blas {
     /// dynamic loader to search) and finds its `sgemm` and `dgemm`. `Err` says why it cannot
     /// be used.
     pub fn open(path: &Path) -> Result<Blas, String> {
-        // SAFETY: loading runs the library's initialisers; the BLAS libraries this is pointed at
-        // only set up their thread pools there.
+        // SAFETY: loading runs the library's initialisers. The path is one the user named as a
+        // BLAS (--cpu-gemm) or one found by a BLAS's own file name; such libraries only set up
+        // their thread pools there.
         let library = unsafe { Library::new(path) }.map_err(|err| {
             // libloading keeps the loader's own words (no such file, wrong ELF class) as the source.
             let detail = std::error::Error::source(&err).map_or_else(|| err.to_string(), ToString::to_string);
             let named = path.display().to_string();
             if detail.contains(&named) { detail } else { format!("{named}: {detail}") }
         })?;
-        for (prefix, suffix, ilp64) in SPELLINGS {
-            let (Some(single), Some(double)) =
-                (entry::<f32>(&library, prefix, suffix, ilp64), entry::<f64>(&library, prefix, suffix, ilp64))
-            else {
-                continue;
-            };
-            let file = path.file_name().map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into());
-            return Ok(Blas {
-                single,
-                double,
-                name: describe(&library, prefix, suffix).unwrap_or(file),
-                threads: threads(&library, prefix, suffix),
-                path: path.to_path_buf(),
-                _library: library,
-            });
-        }
-        Err(format!("{}: no CBLAS sgemm and dgemm in it (not a BLAS library)", path.display()))
+        let exports = |name: String| {
+            // SAFETY: only the symbol's presence is looked at.
+            unsafe { library.get::<*const ()>(name.as_bytes()).is_ok() }
+        };
+        let (prefix, suffix) = SPELLINGS
+            .into_iter()
+            .find(|(prefix, suffix)| {
+                exports(gemm_name::<f32>(prefix, suffix)) && exports(gemm_name::<f64>(prefix, suffix))
+            })
+            .ok_or_else(|| format!("{}: no CBLAS sgemm and dgemm in it (not a BLAS library)", path.display()))?;
+        let ilp64 = match suffix {
+            "64_" => true,
+            _ => integer_width(&library, prefix, suffix).ok_or_else(|| {
+                format!(
+                    "{}: cannot tell whether its BLAS takes 32- or 64-bit integers (not OpenBLAS, MKL or BLIS)",
+                    path.display()
+                )
+            })?,
+        };
+        let file = path.file_name().map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into());
+        let missing = || format!("{}: its ?gemm symbols could not be loaded", path.display());
+        Ok(Blas {
+            single: entry(&library, prefix, suffix, ilp64).ok_or_else(missing)?,
+            double: entry(&library, prefix, suffix, ilp64).ok_or_else(missing)?,
+            name: describe(&library, prefix, suffix).unwrap_or(file),
+            threads: threads(&library, prefix, suffix),
+            path: path.to_path_buf(),
+            _library: library,
+        })
     }
 
     /// `c = a x b` (or `a x bᵀ` when `b_transposed`), all row major and contiguous: `a` is m x k,
@@ -130,9 +152,7 @@ impl Blas {
         c: &mut [T],
         (m, n, k): (usize, usize, usize),
     ) -> Result<(), String> {
-        if a.len() < m * k || b.len() < k * n || c.len() < m * n {
-            return Err(format!("operands smaller than a {m}x{n}x{k} product"));
-        }
+        let (a, b, c) = exact_operands(a, b, c, (m, n, k))?;
         let product = Product { a: a.as_ptr(), b: b.as_ptr(), c: c.as_mut_ptr(), b_transposed, m, n, k };
         // SAFETY: the slices hold the m x k, k x n (or n x k) and m x n row-major matrices
         // (checked above), which is what the call reads and writes.
@@ -167,17 +187,41 @@ impl<T: Element> Product<T> {
         let int = |v: usize| I::try_from(v).map_err(|_| format!("{m}x{n}x{k} is too large for this BLAS's integers"));
         let (trans_b, ldb) = if b_transposed { (TRANSPOSE, k) } else { (NO_TRANSPOSE, n) };
         let (rows, cols, depth) = (int(m)?, int(n)?, int(k)?);
-        let (lda, ldb, ldc) = (int(k)?, int(ldb)?, int(n)?);
+        // CBLAS wants leading dimensions of at least 1, even for empty matrices.
+        let (lda, ldb, ldc) = (int(k.max(1))?, int(ldb.max(1))?, int(n.max(1))?);
         // SAFETY: the caller's promise; alpha 1 and beta 0 overwrite c with the product.
         unsafe { gemm(ROW_MAJOR, NO_TRANSPOSE, trans_b, rows, cols, depth, T::ONE, a, lda, b, ldb, T::ZERO, c, ldc) };
         Ok(())
     }
 }
 
-/// `{prefix}cblas_{s|d}gemm{suffix}` in `library`, typed by `ilp64`.
+/// The two factors and the output of a product.
+pub(super) type Operands<'a, T> = (&'a [T], &'a [T], &'a mut [T]);
+
+/// The first `m x k`, `k x n` and `m x n` values of `a`, `b` and `c`, or `Err` when a slice is
+/// shorter than its matrix.
+pub(super) fn exact_operands<'a, T>(
+    a: &'a [T],
+    b: &'a [T],
+    c: &'a mut [T],
+    (m, n, k): (usize, usize, usize),
+) -> Result<Operands<'a, T>, String> {
+    let short = || format!("operands smaller than a {m}x{n}x{k} product");
+    let a = m.checked_mul(k).and_then(|len| a.get(..len)).ok_or_else(short)?;
+    let b = k.checked_mul(n).and_then(|len| b.get(..len)).ok_or_else(short)?;
+    let c = m.checked_mul(n).and_then(|len| c.get_mut(..len)).ok_or_else(short)?;
+    Ok((a, b, c))
+}
+
+/// `{prefix}cblas_{s|d}gemm{suffix}`.
+fn gemm_name<T: Element>(prefix: &str, suffix: &str) -> String {
+    format!("{prefix}cblas_{}gemm{suffix}", T::LETTER)
+}
+
+/// The `?gemm` of `T` in `library`, typed by `ilp64`.
 fn entry<T: Element>(library: &Library, prefix: &str, suffix: &str, ilp64: bool) -> Option<Entry<T>> {
-    let name = format!("{prefix}cblas_{}gemm{suffix}", T::LETTER);
-    // SAFETY: every CBLAS ?gemm has this signature; the integer width follows the spelling.
+    let name = gemm_name::<T>(prefix, suffix);
+    // SAFETY: every CBLAS ?gemm has this signature; `ilp64` is the library's integer width.
     unsafe {
         if ilp64 {
             library.get::<Cblas<T, i64>>(name.as_bytes()).ok().map(|s| Entry::Ilp64(*s))
@@ -187,17 +231,47 @@ fn entry<T: Element>(library: &Library, prefix: &str, suffix: &str, ilp64: bool)
     }
 }
 
-/// `OpenBLAS 0.3.31 (Zen)`, `Intel(R) oneAPI Math Kernel Library Version ...` or `BLIS 1.0`,
-/// from the library's own version functions.
-fn describe(library: &Library, prefix: &str, suffix: &str) -> Option<String> {
-    let text = |symbol: &str| -> Option<String> {
-        // SAFETY: these functions take nothing and return a static NUL-terminated string.
-        unsafe {
-            let function = library.get::<unsafe extern "C" fn() -> *const c_char>(symbol.as_bytes()).ok()?;
-            let pointer = function();
-            (!pointer.is_null()).then(|| CStr::from_ptr(pointer).to_string_lossy().trim().to_string())
+/// Whether the library's unsuffixed CBLAS takes 64-bit integers, as it says itself: OpenBLAS
+/// names `USE64BITINT` in its configuration, MKL is switched to (and reports) its 32-bit
+/// interface, BLIS gives its BLAS integer size. `None` for any other library.
+fn integer_width(library: &Library, prefix: &str, suffix: &str) -> Option<bool> {
+    if let Some(config) = c_string(library, &format!("{prefix}openblas_get_config{suffix}")) {
+        return Some(config.contains("USE64BITINT"));
+    }
+    // SAFETY: MKL_Set_Interface_Layer(int) returns the layer in force, and must come before any
+    // other MKL call (this is the first); bli_info_get_blas_int_type_size() returns an integer
+    // of at most 64 bits, of which the low 32 hold the size.
+    unsafe {
+        if let Ok(set_layer) = library.get::<unsafe extern "C" fn(c_int) -> c_int>(b"MKL_Set_Interface_Layer") {
+            return match set_layer(MKL_LP64) {
+                MKL_LP64 => Some(false),
+                MKL_ILP64 => Some(true),
+                _ => None,
+            };
         }
-    };
+        let size = library.get::<unsafe extern "C" fn() -> i64>(b"bli_info_get_blas_int_type_size").ok()?;
+        match size() & 0xffff_ffff {
+            32 => Some(false),
+            64 => Some(true),
+            _ => None,
+        }
+    }
+}
+
+/// The NUL-terminated string the function `symbol` (taking nothing) returns.
+fn c_string(library: &Library, symbol: &str) -> Option<String> {
+    // SAFETY: the version functions this is used for take nothing and return a static string.
+    unsafe {
+        let function = library.get::<unsafe extern "C" fn() -> *const c_char>(symbol.as_bytes()).ok()?;
+        let pointer = function();
+        (!pointer.is_null()).then(|| CStr::from_ptr(pointer).to_string_lossy().trim().to_string())
+    }
+}
+
+/// `OpenBLAS 0.3.31 (Zen kernels)`, `Intel(R) oneAPI Math Kernel Library Version ...` or
+/// `BLIS 1.0`, from the library's own version functions.
+fn describe(library: &Library, prefix: &str, suffix: &str) -> Option<String> {
+    let text = |symbol: &str| c_string(library, symbol);
     if let Some(config) = text(&format!("{prefix}openblas_get_config{suffix}")) {
         let version: Vec<&str> = config.split_whitespace().take(2).collect();
         let core = text(&format!("{prefix}openblas_get_corename{suffix}"));

@@ -38,7 +38,7 @@ const SYSTEM: [&str; 5] =
     ["libopenblas.so.0", "libopenblas64.so.0", "libmkl_rt.so.2", "libblis.so.4", "libblis64.so.4"];
 
 /// Where the system's libraries come from.
-pub const SYSTEM_ORIGIN: &str = "the system";
+const SYSTEM_ORIGIN: &str = "the system";
 
 /// BLAS libraries a conda environment keeps in `PREFIX/lib` for its numpy.
 const ENVIRONMENT: [&str; 3] = ["libopenblas.so.0", "libmkl_rt.so.2", "libblis.so.4"];
@@ -47,9 +47,9 @@ const ENVIRONMENT: [&str; 3] = ["libopenblas.so.0", "libmkl_rt.so.2", "libblis.s
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Candidate {
     /// The file, or a name for the dynamic loader.
-    pub path: PathBuf,
+    path: PathBuf,
     /// `numpy's wheel`, `the scipy-openblas package`, `numpy's environment` or [`SYSTEM_ORIGIN`].
-    pub origin: &'static str,
+    origin: &'static str,
 }
 
 /// The library chosen, and the candidates passed over with the reason.
@@ -74,6 +74,15 @@ pub fn choose(choice: &GemmChoice, site_dirs: &[PathBuf]) -> Result<Chosen, Stri
             let mut skipped = Vec::new();
             for candidate in candidates(site_dirs) {
                 match Blas::open(&candidate.path) {
+                    // A serial system build (Fedora's libopenblas.so.0) would understate a CPU with
+                    // more cores; numpy's own library is what numpy uses, however it is set.
+                    Ok(blas)
+                        if candidate.origin == SYSTEM_ORIGIN
+                            && blas.threads == Some(1)
+                            && rayon::current_num_threads() > 1 =>
+                    {
+                        skipped.push(format!("{}: a single-threaded build", candidate.path.display()));
+                    }
                     Ok(blas) => {
                         let library = GemmLibrary::Blas { blas, origin: candidate.origin.into() };
                         return Ok(Chosen { library, skipped });

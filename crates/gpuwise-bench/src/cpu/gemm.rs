@@ -5,7 +5,7 @@ use faer::linalg::matmul::matmul as faer_matmul;
 use faer::{Accum, MatMut, MatRef, Par};
 
 use super::Real;
-use super::blas::Blas;
+use super::blas::{Blas, exact_operands};
 
 /// The library that multiplies matrices on the CPU.
 #[derive(Debug)]
@@ -23,7 +23,8 @@ pub enum GemmLibrary {
 
 impl GemmLibrary {
     /// `c = a x b` (or `a x bᵀ` when `b_transposed`), all row major: `a` is m x k, `b` k x n
-    /// (n x k when transposed), `c` m x n.
+    /// (n x k when transposed), `c` m x n. `Err` when a slice is shorter than its matrix or a
+    /// dimension is too large for the library.
     pub fn multiply<T: Real>(
         &self,
         a: &[T],
@@ -35,6 +36,7 @@ impl GemmLibrary {
         match self {
             GemmLibrary::Blas { blas, .. } => blas.multiply(a, b, b_transposed, c, (m, n, k)),
             GemmLibrary::Faer => {
+                let (a, b, c) = exact_operands(a, b, c, (m, n, k))?;
                 let a = MatRef::from_row_major_slice(a, m, k);
                 let b = if b_transposed {
                     MatRef::from_row_major_slice(b, n, k).transpose()
@@ -73,5 +75,13 @@ mod tests {
         let mut c = [0.0f64; 4];
         GemmLibrary::Faer.multiply(&a, &b, true, &mut c, (2, 2, 3)).unwrap();
         assert_eq!(c, [-2.0, 4.0, -2.0, 13.0]);
+    }
+
+    #[test]
+    fn short_operands_are_an_error_not_a_panic() {
+        let mut c = [0.0f32; 4];
+        let err = GemmLibrary::Faer.multiply(&[1.0; 5], &[1.0; 6], false, &mut c, (2, 2, 3)).unwrap_err();
+        assert!(err.contains("2x2x3"), "{err}");
+        assert!(GemmLibrary::Faer.multiply(&[1.0; 6], &[1.0; 6], false, &mut c, (usize::MAX, 2, 3)).is_err());
     }
 }

@@ -131,21 +131,34 @@ mod tests {
         kernels_match_their_references(&GemmLibrary::Faer);
     }
 
-    /// The OpenBLAS a real numpy wheel ships (in the environment scripts/test builds) is found
-    /// in its site directory, loaded, and multiplies correctly, transposed operands included.
+    /// The OpenBLAS a real numpy wheel ships (64-bit integers, `scipy_cblas_dgemm64_`), found in
+    /// its site directory, and the one scipy's wheel ships (32-bit integers, told apart by its
+    /// configuration string), named by path, both multiply correctly, transposed operands
+    /// included. The environments are the ones scripts/test builds.
     #[test]
-    fn every_kernel_matches_its_reference_with_numpys_blas() {
+    fn every_kernel_matches_its_reference_with_the_wheels_blas() {
         let Some(venvs) = std::env::var_os("GPUWISE_TEST_VENVS") else {
-            eprintln!("GPUWISE_TEST_VENVS unset: skipping the numpy BLAS check (scripts/test sets it)");
+            eprintln!("GPUWISE_TEST_VENVS unset: skipping the wheels' BLAS check (scripts/test sets it)");
             return;
         };
-        let lib = std::path::Path::new(&venvs).join("numba/lib");
-        let sites: Vec<_> = std::fs::read_dir(&lib).unwrap().map(|e| e.unwrap().path().join("site-packages")).collect();
-        let chosen = choose(&GemmChoice::Auto, &sites).unwrap();
-        let description = chosen.library.describe();
+        let sites = |env: &str| -> Vec<std::path::PathBuf> {
+            let lib = std::path::Path::new(&venvs).join(env).join("lib");
+            std::fs::read_dir(lib).unwrap().map(|e| e.unwrap().path().join("site-packages")).collect()
+        };
+        let numpy = choose(&GemmChoice::Auto, &sites("numba")).unwrap();
+        let description = numpy.library.describe();
         assert!(description.starts_with("OpenBLAS") && description.contains("numpy's wheel"), "{description}");
-        assert!(matches!(&chosen.library, GemmLibrary::Blas { blas, .. } if blas.threads.is_some()));
-        kernels_match_their_references(&chosen.library);
+        assert!(matches!(&numpy.library, GemmLibrary::Blas { blas, .. } if blas.threads.is_some()));
+        kernels_match_their_references(&numpy.library);
+
+        let scipy_libs = sites("jax-cpu")[0].join("scipy.libs");
+        let scipy = std::fs::read_dir(&scipy_libs)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.file_name().unwrap().to_string_lossy().starts_with("libscipy_openblas-"))
+            .unwrap_or_else(|| panic!("no 32-bit scipy-openblas in {}", scipy_libs.display()));
+        let scipy = choose(&GemmChoice::Library(scipy), &[]).unwrap();
+        kernels_match_their_references(&scipy.library);
     }
 
     #[test]

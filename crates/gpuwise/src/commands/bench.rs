@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context as _, anyhow};
 use gpuwise_bench::calibrate::{self, CalibrationError};
-use gpuwise_bench::cpu;
+use gpuwise_bench::cpu::{self, GemmChoice};
 use gpuwise_bench::cuda::Gpu;
 use gpuwise_bench::plan::{Mode, validate_ops};
 use gpuwise_bench::report::BenchReport;
@@ -103,7 +103,10 @@ pub fn measure(args: &BenchArgs, vars: &Variables, progress: Progress<'_>) -> an
         ops: args.op.clone(),
         memory_fraction: args.memory_fraction,
     };
-    let sites = python_sites(args.python.as_deref(), vars)?;
+    let sites = match args.cpu_gemm {
+        GemmChoice::Auto => python_sites(args.python.as_deref(), vars)?,
+        _ => Vec::new(),
+    };
     let cpu = cpu::choose(&args.cpu_gemm, &sites).map_err(|err| anyhow!(err))?;
     let report = runner::run(&options, gpu, &cpu, &predictors, progress);
     if report.results.is_empty() && report.failures.is_empty() {

@@ -2,14 +2,16 @@
 //! then every case on the CPU and the GPU, check each output, and put the estimator's
 //! prediction beside each measurement.
 
-use gpuwise_model::{CpuProfile, GpuProfile, Kind, cpu_call, gpu_call};
+use gpuwise_model::{CpuProfile, Dtype, GpuProfile, Kind, cpu_call, gpu_call};
 
 use crate::check;
 use crate::comparison;
 use crate::cpu;
 use crate::cuda::{Direction, Gpu, Memory};
+use crate::data::Values;
 use crate::plan::{self, Case, Mode};
 use crate::report::{Backend, BenchReport, Failure, GpuInfo, Measurement};
+use crate::stats::Summary;
 use crate::workload::Workload;
 
 /// What to run.
@@ -147,38 +149,47 @@ fn measure_case(
             Ok(Measurement { dtype: case.dtype.name().into(), computed_in: Some(found.dtype.clone()), ..found })
         }
         None => cpu::run(&workload, repeats, cpu_gemm).and_then(|measured| {
-            let check = check::compare(computes_in, &workload.reference, |i| measured.output.get(i));
-            verdict(check)?;
-            let mut m = Measurement::of(&case.operation, case.dtype, Backend::Cpu, measured.summary);
+            let mut m = checked(case, computes_in, &workload, &measured.output, Backend::Cpu, measured.summary)?;
             m.computed_in = (computes_in != case.dtype).then(|| computes_in.name().into());
-            m.check = Some(check);
             if let Some(profile) = &predictors.cpu {
                 predict_cpu(&mut m, case, profile);
             }
             Ok(m)
         }),
     };
-    match cpu_result {
+    let mut record = |backend, result: Result<Measurement, String>| match result {
         Ok(m) => report.results.push(m),
-        Err(message) => report.failures.push(failure(Backend::Cpu, message)),
-    }
+        Err(message) => report.failures.push(failure(backend, message)),
+    };
+    record(Backend::Cpu, cpu_result);
     let Some(gpu) = gpu else { return };
     let gpu_result = gpu.run(&workload, repeats).and_then(|measured| {
-        let check = check::compare(case.dtype, &workload.reference, |i| measured.output.get(i));
-        verdict(check)?;
-        let mut m = Measurement::of(&case.operation, case.dtype, Backend::Cuda, measured.compute);
+        let mut m = checked(case, case.dtype, &workload, &measured.output, Backend::Cuda, measured.compute)?;
         m.h2d_seconds = Some(measured.h2d.median);
         m.d2h_seconds = Some(measured.d2h.median);
-        m.check = Some(check);
         if let Some(profile) = &predictors.gpu {
             predict_gpu(&mut m, case, profile);
         }
         Ok(m)
     });
-    match gpu_result {
-        Ok(m) => report.results.push(m),
-        Err(message) => report.failures.push(failure(Backend::Cuda, message)),
-    }
+    record(Backend::Cuda, gpu_result);
+}
+
+/// The measurement of `case` on `backend` with its check, when `output` (computed in `dtype`)
+/// matches the reference; `Err` with the numbers when it does not.
+fn checked(
+    case: &Case,
+    dtype: Dtype,
+    workload: &Workload,
+    output: &Values,
+    backend: Backend,
+    summary: Summary,
+) -> Result<Measurement, String> {
+    let check = check::compare(dtype, &workload.reference, |i| output.get(i));
+    verdict(check)?;
+    let mut m = Measurement::of(&case.operation, case.dtype, backend, summary);
+    m.check = Some(check);
+    Ok(m)
 }
 
 /// `Err` with the numbers when the output is wrong.

@@ -144,7 +144,8 @@ fn open_library() -> Option<(String, libloading::Library)> {
     })
 }
 
-fn has_symbol(library: &libloading::Library, name: &str) -> bool {
+/// True when the loaded `library` exports `name` (looked up, never called).
+pub fn has_symbol(library: &libloading::Library, name: &str) -> bool {
     // SAFETY: the symbol is only looked up, never called, so its type does not matter.
     unsafe { library.get::<*const ()>(name.as_bytes()) }.is_ok()
 }

@@ -18,6 +18,7 @@
 use std::ffi::{CStr, c_char, c_int};
 use std::path::{Path, PathBuf};
 
+use gpuwise_probe::cuda::has_symbol;
 use libloading::Library;
 
 /// `CblasRowMajor`, `CblasNoTrans` and `CblasTrans` of the CBLAS interface.
@@ -110,10 +111,7 @@ impl Blas {
             let named = path.display().to_string();
             if detail.contains(&named) { detail } else { format!("{named}: {detail}") }
         })?;
-        let exports = |name: String| {
-            // SAFETY: only the symbol's presence is looked at.
-            unsafe { library.get::<*const ()>(name.as_bytes()).is_ok() }
-        };
+        let exports = |name: String| has_symbol(&library, &name);
         let (prefix, suffix) = SPELLINGS
             .into_iter()
             .find(|(prefix, suffix)| {

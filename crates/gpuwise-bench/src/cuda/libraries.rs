@@ -117,16 +117,15 @@ impl Library {
 
     /// True when the loaded library exports `symbol`. Call only when [`Library::present`].
     fn exports(self, symbol: &str) -> bool {
-        // SAFETY: the library is present, so `culib` opens it rather than panicking; the symbol
-        // is only looked up, never called, so the pointer type given for it does not matter.
-        unsafe {
-            let library = match self {
+        // SAFETY: the library is present, so `culib` opens it rather than panicking.
+        let library = unsafe {
+            match self {
                 Library::Driver => driver::sys::culib(),
                 Library::Cublas => cublas::sys::culib(),
                 Library::Cufft => cufft::sys::culib(),
-            };
-            library.get::<*const ()>(symbol.as_bytes()).is_ok()
-        }
+            }
+        };
+        gpuwise_probe::cuda::has_symbol(library, symbol)
     }
 
     /// The Linux file names cudarc tries, in its order.

@@ -2,9 +2,10 @@
 """Compares gpuwise doctor with the CUDA driver and the frameworks on a GPU machine.
 
 Usage: gpu_oracles.py PATH/TO/gpuwise OUT_DIR   (OUT_DIR already holds doctor.json)
-Writes visibility.json, oracles.json, timings.json and summary.txt into OUT_DIR.
+Writes visibility.json (doctor, libcuda and torch per CUDA_VISIBLE_DEVICES case), oracles.json, timings.json and summary.txt into OUT_DIR.
 """
 import json, os, statistics, subprocess, sys, time
+from concurrent.futures import ThreadPoolExecutor
 
 GPUWISE, OUT = sys.argv[1], sys.argv[2]
 
@@ -26,6 +27,14 @@ if result["init"] == 0 and cuda.cuDeviceGetCount(ctypes.byref(count)) == 0:
 print(json.dumps(result))
 """
 
+# torch's own enumeration under the same variables (its UUIDs in nvidia-smi's form).
+TORCH_ORACLE = r"""
+import json, torch
+n = torch.cuda.device_count()
+ids = [str(torch.cuda.get_device_properties(i).uuid) for i in range(n)]
+print(json.dumps({"uuids": [u if u.startswith(("GPU-", "MIG-")) else "GPU-" + u for u in ids]}))
+"""
+
 FRAMEWORKS = {
     "torch": "import json, torch; ok = torch.cuda.is_available(); p = torch.cuda.get_device_properties(0) if ok else None; "
              "print(json.dumps({'available': ok, 'count': torch.cuda.device_count(), 'name': p.name if p else None, "
@@ -37,7 +46,7 @@ FRAMEWORKS = {
 }
 
 
-def python(code, env=None, timeout=180):
+def python(code, env=None, timeout=90):
     try:
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=timeout)
         return json.loads(done.stdout.strip().splitlines()[-1]) if done.returncode == 0 else {"error": done.stderr[-500:]}
@@ -45,35 +54,51 @@ def python(code, env=None, timeout=180):
         return {"error": repr(exc)}
 
 
-def doctor(env):
-    done = subprocess.run([GPUWISE, "doctor", "--json"], capture_output=True, text=True, env=env)
-    return json.loads(done.stdout)
+def doctor(env, *args):
+    done = subprocess.run([GPUWISE, "doctor", "--json", *args], capture_output=True, text=True, env=env, timeout=60)
+    try:
+        return json.loads(done.stdout)
+    except ValueError:  # recorded as a disagreement, not fatal
+        return {"visibility": {"visible": None}, "error": done.stderr[-500:]}
 
 
 def scenarios(report):
+    """CUDA_VISIBLE_DEVICES / CUDA_DEVICE_ORDER pairs: indices, an out-of-range index, a
+    negative one (truncates), repeats (hide all), UUIDs and their prefixes, a UUID followed by an
+    index, MIG forms, empty and unset."""
     uuids = [d["uuid"] for d in report["system"]["devices"]]
     first = uuids[0] if uuids else "GPU-00000000"
     n = len(uuids)
     values = [None, "", "0", " 0", "0gpu", "+0", "0,0", "-1", "0,-1,1", str(n), f"0,{n}", "1,0",
-              first, first[:12], "GPU-", "GPU-ffffffff", f"{first},0", "MIG-ffffffff", "0,GPU-ffffffff"]
-    for mig in (m["uuid"] for d in report["system"]["devices"] for m in d.get("mig_devices", [])):
-        values.append(mig)
-    return [(value, order) for value in values for order in (None, "PCI_BUS_ID")]
+              first, first[:12], first[:5], "GPU-", "GPU-ffffffff", f"{first},0", f"0,{first}",
+              f"{first[:12]},{first}", "MIG-ffffffff", "0,GPU-ffffffff"]
+    values += [m["uuid"] for d in report["system"]["devices"] for m in d.get("mig_devices", [])]
+    pairs = [(value, None) for value in values]
+    # The order only changes which device is first when there are several; a few cases suffice.
+    pairs += [(value, "PCI_BUS_ID") for value in (None, "0", "1,0", first)]
+    return pairs
+
+
+def enumerate_devices(value, order):
+    """What doctor predicts, what libcuda enumerates and what torch enumerates under one setting."""
+    env = {k: v for k, v in os.environ.items() if k not in ("CUDA_VISIBLE_DEVICES", "CUDA_DEVICE_ORDER")}
+    if value is not None:
+        env["CUDA_VISIBLE_DEVICES"] = value
+    if order is not None:
+        env["CUDA_DEVICE_ORDER"] = order
+    predicted = doctor(env, "--no-envs")["visibility"]["visible"]
+    actual = python(CUDA_ORACLE, env)
+    torch = python(TORCH_ORACLE, env)
+    return {"cuda_visible_devices": value, "cuda_device_order": order, "doctor": predicted,
+            "cuda": actual.get("uuids"), "cu_init": actual.get("init"), "torch": torch.get("uuids"),
+            "agree": predicted == actual.get("uuids"),
+            "torch_agrees": torch.get("uuids") == actual.get("uuids")}
 
 
 def main():
     base = json.load(open(os.path.join(OUT, "doctor.json")))
-    rows = []
-    for value, order in scenarios(base):
-        env = {k: v for k, v in os.environ.items() if k not in ("CUDA_VISIBLE_DEVICES", "CUDA_DEVICE_ORDER")}
-        if value is not None:
-            env["CUDA_VISIBLE_DEVICES"] = value
-        if order is not None:
-            env["CUDA_DEVICE_ORDER"] = order
-        predicted = doctor(env)["visibility"]["visible"]
-        actual = python(CUDA_ORACLE, env)
-        rows.append({"cuda_visible_devices": value, "cuda_device_order": order, "doctor": predicted,
-                     "cuda": actual.get("uuids"), "cu_init": actual.get("init"), "agree": predicted == actual.get("uuids")})
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        rows = list(pool.map(lambda pair: enumerate_devices(*pair), scenarios(base)))
     json.dump(rows, open(os.path.join(OUT, "visibility.json"), "w"), indent=2)
 
     oracles = {name: python(code) for name, code in FRAMEWORKS.items()}
@@ -94,12 +119,17 @@ def main():
         samples = []
         for _ in range(runs):
             start = time.perf_counter()
-            subprocess.run(cmd, capture_output=True)
+            try:
+                subprocess.run(cmd, capture_output=True)
+            except OSError:
+                return float("nan")
             samples.append((time.perf_counter() - start) * 1e3)
         return statistics.median(samples)
     timings = {
         "gpuwise doctor": median_ms([GPUWISE, "doctor"], 20),
-        "nvidia-smi": median_ms(["nvidia-smi"], 5),
+        "gpuwise doctor --no-envs": median_ms([GPUWISE, "doctor", "--no-envs"], 20),
+        "nvidia-smi -q": median_ms(["nvidia-smi", "-q"], 10),
+        "nvidia-smi": median_ms(["nvidia-smi"], 10),
         "numba cuda.is_available()": median_ms([sys.executable, "-c", "from numba import cuda; print(cuda.is_available())"], 3),
     }
     json.dump(timings, open(os.path.join(OUT, "timings.json"), "w"), indent=2)
@@ -108,6 +138,7 @@ def main():
     torch = oracles.get("torch", {})
     checks = [
         ("visibility scenarios agree with libcuda", f"{sum(r['agree'] for r in rows)}/{len(rows)}"),
+        ("torch enumerates as libcuda does", f"{sum(r['torch_agrees'] for r in rows)}/{len(rows)}"),
         ("verdict == torch.cuda.is_available()", base["verdict"]["gpu_usable"] == torch.get("available")),
         ("SMs == torch multi_processor_count", device.get("multiprocessors") == torch.get("multiprocessors")),
         ("L2 == torch L2_cache_size", device.get("l2_cache_bytes") == torch.get("l2_cache_bytes")),
@@ -119,6 +150,7 @@ def main():
     checks += [(f"verify {name} agrees with doctor", r.get("agrees")) for name, r in verified.items()]
     lines = [f"{what:<45} {result}" for what, result in checks]
     lines += [f"{name:<45} {ms:.1f} ms" for name, ms in timings.items()]
+    lines.append(f"{'doctor / nvidia-smi -q (target <= 1.1)':<45} {timings['gpuwise doctor'] / timings['nvidia-smi -q']:.2f}")
     lines += [f"disagree: CVD={r['cuda_visible_devices']!r} ORDER={r['cuda_device_order']} doctor={r['doctor']} cuda={r['cuda']}"
               for r in rows if not r["agree"]]
     open(os.path.join(OUT, "summary.txt"), "w").write("\n".join(lines) + "\n")

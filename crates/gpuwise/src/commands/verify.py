@@ -91,7 +91,9 @@ def numba_check():
     seconds = timed(lambda: mm[blocks, (16, 16)](x, out), cuda.synchronize)
     if not np.allclose(out.copy_to_host(), a @ a, rtol=1e-3, atol=1e-2):
         raise RuntimeError("the GPU result differs from numpy's")
-    return {"device": "cuda:0", "gpu": True, "device_name": cuda.get_current_device().name.decode(), "seconds": seconds}
+    name = cuda.get_current_device().name  # bytes in numba, str in numba-cuda
+    name = name.decode() if isinstance(name, bytes) else name
+    return {"device": "cuda:0", "gpu": True, "device_name": name, "seconds": seconds}
 
 
 CHECKS = {"torch": torch_check, "tensorflow": tensorflow_check, "jax": jax_check, "cupy": cupy_check, "numba": numba_check}

@@ -35,6 +35,11 @@ ids = [str(torch.cuda.get_device_properties(i).uuid) for i in range(n)]
 print(json.dumps({"uuids": [u if u.startswith(("GPU-", "MIG-")) else "GPU-" + u for u in ids]}))
 """
 
+CU_INIT = "import ctypes; ctypes.CDLL('libcuda.so.1').cuInit(0)"
+NVML_INIT = ("import ctypes; n = ctypes.CDLL('libnvidia-ml.so.1'); n.nvmlInit_v2(); h = ctypes.c_void_p(); "
+             "n.nvmlDeviceGetHandleByIndex_v2(0, ctypes.byref(h)); b = ctypes.create_string_buffer(96); "
+             "n.nvmlDeviceGetName(h, b, 96); n.nvmlShutdown()")
+
 FRAMEWORKS = {
     "torch": "import json, torch; ok = torch.cuda.is_available(); p = torch.cuda.get_device_properties(0) if ok else None; "
              "print(json.dumps({'available': ok, 'count': torch.cuda.device_count(), 'name': p.name if p else None, "
@@ -130,6 +135,10 @@ def main():
         "gpuwise doctor --no-envs": median_ms([GPUWISE, "doctor", "--no-envs"], 20),
         "nvidia-smi -q": median_ms(["nvidia-smi", "-q"], 10),
         "nvidia-smi": median_ms(["nvidia-smi"], 10),
+        # What the driver itself costs a fresh process: doctor's machine part waits for both.
+        "cuInit (ctypes, fresh process)": median_ms([sys.executable, "-c", CU_INIT], 10),
+        "nvmlInit + device queries (ctypes)": median_ms([sys.executable, "-c", NVML_INIT], 10),
+        "python startup": median_ms([sys.executable, "-c", "pass"], 10),
         "numba cuda.is_available()": median_ms([sys.executable, "-c", "from numba import cuda; print(cuda.is_available())"], 3),
     }
     json.dump(timings, open(os.path.join(OUT, "timings.json"), "w"), indent=2)
@@ -142,7 +151,10 @@ def main():
         ("verdict == torch.cuda.is_available()", base["verdict"]["gpu_usable"] == torch.get("available")),
         ("SMs == torch multi_processor_count", device.get("multiprocessors") == torch.get("multiprocessors")),
         ("L2 == torch L2_cache_size", device.get("l2_cache_bytes") == torch.get("l2_cache_bytes")),
-        ("memory == torch total_memory", device.get("memory_total_bytes") == torch.get("memory_total_bytes")),
+        # nvidia-smi's total includes the driver's reservation; CUDA's (torch's) total does not:
+        # doctor's free + used is total - reserved.
+        ("memory - reserved == torch total_memory",
+         (device.get("memory_free_bytes") or 0) + (device.get("memory_used_bytes") or 0) == torch.get("memory_total_bytes")),
         ("compute capability == torch", device.get("compute_capability") == torch.get("capability")),
     ] + [(f"verdict == {name} available", base["verdict"]["gpu_usable"] == o.get("available")) for name, o in oracles.items()]
     checks += [(f"doctor {name} uses_gpu == {name}'s own answer", judged.get(name) == o.get("available"))

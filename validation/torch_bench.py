@@ -75,6 +75,7 @@ def main():
     bench_json, gpuwise, out = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
     report = json.loads(bench_json.read_text())
     profile = bench_json.with_name("profile.json")
+    overhead = next((r["seconds"] for r in report["results"] if r["op"] == "launch" and r.get("variant") == "synchronized"), 0.0)
     rows = []
     for r in report["results"]:
         if r["backend"] != "cuda":
@@ -93,8 +94,10 @@ def main():
         if profile.exists() and r["flops"] > 0:
             predicted = estimate(gpuwise, profile, r)
             if predicted:
+                # The estimate is what the host waits (launch and synchronisation included);
+                # bench's time is the device's, between CUDA events.
                 row["calibrated_estimate_seconds"] = predicted
-                row["calibrated_error"] = predicted / r["seconds"] - 1
+                row["calibrated_error"] = predicted / (r["seconds"] + overhead) - 1
         rows.append(row)
     errors = sorted(abs(r["calibrated_error"]) for r in rows if "calibrated_error" in r)
     summary = dict(

@@ -29,13 +29,13 @@ def _check_framework(framework):
 
 
 def _why(report, framework):
+    """The headline and the findings (the framework's own first) that explain a CPU fallback."""
+    serious = [f for f in report.findings if f.get("severity") in ("error", "warning")]
     entry = report.framework(framework)
     if entry is None:
-        findings = [f for f in report.findings if f.get("severity") in ("error", "warning")]
-        return f"{framework} is not installed in this Python", findings
-    findings = list(entry.get("findings", [])) + [
-        f for f in report.findings if f.get("severity") in ("error", "warning") and f not in entry.get("findings", [])
-    ]
+        return f"{framework} is not installed in this Python", serious
+    own = report.framework_findings(framework)
+    findings = own + [f for f in serious if f not in own]
     return f"{framework} {entry.get('version', '')} will run on the CPU here", findings
 
 

@@ -9,6 +9,14 @@ from ._html import badge, finding, table
 from ._view import JsonView
 
 
+def _label(env):
+    """How findings name an environment (the Rust side's Environment::label)."""
+    source = env.get("source", "")
+    if source.startswith("kernel:"):
+        return f"kernel '{source[len('kernel:'):]}' ({env.get('interpreter')})"
+    return env.get("interpreter")
+
+
 class Report(JsonView):
     """A doctor report: the JSON contract of docs/DESIGN.md, with attributes for its parts."""
 
@@ -43,12 +51,24 @@ class Report(JsonView):
 
     @property
     def findings(self):
-        """Every problem found, machine and environments, each with its cause and fix."""
-        found = list(self._data["findings"])
+        """Every problem found, machine and environments, each with its cause and fix (the
+        report's own list: environments and frameworks name theirs by code in it)."""
+        return list(self._data["findings"])
+
+    def framework_findings(self, name, python=None):
+        """The findings about framework `name` in interpreter `python` (default: this one),
+        each with its cause and fix; empty when it is not installed there."""
+        python = str(python or sys.executable)
+        found = []
         for env in self.environments:
-            found.extend(env.get("findings", []))
+            if env.get("interpreter") != python:
+                continue
             for framework in env.get("frameworks", []):
-                found.extend(framework.get("findings", []))
+                if framework.get("name") != name:
+                    continue
+                subject = f"{name} {framework.get('version')} in {_label(env)}"
+                codes = set(framework.get("findings", []))
+                found += [f for f in self.findings if f.get("code") in codes and f.get("subject") == subject]
         return found
 
     @property
@@ -58,9 +78,9 @@ class Report(JsonView):
 
     def framework(self, name, python=None):
         """The framework entry for `name` in interpreter `python` (default: this one), or None."""
-        python = python or sys.executable
+        python = str(python or sys.executable)
         for env in self.environments:
-            if env.get("interpreter") in (python, str(python)):
+            if env.get("interpreter") == python:
                 for framework in env.get("frameworks", []):
                     if framework.get("name") == name:
                         return framework

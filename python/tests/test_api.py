@@ -40,6 +40,24 @@ def test_doctor_reads_a_recorded_machine():
     assert "H100" in report._repr_html_()
 
 
+def test_a_gpu_machines_report_with_framework_findings_renders_and_explains():
+    # Recorded on the H200 test machine: jax and numba there carried framework findings (codes),
+    # which once crashed the notebook view and require_gpu.
+    data = json.loads((REPO / "validation/h200/2026-11-30-first/doctor.json").read_text())
+    report = gpuwise.Report(data)
+    assert report.gpu_usable and all(isinstance(f, dict) for f in report.findings)
+    html = report._repr_html_()
+    assert "GW304" in html and "NVIDIA H200" in html
+    venv = "/opt/torch/.venv/bin/python3"
+    jax = report.framework_findings("jax", python=venv)
+    assert [f["code"] for f in jax] == ["GW304"] and jax[0]["subject"].startswith("jax 0.11.2 in ")
+    assert report.framework_findings("torch", python=venv) == []
+    assert report.framework_findings("jax") == [], "not this interpreter's"
+    with pytest.raises(gpuwise.GpuUnavailableError) as err:
+        gpuwise.require_gpu("jax", report=report)
+    assert "GW304" in str(err.value) and "fix:" in str(err.value)
+
+
 def test_a_bad_snapshot_is_an_input_error():
     with pytest.raises(gpuwise.InputError) as err:
         gpuwise.doctor(system="/nonexistent/node.json")
@@ -121,6 +139,10 @@ def test_kernel_install_is_found_by_jupyter(monkeypatch, tmp_path):
     assert listed and listed[0]["env"]["CUDA_VISIBLE_DEVICES"] == "GPU-8932f937"
     assert gpuwise.remove_kernel("gw-test") == path
     assert "gw-test" not in KernelSpecManager().find_kernel_specs()
+    # GPU 0 is a GPU, not "no GPU option".
+    gpuwise.install_kernel("gw-gpu0", python=sys.executable, gpu=0)
+    assert KernelSpecManager().get_kernel_spec("gw-gpu0").env["CUDA_VISIBLE_DEVICES"] == "0"
+    gpuwise.remove_kernel("gw-gpu0")
 
 
 def test_the_example_notebook_runs_headless():

@@ -1,7 +1,7 @@
 //! `--calibrate`: a run's medians become this machine's profile, and how well the calibrated
 //! estimator then reproduces what was measured.
 
-use gpuwise_model::{Calibration, Curve, Dtype, MachineProfile, PROFILE_SCHEMA_VERSION, ProfiledGpu};
+use gpuwise_model::{Calibration, Curve, Dtype, MachineProfile, PROFILE_SCHEMA_VERSION, ProfiledGpu, sized_in_bytes};
 use serde::Serialize;
 
 use crate::report::{Backend, BenchReport, Measurement};
@@ -61,7 +61,7 @@ fn sorted_by_size(pairs: &mut Vec<[f64; 2]>) {
 
 /// The size a measurement files under: FLOPs, or bytes for streaming work and copies.
 fn curve_size(m: &Measurement) -> f64 {
-    if m.family == "stream" || m.flops == 0.0 { m.bytes } else { m.flops }
+    if sized_in_bytes(&m.family) || m.flops == 0.0 { m.bytes } else { m.flops }
 }
 
 /// How closely the calibrated profile reproduces the measurements.
@@ -131,10 +131,12 @@ mod tests {
         let gemm = p.cpu.curves.iter().find(|c| c.family == "gemm").unwrap();
         assert_eq!(gemm.points.len(), 3);
         assert!((gemm.seconds(2.0 * 200f64.powi(3)).unwrap() / 8e-4 - 1.0).abs() < 1e-9);
-        // Elementwise (12 MiB moved) and reduction (4 MiB in, one value out) are both streams,
-        // sized in bytes.
+        // Elementwise (12 MiB moved) and reduction (4 MiB in, one value out) are sized in bytes,
+        // on curves of their own: they use the memory bandwidth differently.
         let stream = p.cpu.curves.iter().find(|c| c.family == "stream").unwrap();
-        assert_eq!(stream.points, vec![[4.0 * f64::from(1 << 20) + 4.0, 5e-4], [12.0 * f64::from(1 << 20), 1e-3]]);
+        assert_eq!(stream.points, vec![[12.0 * f64::from(1 << 20), 1e-3]]);
+        let reduction = p.cpu.curves.iter().find(|c| c.family == "reduction").unwrap();
+        assert_eq!(reduction.points, vec![[4.0 * f64::from(1 << 20) + 4.0, 5e-4]]);
         // A cubic curve is exactly log-log linear, so leaving the middle point out costs nothing.
         let e = error(&p);
         assert_eq!(e.points, 1);

@@ -33,7 +33,7 @@ pub struct Measurement {
     pub batch: u64,
     /// The size knob estimate charts (matrix edge, points per transform, elements, batch; bytes).
     pub size: f64,
-    /// The estimator's family of work (`gemm`, `conv`, `fft`, `stream`), or for copies
+    /// The estimator's family of work (`gemm`, `conv`, `fft`, `stream`, `reduction`), or for copies
     /// `h2d_pinned`, `d2h_pageable` and the like: what `--calibrate` files this time under.
     pub family: String,
     /// The dtype asked for (`u8` for copies, `none` for launch).

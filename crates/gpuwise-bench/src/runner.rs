@@ -209,7 +209,7 @@ fn predict_cpu(m: &mut Measurement, case: &Case, cpu: &CpuProfile) {
     let Ok(work) = case.operation.work(case.dtype) else { return };
     m.predicted_seconds = Some(cpu_call(&work, case.dtype, cpu).seconds);
     m.peak_fraction = Some(match work.kind {
-        Kind::Stream => m.bandwidth_bytes_per_s / cpu.memory_bandwidth_bytes_per_s,
+        Kind::Stream { .. } => m.bandwidth_bytes_per_s / cpu.memory_bandwidth_bytes_per_s,
         _ => m.rate_flops_per_s / cpu.peak(case.dtype),
     });
 }
@@ -220,7 +220,7 @@ fn predict_gpu(m: &mut Measurement, case: &Case, gpu: &GpuProfile) {
     let Ok(call) = gpu_call(&work, case.dtype, gpu) else { return };
     m.predicted_seconds = Some(call.seconds);
     m.peak_fraction = Some(match work.kind {
-        Kind::Stream => m.bandwidth_bytes_per_s / gpu.memory_bandwidth_bytes_per_s,
+        Kind::Stream { .. } => m.bandwidth_bytes_per_s / gpu.memory_bandwidth_bytes_per_s,
         _ => m.rate_flops_per_s / call.peak,
     });
 }

@@ -30,35 +30,35 @@ pub fn marker_environment(markers: &Markers) -> Option<MarkerEnvironment> {
 /// Requirements of `dist` that apply here and are not met, for the names `relevant` accepts.
 ///
 /// A requirement applies when its marker holds for this interpreter, either unconditionally or
-/// under an extra the user evidently asked for: one at least one of whose own requirements is
-/// installed (`tensorflow[and-cuda]` leaves its nvidia-* wheels behind; plain `tensorflow` does not).
+/// under an extra that is installed: one that brings distributions of its own (names `dist` does
+/// not require anyway) and all of them are present, whatever their versions. `numba-cuda[cu13]`
+/// leaves cuda-bindings 13 behind, which its `cu12` extra names too, but not the cu12-only
+/// nvjitlink wheel; jax's `ci` extra only pins jaxlib, which jax always requires, so it is never
+/// evidence. An extra with one of its own wheels missing counts as not installed: what that
+/// wheel would have provided is judged from the libraries found instead.
 pub fn unmet(
     dist: &Distribution,
     installed: &Installed,
     env: &MarkerEnvironment,
     relevant: impl Fn(&str) -> bool,
 ) -> Vec<Unmet> {
-    let requirements: Vec<Requirement> = dist
-        .requires
+    let all: Vec<Requirement> = dist.requires.iter().filter_map(|text| Requirement::from_str(text).ok()).collect();
+    let unconditional: Vec<&str> = all.iter().filter(|r| r.marker.evaluate(env, &[])).map(|r| r.name.as_ref()).collect();
+    let requested: Vec<ExtraName> = dist
+        .extras
         .iter()
-        .filter_map(|text| Requirement::from_str(text).ok())
-        .filter(|r| relevant(r.name.as_ref()))
-        .collect();
-    let extras: Vec<ExtraName> = dist.extras.iter().filter_map(|e| ExtraName::from_str(e).ok()).collect();
-    let unconditional: Vec<&str> =
-        requirements.iter().filter(|r| r.marker.evaluate(env, &[])).map(|r| r.name.as_ref()).collect();
-    // Evidence of an extra: an installed distribution only that extra brings (jaxlib, which jax
-    // always requires, says nothing about `jax[cuda12]`; jax-cuda12-plugin does).
-    let requested: Vec<ExtraName> = extras
-        .into_iter()
+        .filter_map(|e| ExtraName::from_str(e).ok())
         .filter(|extra| {
-            requirements.iter().any(|r| {
-                let only_with_extra =
-                    r.marker.evaluate(env, std::slice::from_ref(extra)) && !r.marker.evaluate(env, &[]);
-                only_with_extra && !unconditional.contains(&r.name.as_ref()) && installed.get(r.name.as_ref()).is_some()
-            })
+            let own: Vec<&str> = all
+                .iter()
+                .filter(|r| r.marker.evaluate(env, std::slice::from_ref(extra)) && !r.marker.evaluate(env, &[]))
+                .map(|r| r.name.as_ref())
+                .filter(|name| !unconditional.contains(name))
+                .collect();
+            !own.is_empty() && own.iter().all(|name| installed.get(name).is_some())
         })
         .collect();
+    let requirements: Vec<&Requirement> = all.iter().filter(|r| relevant(r.name.as_ref())).collect();
     requirements
         .iter()
         .filter(|r| r.marker.evaluate(env, &requested))
@@ -136,22 +136,70 @@ mod tests {
     ];
 
     #[test]
-    fn extras_count_only_when_evidently_requested() {
+    fn an_extra_counts_when_its_own_wheels_are_all_there() {
         let plain = site(&[("tensorflow", "2.20.0", TF, &["and-cuda"])]);
         let installed = Installed::scan(&[PathBuf::from(plain.path())]);
         let tf = installed.get("tensorflow").unwrap();
         assert!(unmet(tf, &installed, &linux(), |n| n.starts_with("nvidia-")).is_empty());
 
+        // A wheel of the extra missing: the extra is not installed (the libraries found decide).
         let half = site(&[("tensorflow", "2.20.0", TF, &["and-cuda"]), ("nvidia-cudnn-cu12", "9.1.0.70", &[], &[])]);
         let installed = Installed::scan(&[PathBuf::from(half.path())]);
         let tf = installed.get("tensorflow").unwrap();
-        let unmet = unmet(tf, &installed, &linux(), |n| n.starts_with("nvidia-"));
+        assert!(unmet(tf, &installed, &linux(), |n| n.starts_with("nvidia-")).is_empty());
+
+        // All there, one too old: that one is unmet.
+        let old = site(&[
+            ("tensorflow", "2.20.0", TF, &["and-cuda"]),
+            ("nvidia-cudnn-cu12", "9.1.0.70", &[], &[]),
+            ("nvidia-cublas-cu12", "12.6.4.1", &[], &[]),
+        ]);
+        let installed = Installed::scan(&[PathBuf::from(old.path())]);
+        let tf = installed.get("tensorflow").unwrap();
         assert_eq!(
-            unmet,
-            [
-                Unmet { requirement: "nvidia-cublas-cu12>=12.5.3.2".into(), installed: None },
-                Unmet { requirement: "nvidia-cudnn-cu12>=9.3.0.75, <10.0".into(), installed: Some("9.1.0.70".into()) },
-            ]
+            unmet(tf, &installed, &linux(), |n| n.starts_with("nvidia-")),
+            [Unmet { requirement: "nvidia-cudnn-cu12>=9.3.0.75, <10.0".into(), installed: Some("9.1.0.70".into()) }]
+        );
+    }
+
+    /// numba-cuda 0.30.4's requirements, as its PyPI wheel's METADATA declares them.
+    const NUMBA_CUDA: &[&str] = &[
+        "numba>=0.60.0",
+        "cuda-bindings<14.0.0,>=12.9.1",
+        "cuda-core<2.0.0,>=0.5.1",
+        "cuda-pathfinder<2.0.0,>=1.4.0",
+        "packaging",
+        "cuda-bindings<13.0.0,>=12.9.1; extra == \"cu12\"",
+        "cuda-toolkit[cccl,cudart,nvcc,nvrtc]==12.*; extra == \"cu12\"",
+        "nvidia-nvjitlink-cu12<13.0.0,>=12.3.0; extra == \"cu12\"",
+        "cuda-bindings==13.*; extra == \"cu13\"",
+        "cuda-toolkit[cccl,cudart,nvrtc,nvvm]==13.*; extra == \"cu13\"",
+        "nvidia-nvjitlink<14.0.0,>=13.0.0; extra == \"cu13\"",
+    ];
+
+    fn numba_cuda_with(dists: &[(&str, &str)]) -> Vec<Unmet> {
+        let mut all: Vec<(&str, &str, &[&str], &[&str])> = vec![("numba-cuda", "0.30.4", NUMBA_CUDA, &["cu12", "cu13"])];
+        all.extend(dists.iter().map(|&(name, version)| (name, version, &[][..], &[][..])));
+        let dir = site(&all);
+        let installed = Installed::scan(&[PathBuf::from(dir.path())]);
+        unmet(installed.get("numba-cuda").unwrap(), &installed, &linux(), |n| n.starts_with("cuda-") || n.starts_with("nvidia-"))
+    }
+
+    #[test]
+    fn the_extra_installed_is_the_one_judged_not_a_sibling_sharing_a_wheel() {
+        // The H200 test machine's environment: numba-cuda[cu13] (cu12 names cuda-bindings too).
+        let cu13 = [("cuda-bindings", "13.3.1"), ("cuda-core", "1.2.0"), ("cuda-pathfinder", "1.8.1")];
+        let cu13_extra = [("cuda-toolkit", "13.0.2"), ("nvidia-nvjitlink", "13.0.88")];
+        assert_eq!(numba_cuda_with(&[&cu13[..], &cu13_extra[..]].concat()), []);
+        let cu12 = [("cuda-bindings", "12.9.4"), ("cuda-core", "0.5.1"), ("cuda-pathfinder", "1.4.0")];
+        let cu12_extra = [("cuda-toolkit", "12.9.1"), ("nvidia-nvjitlink-cu12", "12.9.86")];
+        assert_eq!(numba_cuda_with(&[&cu12[..], &cu12_extra[..]].concat()), []);
+        // No extra: nothing beyond the unconditional requirements.
+        assert_eq!(numba_cuda_with(&cu13), []);
+        // cu13's own wheels with a CUDA 12 cuda-bindings: that requirement of cu13 is unmet.
+        assert_eq!(
+            numba_cuda_with(&[&cu12[..], &cu13_extra[..]].concat()),
+            [Unmet { requirement: "cuda-bindings==13.*".into(), installed: Some("12.9.4".into()) }]
         );
     }
 

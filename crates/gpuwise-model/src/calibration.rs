@@ -16,7 +16,7 @@ pub const PROFILE_SCHEMA_VERSION: u32 = 1;
 /// Seconds per call against size for one family of work in one dtype.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Curve {
-    /// `gemm`, `conv`, `fft` or `stream` (sized in FLOPs, streams in bytes); `h2d_pinned`,
+    /// `gemm`, `conv`, `fft`, `stream` or `reduction` (sized in FLOPs, the last two in bytes); `h2d_pinned`,
     /// `h2d_pageable`, `d2h_pinned`, `d2h_pageable` (sized in bytes).
     pub family: String,
     /// The dtype; `None` for copies.
@@ -121,7 +121,7 @@ impl Calibration {
         }
         let measured = curve.seconds(size(work))?;
         Some(match work.kind {
-            Kind::Stream => measured.max(model.compute_seconds + model.fixed_seconds),
+            Kind::Stream { .. } => measured.max(model.compute_seconds + model.fixed_seconds),
             _ => measured,
         })
     }
@@ -133,14 +133,21 @@ pub fn family(kind: &Kind) -> &'static str {
         Kind::Gemm { convolution: true, .. } => "conv",
         Kind::Gemm { .. } => "gemm",
         Kind::Fft { .. } => "fft",
-        Kind::Stream => "stream",
+        Kind::Stream { reduction: false } => "stream",
+        Kind::Stream { reduction: true } => "reduction",
     }
+}
+
+/// True for the families sized in bytes moved rather than FLOPs (streaming work; copies, which
+/// have no FLOPs, are sized in bytes too).
+pub fn sized_in_bytes(family: &str) -> bool {
+    matches!(family, "stream" | "reduction")
 }
 
 /// What a family's curves are sized in: FLOPs, except bytes moved for streaming work.
 pub fn size(work: &Work) -> f64 {
     match work.kind {
-        Kind::Stream => work.device_bytes,
+        Kind::Stream { .. } => work.device_bytes,
         _ => work.flops,
     }
 }

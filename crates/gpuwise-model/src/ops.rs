@@ -134,7 +134,11 @@ pub enum Kind {
         passes: u64,
     },
     /// Streaming through memory once (elementwise, reductions, custom work).
-    Stream,
+    Stream {
+        /// Many values folded into few (a sum): calibrated apart from elementwise work, whose
+        /// share of the memory bandwidth differs.
+        reduction: bool,
+    },
 }
 
 /// Knobs of the operations whose sizes are not in `--shape`.
@@ -401,7 +405,7 @@ impl Operation {
                     h2d_bytes: e * *inputs as f64 * size,
                     d2h_bytes: e * size,
                     memory_bytes: e * (*inputs as f64 + 1.0) * size,
-                    kind: Kind::Stream,
+                    kind: Kind::Stream { reduction: false },
                 }
             }
             Operation::Reduction { elements } => {
@@ -412,7 +416,7 @@ impl Operation {
                     h2d_bytes: e * size,
                     d2h_bytes: size,
                     memory_bytes: e * size + size,
-                    kind: Kind::Stream,
+                    kind: Kind::Stream { reduction: true },
                 }
             }
             Operation::Custom { flops, bytes_in, bytes_out } => {
@@ -423,7 +427,7 @@ impl Operation {
                     h2d_bytes: i,
                     d2h_bytes: o,
                     memory_bytes: i + o,
-                    kind: Kind::Stream,
+                    kind: Kind::Stream { reduction: false },
                 }
             }
         };

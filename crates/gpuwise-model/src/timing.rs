@@ -45,7 +45,7 @@ pub fn gpu_call(work: &Work, dtype: Dtype, gpu: &GpuProfile) -> Result<CallTime,
             let peak = vector_peak(gpu, dtype).ok_or_else(|| lacks("units"))?;
             (peak, peak * c.vector_efficiency.value, passes as f64, 1.0)
         }
-        Kind::Stream => {
+        Kind::Stream { .. } => {
             let peak = vector_peak(gpu, dtype).ok_or_else(|| lacks("units"))?;
             (peak, peak * c.vector_efficiency.value, 1.0, 1.0)
         }
@@ -75,7 +75,7 @@ pub fn cpu_call(work: &Work, dtype: Dtype, cpu: &CpuProfile) -> CallTime {
             (peak * c.cpu_gemm_efficiency.value * ramp * conv, 1.0)
         }
         Kind::Fft { passes } => (peak * c.cpu_fft_efficiency.value, passes as f64),
-        Kind::Stream => (peak * c.vector_efficiency.value, 1.0),
+        Kind::Stream { .. } => (peak * c.vector_efficiency.value, 1.0),
     };
     let model = roofline(work, rate, peak, cpu.memory_bandwidth_bytes_per_s, passes, c.cpu_call_seconds.value);
     calibrated(model, work, dtype, cpu.calibration.as_deref())
@@ -162,7 +162,7 @@ mod tests {
                 h2d_bytes: 0.0,
                 d2h_bytes: 0.0,
                 memory_bytes: 0.0,
-                kind: Kind::Stream,
+                kind: Kind::Stream { reduction: false },
             };
             let time = gpu_call(&copy, Dtype::F32, gpu(name).unwrap()).unwrap();
             assert!(within(copy.device_bytes / time.seconds, measured, 0.2), "{name}");

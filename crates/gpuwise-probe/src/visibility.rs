@@ -7,8 +7,8 @@
 //! - the mode is set by the first entry: `GPU-` UUIDs, `MIG-` instances, or indices; an entry of
 //!   another form ends the list.
 //! - an index is read like C's `strtoul` after trimming spaces (`1gpu` is 1); a negative or
-//!   empty entry, an index with no device, a UUID prefix that matches no device or more than one,
-//!   ends the list: that entry and all later ones are ignored.
+//!   empty entry, an index with no device, a UUID prefix that matches no device or more than one
+//!   (`GPU-` alone matches none: seen on an H200), ends the list: that entry and all later ones are ignored.
 //! - naming a device twice makes CUDA show no device at all.
 //! - indices count devices in `CUDA_DEVICE_ORDER` order: `FASTEST_FIRST` (default) or
 //!   `PCI_BUS_ID` (nvidia-smi's order).
@@ -264,7 +264,11 @@ fn parse_index(raw: &str) -> Option<u64> {
 }
 
 /// A `GPU-` UUID or unique prefix of one. A MIG-enabled GPU's UUID selects its instances.
+/// `GPU-` alone is no prefix: CUDA shows no device for it, even on a one-GPU machine.
 fn match_uuid(raw: &str, candidates: &[Candidate]) -> Result<Vec<usize>, EntryStatus> {
+    if raw == "GPU-" {
+        return Err(EntryStatus::Invalid);
+    }
     let mut parents: Vec<&str> =
         candidates.iter().map(|c| c.parent_uuid.as_str()).filter(|uuid| uuid.starts_with(raw)).collect();
     parents.dedup();
@@ -289,6 +293,9 @@ fn match_mig(raw: &str, candidates: &[Candidate]) -> Result<Vec<usize>, EntrySta
             .position(|c| c.mig && c.parent_uuid == parent && c.mig_ids == Some((gi, ci)))
             .map(|i| vec![i])
             .ok_or(EntryStatus::NoMatch);
+    }
+    if raw == "MIG-" {
+        return Err(EntryStatus::Invalid);
     }
     let found: Vec<usize> =
         (0..candidates.len()).filter(|&i| candidates[i].mig && candidates[i].uuid.starts_with(raw)).collect();

@@ -138,7 +138,7 @@ fn size_text(m: &Measurement) -> String {
 }
 
 fn rate_text(m: &Measurement) -> String {
-    let rate = if m.family == "stream" {
+    let rate = if gpuwise_model::sized_in_bytes(&m.family) {
         format!("{:.1} GB/s", m.bandwidth_bytes_per_s / 1e9)
     } else {
         fmt_rate(m.rate_flops_per_s)

@@ -108,8 +108,10 @@ fn uuids_and_unique_prefixes_select_devices() {
     assert_eq!(visible_nvml(&system, Some("GPU-bbbb,GPU-aaaa"), None), [1, 0]);
     assert_eq!(visible_nvml(&system, Some("GPU-cccc,GPU-aaaa"), None), Vec::<u32>::new());
     assert_eq!(statuses(&system, "GPU-cccc,GPU-aaaa"), [EntryStatus::NoMatch, EntryStatus::Ignored]);
-    // `GPU-` alone prefixes both: ambiguous, so the list stops there.
-    assert_eq!(statuses(&system, "GPU-"), [EntryStatus::Ambiguous]);
+    // `GPU-` alone is no prefix (libcuda on a one-GPU H200 showed no device), so the list stops there.
+    assert_eq!(statuses(&system, "GPU-"), [EntryStatus::Invalid]);
+    assert_eq!(visible_nvml(&system, Some("GPU-"), None), Vec::<u32>::new());
+    assert_eq!(visible_nvml(&system, Some("GPU-aaaa,GPU-"), None), [0]);
     // After a UUID, an index is of another form and ends the list.
     assert_eq!(visible_nvml(&system, Some("GPU-aaaa,1"), None), [0]);
 }

@@ -40,6 +40,28 @@ NVML_INIT = ("import ctypes; n = ctypes.CDLL('libnvidia-ml.so.1'); n.nvmlInit_v2
              "n.nvmlDeviceGetHandleByIndex_v2(0, ctypes.byref(h)); b = ctypes.create_string_buffer(96); "
              "n.nvmlDeviceGetName(h, b, 96); n.nvmlShutdown()")
 
+# Numba's is_available() answers before any kernel is compiled: the oracle also runs one.
+NUMBA_ORACLE = r"""
+import json
+import numpy as np
+from numba import cuda
+result = {"is_available": cuda.is_available()}
+result["count"] = len(cuda.gpus) if result["is_available"] else 0
+try:
+    @cuda.jit
+    def double(x):
+        i = cuda.grid(1)
+        if i < x.size:
+            x[i] *= 2
+    x = cuda.to_device(np.arange(256, dtype=np.float32))
+    double[1, 256](x)
+    result["kernel_ran"] = bool((x.copy_to_host() == 2 * np.arange(256, dtype=np.float32)).all())
+except Exception as exc:
+    result["kernel_ran"], result["kernel_error"] = False, f"{type(exc).__name__}: {exc}"
+result["available"] = result["is_available"] and result["kernel_ran"]
+print(json.dumps(result))
+"""
+
 FRAMEWORKS = {
     "torch": "import json, torch; ok = torch.cuda.is_available(); p = torch.cuda.get_device_properties(0) if ok else None; "
              "print(json.dumps({'available': ok, 'count': torch.cuda.device_count(), 'name': p.name if p else None, "
@@ -47,7 +69,7 @@ FRAMEWORKS = {
              "'memory_total_bytes': p.total_memory if p else None, 'capability': f'{p.major}.{p.minor}' if p else None}))",
     "jax": "import json, jax; d = jax.devices(); print(json.dumps({'available': any(x.platform == 'gpu' for x in d), 'count': sum(x.platform == 'gpu' for x in d)}))",
     "cupy": "import json, cupy; n = cupy.cuda.runtime.getDeviceCount(); print(json.dumps({'available': n > 0, 'count': n}))",
-    "numba": "import json; from numba import cuda; ok = cuda.is_available(); print(json.dumps({'available': ok, 'count': len(cuda.gpus) if ok else 0}))",
+    "numba": NUMBA_ORACLE,
 }
 
 

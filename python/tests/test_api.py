@@ -52,7 +52,7 @@ def test_a_gpu_machines_report_with_framework_findings_renders_and_explains():
     jax = report.framework_findings("jax", python=venv)
     assert [f["code"] for f in jax] == ["GW304"] and jax[0]["subject"].startswith("jax 0.11.2 in ")
     assert report.framework_findings("torch", python=venv) == []
-    assert report.framework_findings("jax") == [], "not this interpreter's"
+    assert report.framework_findings("jax", python="/elsewhere/bin/python3") == [], "another interpreter's"
     with pytest.raises(gpuwise.GpuUnavailableError) as err:
         gpuwise.require_gpu("jax", report=report)
     assert "GW304" in str(err.value) and "fix:" in str(err.value)

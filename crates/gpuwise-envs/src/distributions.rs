@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gpuwise_core::Unreadable;
+use gpuwise_core::{Component, Unreadable};
 use pep508_rs::PackageName;
 
 /// One installed distribution, as its metadata describes it.
@@ -23,6 +23,13 @@ pub struct Distribution {
     pub extras: Vec<String>,
     /// Entry points, as `(group, name)` pairs from entry_points.txt.
     pub entry_points: Vec<(String, String)>,
+}
+
+impl Distribution {
+    /// Its name and version, as a framework lists its parts.
+    pub fn component(&self) -> Component {
+        Component { name: self.name.clone(), version: self.version.clone() }
+    }
 }
 
 /// Every distribution importable from `sites`, first occurrence of a name winning (as imports do).

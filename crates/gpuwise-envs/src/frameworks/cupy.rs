@@ -1,6 +1,6 @@
 //! CuPy: the cupy-cudaNNx wheel (or a source build), its _wheel.json, the CUDA libraries it finds.
 
-use gpuwise_core::{Component, Framework, Unreadable};
+use gpuwise_core::{Framework, Unreadable};
 
 use super::{Site, is_cuda_wheel, package_dir, python_file};
 
@@ -28,8 +28,7 @@ pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework
         let nvrtc = if major == 11 { "libnvrtc.so.11.2".to_string() } else { format!("libnvrtc.so.{major}") };
         framework.libraries = site.libraries(&[nvrtc, format!("libcublas.so.{major}")]);
     }
-    framework.components =
-        wheels.iter().skip(1).map(|d| Component { name: d.name.clone(), version: d.version.clone() }).collect();
+    framework.components = wheels.iter().skip(1).map(|d| d.component()).collect();
     framework.components.extend(site.components(&[dist], is_cuda_wheel));
     framework.unmet = site.unmet(dist, is_cuda_wheel);
     Some(framework)

@@ -43,11 +43,7 @@ pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework
         }
     }
     let relevant = |name: &str| is_jax_part(name) || is_cuda_wheel(name);
-    framework.components = parts
-        .iter()
-        .skip(1)
-        .map(|d| gpuwise_core::Component { name: d.name.clone(), version: d.version.clone() })
-        .collect();
+    framework.components = parts.iter().skip(1).map(|d| d.component()).collect();
     framework.components.extend(site.components(&parts, is_cuda_wheel));
     framework.unmet = parts.iter().flat_map(|d| site.unmet(d, relevant)).collect();
     framework.unmet.dedup();

@@ -83,7 +83,7 @@ impl Site<'_> {
         names
             .iter()
             .filter_map(|name| self.installed.get(name))
-            .map(|d| Component { name: d.name.clone(), version: d.version.clone() })
+            .map(Distribution::component)
             .collect()
     }
 

@@ -3,8 +3,9 @@
 
 use std::sync::OnceLock;
 
-use gpuwise_core::parse_version;
 use serde::Deserialize;
+
+use super::within;
 
 /// One row: a framework build over a range of its versions.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -43,17 +44,7 @@ fn rows() -> &'static [FrameworkBuild] {
 
 /// The row for this framework, build and version (`2.8.0+cu128`), when the table has one.
 pub fn framework_build(framework: &str, build: &str, version: &str) -> Option<&'static FrameworkBuild> {
-    let version = parse_version(version.split('+').next().unwrap_or(version));
-    let within = |row: &FrameworkBuild| {
-        let bound = |text: &str| (!text.is_empty()).then(|| parse_version(text)).flatten();
-        let (Some(v), from, to) = (version.as_ref(), bound(&row.from), bound(&row.to)) else {
-            return row.from.is_empty() && row.to.is_empty();
-        };
-        // `to = 2.6` covers 2.6.x: compare on as many parts as the bound gives.
-        let upto = |b: &Vec<u32>| v.iter().take(b.len()).cmp(b.iter()) != std::cmp::Ordering::Greater;
-        from.is_none_or(|f| *v >= f) && to.as_ref().is_none_or(upto)
-    };
-    rows().iter().find(|row| row.framework == framework && row.build == build && within(row))
+    rows().iter().find(|row| row.framework == framework && row.build == build && within(version, &row.from, &row.to))
 }
 
 #[cfg(test)]

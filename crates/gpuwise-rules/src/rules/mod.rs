@@ -32,6 +32,7 @@ mod gw302_driver_too_old_for_build;
 mod gw303_gpu_not_in_build;
 mod gw304_cuda_wheels_unmet;
 mod gw305_cuda_libraries_not_found;
+mod gw306_known_incompatible_versions;
 mod gw401_tensorflow_native_windows;
 mod gw501_jax_platforms;
 mod gw601_several_cupy_wheels;
@@ -96,6 +97,7 @@ pub static ALL: &[Rule] = &[
     gw303_gpu_not_in_build::RULE,
     gw304_cuda_wheels_unmet::RULE,
     gw305_cuda_libraries_not_found::RULE,
+    gw306_known_incompatible_versions::RULE,
     gw401_tensorflow_native_windows::RULE,
     gw501_jax_platforms::RULE,
     gw601_several_cupy_wheels::RULE,

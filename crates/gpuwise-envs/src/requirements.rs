@@ -43,7 +43,8 @@ pub fn unmet(
     relevant: impl Fn(&str) -> bool,
 ) -> Vec<Unmet> {
     let all: Vec<Requirement> = dist.requires.iter().filter_map(|text| Requirement::from_str(text).ok()).collect();
-    let unconditional: Vec<&str> = all.iter().filter(|r| r.marker.evaluate(env, &[])).map(|r| r.name.as_ref()).collect();
+    let unconditional: Vec<&str> =
+        all.iter().filter(|r| r.marker.evaluate(env, &[])).map(|r| r.name.as_ref()).collect();
     let requested: Vec<ExtraName> = dist
         .extras
         .iter()
@@ -178,11 +179,14 @@ mod tests {
     ];
 
     fn numba_cuda_with(dists: &[(&str, &str)]) -> Vec<Unmet> {
-        let mut all: Vec<(&str, &str, &[&str], &[&str])> = vec![("numba-cuda", "0.30.4", NUMBA_CUDA, &["cu12", "cu13"])];
+        let mut all: Vec<(&str, &str, &[&str], &[&str])> =
+            vec![("numba-cuda", "0.30.4", NUMBA_CUDA, &["cu12", "cu13"])];
         all.extend(dists.iter().map(|&(name, version)| (name, version, &[][..], &[][..])));
         let dir = site(&all);
         let installed = Installed::scan(&[PathBuf::from(dir.path())]);
-        unmet(installed.get("numba-cuda").unwrap(), &installed, &linux(), |n| n.starts_with("cuda-") || n.starts_with("nvidia-"))
+        unmet(installed.get("numba-cuda").unwrap(), &installed, &linux(), |n| {
+            n.starts_with("cuda-") || n.starts_with("nvidia-")
+        })
     }
 
     #[test]

@@ -22,7 +22,8 @@ mod seed;
 mod timing;
 
 pub use calibration::{
-    Calibration, Curve, MachineProfile, PROFILE_SCHEMA_VERSION, ProfiledGpu, family as calibration_family, sized_in_bytes,
+    Calibration, Curve, MachineProfile, PROFILE_SCHEMA_VERSION, ProfiledGpu, family as calibration_family,
+    sized_in_bytes,
 };
 pub use constants::{Constant, Constants, constants};
 pub use cpus::{CpuProfile, cpu, cpus};

@@ -14,9 +14,10 @@
 //!   `PCI_BUS_ID` (nvidia-smi's order).
 //! - only one MIG instance is enumerated per process.
 //!
-//! Not yet confirmed on hardware (validation/run-on-gpu.sh checks it against libcuda): that
-//! index entries count MIG instances as devices in enumeration order, and CUDA's FASTEST_FIRST
-//! heuristic, which is inferred from the devices' figures when no CUDA order was recorded.
+//! Confirmed against libcuda on a one-GPU H200 (validation/h200/2026-11-30, 26 cases). Not yet
+//! confirmed on hardware: that index entries count MIG instances as devices in enumeration order,
+//! and CUDA's FASTEST_FIRST heuristic among several GPUs, which is inferred from the devices'
+//! figures when no CUDA order was recorded.
 
 use std::cmp::Reverse;
 

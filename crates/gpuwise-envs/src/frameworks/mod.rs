@@ -80,11 +80,7 @@ impl Site<'_> {
             .collect();
         names.sort();
         names.dedup();
-        names
-            .iter()
-            .filter_map(|name| self.installed.get(name))
-            .map(Distribution::component)
-            .collect()
+        names.iter().filter_map(|name| self.installed.get(name)).map(Distribution::component).collect()
     }
 
     /// Looks up each soname on the library search path.

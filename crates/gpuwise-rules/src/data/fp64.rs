@@ -26,16 +26,9 @@ impl Fp64Rate {
     }
 }
 
-#[derive(Deserialize)]
-struct Table {
-    rows: Vec<Fp64Rate>,
-}
-
 fn fp64_table() -> &'static [Fp64Rate] {
     static TABLE: OnceLock<Vec<Fp64Rate>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        serde_json::from_str::<Table>(include_str!("../../data/fp64_rates.json")).map(|t| t.rows).unwrap_or_default()
-    })
+    super::rows_of(&TABLE, include_str!("../../data/fp64_rates.json"))
 }
 
 /// The FP64 rate of a compute capability (`8.6`), when the table has it.

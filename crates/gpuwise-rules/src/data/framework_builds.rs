@@ -28,18 +28,9 @@ pub struct FrameworkBuild {
     pub source: String,
 }
 
-#[derive(Deserialize)]
-struct Table {
-    rows: Vec<FrameworkBuild>,
-}
-
 fn rows() -> &'static [FrameworkBuild] {
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    &TABLE
-        .get_or_init(|| {
-            serde_json::from_str(include_str!("../../data/framework_builds.json")).unwrap_or(Table { rows: Vec::new() })
-        })
-        .rows
+    static TABLE: OnceLock<Vec<FrameworkBuild>> = OnceLock::new();
+    super::rows_of(&TABLE, include_str!("../../data/framework_builds.json"))
 }
 
 /// The row for this framework, build and version (`2.8.0+cu128`), when the table has one.

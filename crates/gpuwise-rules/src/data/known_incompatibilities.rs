@@ -34,19 +34,9 @@ pub struct Incompatibility {
     pub source: String,
 }
 
-#[derive(Deserialize)]
-struct Table {
-    rows: Vec<Incompatibility>,
-}
-
 fn rows() -> &'static [Incompatibility] {
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    &TABLE
-        .get_or_init(|| {
-            serde_json::from_str(include_str!("../../data/known_incompatibilities.json"))
-                .unwrap_or(Table { rows: Vec::new() })
-        })
-        .rows
+    static TABLE: OnceLock<Vec<Incompatibility>> = OnceLock::new();
+    super::rows_of(&TABLE, include_str!("../../data/known_incompatibilities.json"))
 }
 
 /// The known-bad pairs among `framework`'s components, each with the two installed versions.

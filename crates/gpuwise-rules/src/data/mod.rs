@@ -6,7 +6,23 @@ mod framework_builds;
 mod known_incompatibilities;
 mod toolkit_architectures;
 
+use std::sync::OnceLock;
+
 use gpuwise_core::parse_version;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+/// A data file of the `{"about": ..., "rows": [...]}` form.
+#[derive(Deserialize)]
+struct Table<Row> {
+    rows: Vec<Row>,
+}
+
+/// The rows of a data file, parsed once into `cell`; none when it does not parse (each table's
+/// tests check that it does).
+fn rows_of<Row: DeserializeOwned>(cell: &'static OnceLock<Vec<Row>>, json: &str) -> &'static [Row] {
+    cell.get_or_init(|| serde_json::from_str::<Table<Row>>(json).map(|t| t.rows).unwrap_or_default())
+}
 
 pub use cuda_drivers::{CudaFamily, CudaRelease, cuda_family, cuda_release};
 pub use fp64::{Fp64Rate, fp64_rate};

@@ -18,19 +18,9 @@ pub struct ToolkitArchitecture {
     pub source: String,
 }
 
-#[derive(Deserialize)]
-struct Table {
-    rows: Vec<ToolkitArchitecture>,
-}
-
 fn rows() -> &'static [ToolkitArchitecture] {
-    static TABLE: OnceLock<Table> = OnceLock::new();
-    &TABLE
-        .get_or_init(|| {
-            serde_json::from_str(include_str!("../../data/toolkit_architectures.json"))
-                .unwrap_or(Table { rows: Vec::new() })
-        })
-        .rows
+    static TABLE: OnceLock<Vec<ToolkitArchitecture>> = OnceLock::new();
+    super::rows_of(&TABLE, include_str!("../../data/toolkit_architectures.json"))
 }
 
 /// True when CUDA toolkit `toolkit` (`12.6`) can compile for compute capability `capability`

@@ -10,7 +10,9 @@ use serde_json::Value;
 
 /// Every difference between doctor's report and nvidia-smi's XML, in words.
 fn disagreements(report: &Value, xml: &str) -> Vec<String> {
-    let doc = match roxmltree::Document::parse(xml) {
+    // nvidia-smi's XML starts with a DOCTYPE naming its DTD.
+    let options = roxmltree::ParsingOptions { allow_dtd: true, ..roxmltree::ParsingOptions::default() };
+    let doc = match roxmltree::Document::parse_with_options(xml, options) {
         Ok(doc) => doc,
         Err(err) => return vec![format!("nvidia-smi XML does not parse: {err}")],
     };
@@ -59,6 +61,12 @@ fn disagreements(report: &Value, xml: &str) -> Vec<String> {
             mib(&device["memory_total_bytes"]),
             text(*gpu, &["fb_memory_usage", "total"]).and_then(|t| number(Some(t))).map(|n| n.to_string()),
         );
+        check(
+            field("memory used MiB"),
+            mib(&device["memory_used_bytes"]),
+            text(*gpu, &["fb_memory_usage", "used"]).and_then(|t| number(Some(t))).map(|n| n.to_string()),
+        );
+        check(field("minor number"), int(&device["minor_number"]), text(*gpu, &["minor_number"]));
         let link = ["pci", "pci_gpu_link_info"];
         for (ours, path) in [
             ("generation", [&link[..], &["pcie_gen", "current_link_gen"]].concat()),

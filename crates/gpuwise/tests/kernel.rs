@@ -74,3 +74,85 @@ fn bad_input_is_named() {
     }
     assert!(!dir.path().join("kernels/k").exists(), "nothing half-written");
 }
+
+/// Everything under `dir`, relative, sorted: what a command left behind.
+fn tree(dir: &Path) -> Vec<String> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
+            out.push(entry.path().strip_prefix(root).unwrap().display().to_string());
+            if entry.file_type().unwrap().is_dir() {
+                walk(root, &entry.path(), out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+#[test]
+fn names_are_never_paths_and_nothing_outside_a_kernel_is_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    for keep in ["kernels/mine/kernel.json", "nbextensions/x.js", "runtime/kernel-1.json"] {
+        std::fs::create_dir_all(data.join(keep).parent().unwrap()).unwrap();
+        std::fs::write(data.join(keep), "{}").unwrap();
+    }
+    // A directory outside the data directory that holds a kernel.json, as `remove` once deleted.
+    let outside = dir.path().join("project");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("kernel.json"), "{}").unwrap();
+    let before = tree(dir.path());
+    let python = std::env::current_exe().unwrap();
+    let python = python.to_str().unwrap();
+    for name in ["..", ".", "../project", "kernels/../..", "/tmp"] {
+        for extra in [&[][..], &["--sys-prefix"][..]] {
+            let args = [&["install", "--name", name, "--python", python, "--force"][..], extra].concat();
+            let out = kernel(&args, &data);
+            assert_eq!(out.status.code(), Some(2), "{args:?}");
+            assert!(String::from_utf8_lossy(&out.stderr).contains("not a kernel name"), "{args:?}");
+        }
+    }
+    let outside_path = outside.to_str().unwrap();
+    for name in [outside_path, "../../project", "..", ".", "mine/..", "../data/kernels/mine"] {
+        let out = kernel(&["remove", name], &data);
+        assert_eq!(out.status.code(), Some(2), "remove {name}");
+    }
+    assert_eq!(tree(dir.path()), before, "nothing was removed or added");
+}
+
+#[test]
+fn a_replacement_stopped_at_any_moment_leaves_the_old_kernel_or_the_new_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let python = std::env::current_exe().unwrap();
+    let install = |display: &str| -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_gpuwise"));
+        command
+            .args(["kernel", "install", "--name", "k", "--force", "--display-name", display, "--python"])
+            .arg(&python)
+            .env("JUPYTER_DATA_DIR", dir.path())
+            .env("JUPYTER_PATH", "")
+            .env("HOME", dir.path());
+        command
+    };
+    assert!(install("v0").output().unwrap().status.success());
+    // Stopped after 0 to about 5 ms, spread evenly: every moment of the run is hit, whatever
+    // this machine's speed (the invariant holds at every moment, so no timing is asserted).
+    for attempt in 1..=60u64 {
+        let mut child = install(&format!("v{attempt}")).stdout(std::process::Stdio::null()).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_micros((attempt * 89) % 5000));
+        let _ = child.kill();
+        let _ = child.wait();
+        let spec: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("kernels/k/kernel.json")).unwrap())
+                .unwrap_or_else(|e| panic!("attempt {attempt}: kernel.json is not whole: {e}"));
+        assert!(spec["display_name"].as_str().unwrap().starts_with('v'), "attempt {attempt}");
+        let entries: Vec<_> =
+            std::fs::read_dir(dir.path().join("kernels")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(entries, ["k"], "attempt {attempt}: nothing else in the kernels directory");
+    }
+    let listed: Value = serde_json::from_slice(&kernel(&["list", "--json"], dir.path()).stdout).unwrap();
+    let names: Vec<&str> = listed["kernels"].as_array().unwrap().iter().map(|k| k["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["k"]);
+}

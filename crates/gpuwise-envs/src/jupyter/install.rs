@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use gpuwise_probe::Variables;
 use serde::Serialize;
 
+use super::replace::{Staging, put_in_place, take_away};
 use super::valid_name;
 
 /// What a new kernel sets.
@@ -79,44 +80,55 @@ pub fn user_kernels_dir(vars: &Variables) -> Option<PathBuf> {
     super::paths::user_data_dir(vars).map(|d| d.join("kernels"))
 }
 
-/// Writes `kernel` into `kernels_dir/NAME/kernel.json`, whole or not at all (written into a
-/// temporary directory beside it, then renamed). An existing kernel of that name is replaced
-/// only with `force`. Returns the kernel's directory.
-pub fn install(kernel: &NewKernel, kernels_dir: &Path, force: bool) -> Result<PathBuf, String> {
-    let name = kernel.name.to_lowercase();
-    if !valid_name(&name) {
-        return Err(format!(
-            "'{}' is not a kernel name Jupyter accepts: use ASCII letters, digits, '.', '_' and '-'",
-            kernel.name
-        ));
+/// `name` lower-cased when it is a kernel name: what Jupyter accepts (ASCII letters, digits,
+/// `.`, `_`, `-`) and one directory inside the kernels directory (not `.` or `..`, which
+/// Jupyter's character rule lets through). `Err` says why not.
+fn kernel_name(name: &str) -> Result<String, String> {
+    let lower = name.to_lowercase();
+    if valid_name(&lower) {
+        Ok(lower)
+    } else {
+        Err(format!(
+            "'{name}' is not a kernel name: use ASCII letters, digits, '.', '_' and '-' (not only dots, and no '/')"
+        ))
     }
+}
+
+/// Writes `kernel` into `kernels_dir/NAME/kernel.json`, whole or not at all: built in a staging
+/// directory beside the kernels directory, then put in place in one step. An existing kernel of
+/// that name is replaced only with `force`, and stays until the new one is in place. Returns the
+/// kernel's directory.
+pub fn install(kernel: &NewKernel, kernels_dir: &Path, force: bool) -> Result<PathBuf, String> {
+    let name = kernel_name(&kernel.name)?;
     if !kernel.python.is_absolute() || !kernel.python.is_file() {
         return Err(format!("the interpreter {} does not exist (give an absolute path)", kernel.python.display()));
     }
     let target = kernels_dir.join(&name);
-    if target.exists() && !force {
+    if std::fs::symlink_metadata(&target).is_ok() && !force {
         return Err(format!("the kernel '{name}' already exists at {}: pass --force to replace it", target.display()));
     }
     std::fs::create_dir_all(kernels_dir).map_err(|e| format!("cannot create {}: {e}", kernels_dir.display()))?;
-    let temp = kernels_dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let written = std::fs::create_dir_all(&temp)
-        .and_then(|()| std::fs::write(temp.join("kernel.json"), kernel.json()))
-        .and_then(|()| if target.exists() { std::fs::remove_dir_all(&target) } else { Ok(()) })
-        .and_then(|()| std::fs::rename(&temp, &target));
-    written.map_err(|e| {
-        let _ = std::fs::remove_dir_all(&temp);
-        format!("cannot write the kernel to {}: {e}", target.display())
-    })?;
+    let staging = Staging::beside(kernels_dir)?;
+    let new = staging.path().join("new");
+    let written = std::fs::create_dir(&new)
+        .and_then(|()| {
+            let mut file = std::fs::File::create_new(new.join("kernel.json"))?;
+            std::io::Write::write_all(&mut file, kernel.json().as_bytes())?;
+            file.sync_all()
+        })
+        .and_then(|()| put_in_place(&new, &target, staging));
+    written.map_err(|e| format!("cannot write the kernel to {}: {e}", target.display()))?;
     Ok(target)
 }
 
 /// Removes the kernel `name` found first in `dirs` (jupyter_client's search order); returns
-/// the directory removed.
+/// the directory removed. `name` is a kernel name, never a path.
 pub fn remove(name: &str, dirs: &[PathBuf]) -> Result<PathBuf, String> {
-    let name = name.to_lowercase();
-    let found = dirs.iter().map(|d| d.join(&name)).find(|d| d.join("kernel.json").is_file());
-    let dir = found.ok_or_else(|| format!("no kernel named '{name}' (`gpuwise kernel list` shows them)"))?;
-    std::fs::remove_dir_all(&dir).map_err(|e| format!("cannot remove {}: {e}", dir.display()))?;
+    let name = kernel_name(name)?;
+    let found = dirs.iter().find(|d| d.join(&name).join("kernel.json").is_file());
+    let kernels_dir = found.ok_or_else(|| format!("no kernel named '{name}' (`gpuwise kernel list` shows them)"))?;
+    let dir = kernels_dir.join(&name);
+    take_away(&dir, kernels_dir)?;
     Ok(dir)
 }
 
@@ -161,6 +173,9 @@ mod tests {
     fn bad_names_and_interpreters_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         assert!(install(&kernel("my kernel"), dir.path(), false).unwrap_err().contains("not a kernel name"));
+        for name in [".", "..", "...", "../x", "/tmp/x", "a/b", ""] {
+            assert!(install(&kernel(name), dir.path(), true).unwrap_err().contains("not a kernel name"), "{name}");
+        }
         let missing = NewKernel { python: "/nonexistent/python".into(), ..kernel("k") };
         assert!(install(&missing, dir.path(), false).unwrap_err().contains("does not exist"));
     }

@@ -3,6 +3,7 @@
 
 mod install;
 mod paths;
+mod replace;
 mod template;
 
 use std::collections::BTreeMap;
@@ -59,9 +60,12 @@ pub fn find_kernels(dirs: &[PathBuf]) -> Vec<Found> {
     found
 }
 
-/// jupyter_client's rule: ASCII letters, digits, `.`, `_` and `-`.
+/// jupyter_client's rule (ASCII letters, digits, `.`, `_` and `-`), and one directory: not
+/// only dots (`.` and `..` pass Jupyter's character rule but name no kernel directory).
 fn valid_name(name: &str) -> bool {
-    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        && !name.chars().all(|c| c == '.')
 }
 
 fn read_spec(name: &str, dir: &Path) -> Found {

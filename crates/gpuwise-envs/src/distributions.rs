@@ -87,7 +87,7 @@ fn read(site: &Path, dir: &Path) -> Result<Distribution, String> {
     } else {
         dir.to_path_buf() // a legacy single-file .egg-info
     };
-    let bytes = std::fs::read(&metadata).map_err(|err| format!("{}: {err}", metadata.display()))?;
+    let bytes = gpuwise_fs::read(&metadata).map_err(|err| format!("{}: {err}", metadata.display()))?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8", metadata.display()))?;
     let headers = headers(&text);
     let field = |key: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.trim());
@@ -98,7 +98,7 @@ fn read(site: &Path, dir: &Path) -> Result<Distribution, String> {
         headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.trim().to_string()).collect()
     };
     let entry_points =
-        std::fs::read_to_string(dir.join("entry_points.txt")).map(|t| entry_points(&t)).unwrap_or_default();
+        gpuwise_fs::read_text(dir.join("entry_points.txt")).map(|t| entry_points(&t)).unwrap_or_default();
     Ok(Distribution {
         name: normalise(name),
         version: version.to_string(),
@@ -191,5 +191,25 @@ mod tests {
         assert!(errors.iter().any(|e| e.ends_with("is not UTF-8")));
         assert!(errors.iter().any(|e| e.ends_with("has no Name")));
         assert!(errors.iter().any(|e| e.contains("No such file")));
+    }
+
+    #[test]
+    fn fifos_and_devices_are_unreadable_not_waited_on() {
+        let site = tempfile::tempdir().unwrap();
+        let fifo = site.path().join("torch-2.5.1.dist-info");
+        std::fs::create_dir_all(&fifo).unwrap();
+        assert!(std::process::Command::new("mkfifo").arg(fifo.join("METADATA")).status().unwrap().success());
+        let zero = site.path().join("jax-0.4.30.dist-info");
+        std::fs::create_dir_all(&zero).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", zero.join("METADATA")).unwrap();
+        // entry_points.txt as a FIFO beside good metadata: the distribution is still read.
+        dist(site.path(), "numba-0.60.0.dist-info", "Name: numba\nVersion: 0.60.0\n");
+        let points = site.path().join("numba-0.60.0.dist-info/entry_points.txt");
+        assert!(std::process::Command::new("mkfifo").arg(&points).status().unwrap().success());
+        let installed = Installed::scan(&[site.path().into()]);
+        assert_eq!(installed.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), ["numba"]);
+        let errors: Vec<&str> = installed.unreadable.iter().map(|u| u.error.as_str()).collect();
+        assert!(errors.iter().any(|e| e.contains("a FIFO")), "{errors:?}");
+        assert!(errors.iter().any(|e| e.contains("a device")), "{errors:?}");
     }
 }

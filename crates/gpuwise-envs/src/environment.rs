@@ -70,7 +70,7 @@ pub fn read(
 
 /// The text of `pyvenv.cfg`, when `prefix` is a virtual environment.
 fn venv_config(prefix: &Path) -> Option<String> {
-    std::fs::read_to_string(prefix.join("pyvenv.cfg")).ok()
+    gpuwise_fs::read_text(prefix.join("pyvenv.cfg")).ok()
 }
 
 /// The directories distributions are imported from when the interpreter runs normally (not

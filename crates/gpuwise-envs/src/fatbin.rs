@@ -21,7 +21,7 @@ const KIND_SASS: u16 = 2;
 /// # Errors
 /// A message when the file cannot be opened or is not an ELF object.
 pub fn architectures(library: &Path) -> Result<Option<Vec<String>>, String> {
-    let file = std::fs::File::open(library).map_err(|err| format!("{}: {err}", library.display()))?;
+    let file = gpuwise_fs::open_regular(library).map_err(|err| format!("{}: {err}", library.display()))?;
     // SAFETY: the mapping is read-only and private; a file truncated under us can fault, which
     // only happens if the framework is being reinstalled while doctor reads it.
     let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|err| format!("{}: {err}", library.display()))?;

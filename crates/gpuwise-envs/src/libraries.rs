@@ -113,7 +113,7 @@ fn loader_dirs(root: &Path) -> Vec<PathBuf> {
 }
 
 fn read_conf(root: &Path, file: &Path, dirs: &mut Vec<PathBuf>, depth: u32) {
-    let Ok(text) = std::fs::read_to_string(file) else { return };
+    let Ok(text) = gpuwise_fs::read_text(file) else { return };
     for line in text.lines().map(|l| l.split('#').next().unwrap_or("").trim()).filter(|l| !l.is_empty()) {
         if let Some(pattern) = line.strip_prefix("include").map(str::trim) {
             if depth < 4 {

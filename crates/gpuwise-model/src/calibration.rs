@@ -198,7 +198,7 @@ impl MachineProfile {
     /// Reads a profile; `Err` names the file and what is wrong with it.
     pub fn load(path: &Path) -> Result<MachineProfile, String> {
         let text =
-            std::fs::read_to_string(path).map_err(|e| format!("cannot read the profile {}: {e}", path.display()))?;
+            gpuwise_fs::read_text(path).map_err(|e| format!("cannot read the profile {}: {e}", path.display()))?;
         let mut profile: MachineProfile = serde_json::from_str(&text).map_err(|e| {
             format!("{} is not a gpuwise profile (`gpuwise bench --calibrate` writes one): {e}", path.display())
         })?;

@@ -35,7 +35,7 @@ pub fn detect(signs: &ContainerSigns<'_>) -> Option<String> {
     if signs.root.join(".dockerenv").exists() {
         return Some("docker".into());
     }
-    let cgroup = std::fs::read_to_string(signs.root.join("proc/1/cgroup")).unwrap_or_default();
+    let cgroup = gpuwise_fs::read_text(signs.root.join("proc/1/cgroup")).unwrap_or_default();
     ["kubepods", "docker", "libpod", "containerd", "lxc"].into_iter().find(|name| cgroup.contains(name)).map(|name| {
         match name {
             "kubepods" => "kubernetes".to_string(),

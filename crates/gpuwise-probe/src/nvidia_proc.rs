@@ -5,7 +5,7 @@ use std::path::Path;
 /// The kernel module's version (`550.90.07`), or `None` when the module is not loaded
 /// (the file is absent) or the file does not say.
 pub fn kernel_module_version(path: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = gpuwise_fs::read_text(path).ok()?;
     parse_version_file(&text)
 }
 

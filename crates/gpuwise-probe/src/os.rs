@@ -9,7 +9,7 @@ use crate::{Variables, container};
 /// Describes the operating system this process runs on.
 pub fn probe(vars: &Variables) -> Os {
     let root = Path::new("/");
-    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+    let kernel = gpuwise_fs::read_text("/proc/sys/kernel/osrelease")
         .map(|s| s.trim().to_string())
         .unwrap_or_else(|_| std::env::consts::OS.to_string());
     Os {
@@ -23,7 +23,7 @@ pub fn probe(vars: &Variables) -> Os {
 /// `PRETTY_NAME` from `/etc/os-release` (or `/usr/lib/os-release`).
 fn os_release_name(root: &Path) -> Option<String> {
     ["etc/os-release", "usr/lib/os-release"].iter().find_map(|file| {
-        let text = std::fs::read_to_string(root.join(file)).ok()?;
+        let text = gpuwise_fs::read_text(root.join(file)).ok()?;
         parse_pretty_name(&text)
     })
 }

@@ -41,7 +41,7 @@ pub fn scan(roots: &SysRoots) -> Vec<PciGpu> {
 }
 
 fn read_device(path: &Path) -> Option<PciGpu> {
-    let read = |name: &str| std::fs::read_to_string(path.join(name)).ok().map(|s| s.trim().to_lowercase());
+    let read = |name: &str| gpuwise_fs::read_text(path.join(name)).ok().map(|s| s.trim().to_lowercase());
     let class = read("class")?;
     if !class.starts_with(DISPLAY_CLASS_PREFIX) {
         return None;

@@ -32,7 +32,7 @@ pub enum LoadError {
 /// # Errors
 /// [`LoadError`] naming the path when the file is unreadable, not UTF-8, not JSON, or not a system.
 pub fn load(path: &Path) -> Result<System, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Read { path: path.to_path_buf(), source })?;
+    let bytes = gpuwise_fs::read(path).map_err(|source| LoadError::Read { path: path.to_path_buf(), source })?;
     let text = String::from_utf8(bytes).map_err(|err| LoadError::Read {
         path: path.to_path_buf(),
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not UTF-8 text ({err})")),

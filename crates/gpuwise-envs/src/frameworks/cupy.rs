@@ -16,7 +16,7 @@ pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework
         framework.version = version.to_string();
     }
     let wheel_json = package.join(".data/_wheel.json");
-    let declared = std::fs::read_to_string(&wheel_json)
+    let declared = gpuwise_fs::read_text(&wheel_json)
         .ok()
         .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
         .and_then(|json| json.get("cuda").and_then(|c| c.as_str()).map(str::to_string));

@@ -106,7 +106,7 @@ fn python_file(
     problems: &mut Vec<Unreadable>,
     what: &str,
 ) -> Option<std::collections::BTreeMap<String, Literal>> {
-    match std::fs::read_to_string(path) {
+    match gpuwise_fs::read_text(path) {
         Ok(text) => Some(pyliteral::assignments(&text)),
         Err(err) => {
             problems.push(unreadable(path, format!("{what}: {err}")));

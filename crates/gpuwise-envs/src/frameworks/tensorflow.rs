@@ -14,7 +14,7 @@ pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework
     let dist = DISTRIBUTIONS.iter().find_map(|name| site.installed.get(name))?;
     let mut framework = site.framework("tensorflow", dist, "tensorflow");
     let build_info = package_dir(dist, "tensorflow").join("python/platform/build_info.py");
-    let info = match std::fs::read_to_string(&build_info) {
+    let info = match gpuwise_fs::read_text(&build_info) {
         Ok(text) => pyliteral::key_value_pairs(&text),
         Err(err) => {
             problems.push(unreadable(&build_info, format!("tensorflow's build file is not readable: {err}")));

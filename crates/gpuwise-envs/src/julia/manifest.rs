@@ -41,7 +41,7 @@ pub struct Manifest {
 
 /// Reads and parses a TOML file; the error names the file.
 pub fn read_toml(path: &Path) -> Result<Table, String> {
-    let text = std::fs::read_to_string(path).map_err(|err| format!("cannot be read: {err}"))?;
+    let text = gpuwise_fs::read_text(path).map_err(|err| format!("cannot be read: {err}"))?;
     text.parse::<Table>().map_err(|err| format!("is not valid TOML: {}", err.message()))
 }
 

@@ -18,7 +18,7 @@ pub fn julia_version(program: &Path, timeout: Duration) -> Result<(JuliaVersion,
     let real = std::fs::canonicalize(program).map_err(|err| format!("{}: {err}", program.display()))?;
     let header = real.parent().and_then(Path::parent).map(|root| root.join("include/julia/julia_version.h"));
     if let Some(header) = header.filter(|h| h.is_file()) {
-        let text = std::fs::read_to_string(&header).unwrap_or_default();
+        let text = gpuwise_fs::read_text(&header).unwrap_or_default();
         if let Some(version) = text.lines().find_map(header_version) {
             return Ok((version, header.display().to_string()));
         }

@@ -72,7 +72,7 @@ fn read_spec(name: &str, dir: &Path) -> Found {
     let mut kernel = Kernel { name: name.into(), spec_path: dir.display().to_string(), ..Kernel::default() };
     let file = dir.join("kernel.json");
     let parsed =
-        std::fs::read(&file).map_err(|err| format!("{} cannot be read: {err}", file.display())).and_then(|bytes| {
+        gpuwise_fs::read(&file).map_err(|err| format!("{} cannot be read: {err}", file.display())).and_then(|bytes| {
             serde_json::from_slice::<Spec>(&bytes)
                 .map_err(|err| format!("{} is not a valid kernelspec: {err}", file.display()))
         });

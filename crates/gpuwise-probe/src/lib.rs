@@ -70,13 +70,29 @@ pub fn probe_system(vars: &Variables) -> System {
 }
 
 /// How long the driver libraries may take to answer: `GPUWISE_PROBE_TIMEOUT` seconds, default 30
-/// (initialising eight GPUs without persistence mode can take several seconds).
+/// (initialising eight GPUs without persistence mode can take several seconds). A value
+/// [`probe_timeout_setting`] refuses counts as unset here: the command line and the Python API
+/// refuse it first, with its message.
 pub fn probe_timeout() -> Duration {
-    std::env::var("GPUWISE_PROBE_TIMEOUT")
-        .ok()
-        .and_then(|s| s.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s > 0.0)
-        .map_or(Duration::from_secs(30), |s| Duration::from_secs_f64(s.min(3600.0)))
+    probe_timeout_setting(std::env::var("GPUWISE_PROBE_TIMEOUT").ok().as_deref()).unwrap_or(DEFAULT_PROBE_TIMEOUT)
+}
+
+/// The default of `GPUWISE_PROBE_TIMEOUT`.
+const DEFAULT_PROBE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// `GPUWISE_PROBE_TIMEOUT`'s value (`None`: unset) as a timeout: seconds, more than 0 and at
+/// most 3600. `Err` names the variable, the value and what it takes.
+pub fn probe_timeout_setting(value: Option<&str>) -> Result<Duration, String> {
+    let Some(value) = value else { return Ok(DEFAULT_PROBE_TIMEOUT) };
+    match value.trim().parse::<f64>() {
+        Ok(seconds) if seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0 => {
+            Ok(Duration::from_secs_f64(seconds))
+        }
+        _ => Err(format!(
+            "GPUWISE_PROBE_TIMEOUT={value:?} is not a timeout: give seconds, more than 0 and at most 3600 \
+             (such as 30 or 2.5), or unset it for the default of 30"
+        )),
+    }
 }
 
 /// Runs a library probe on its own thread, so a hung driver call cannot hang gpuwise: the
@@ -109,4 +125,20 @@ fn driver(
         cuda_version: nvml_cuda.or_else(|| cuda.driver_version.clone()),
         kernel_module_version,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probe_timeout_takes_positive_seconds_and_names_a_bad_value() {
+        assert_eq!(probe_timeout_setting(None), Ok(Duration::from_secs(30)));
+        assert_eq!(probe_timeout_setting(Some(" 2.5 ")), Ok(Duration::from_millis(2500)));
+        assert_eq!(probe_timeout_setting(Some("3600")), Ok(Duration::from_secs(3600)));
+        for bad in ["0", "abc", "", "-1", "inf", "NaN", "3601", "1e400"] {
+            let err = probe_timeout_setting(Some(bad)).unwrap_err();
+            assert!(err.starts_with("GPUWISE_PROBE_TIMEOUT=") && err.contains(bad), "{bad}: {err}");
+        }
+    }
 }

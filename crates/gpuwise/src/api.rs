@@ -49,6 +49,7 @@ pub struct DoctorViews {
 /// Jupyter kernel. `Err` says what is wrong with `system`.
 pub fn doctor(pythons: &[PathBuf], system: Option<PathBuf>) -> Result<DoctorViews, String> {
     let vars = Variables::capture();
+    gpuwise_probe::probe_timeout_setting(vars.get("GPUWISE_PROBE_TIMEOUT"))?;
     let (system, source) = match &system {
         Some(path) => (snapshot::load(path).map_err(|err| err.to_string())?, format!("snapshot {}", path.display())),
         None => (gpuwise_probe::probe_system(&vars), "this machine".to_string()),

@@ -29,6 +29,10 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> u8 {
             return if err.use_stderr() { 2 } else { 0 };
         }
     };
+    if let Err(err) = gpuwise_probe::probe_timeout_setting(vars.get("GPUWISE_PROBE_TIMEOUT")) {
+        output::report_error(&anyhow::anyhow!(err));
+        return 2;
+    }
     match commands::run(cli, &vars) {
         Ok(code) => code,
         Err(err) if output::is_broken_pipe(&err) => 0,

@@ -32,14 +32,16 @@ fn cpu_results_are_checked_and_complete() {
         assert!(["elementwise", "reduction"].contains(&r["op"].as_str().unwrap()));
         assert!(["f32", "f64"].contains(&r["dtype"].as_str().unwrap()));
         assert!(r["shape"].as_array().unwrap()[0].as_u64().unwrap() >= 1 << 20);
+        // Figures are checked for consistency, never for speed: a loaded machine is slow.
         let seconds = r["seconds"].as_f64().unwrap();
-        assert!(seconds > 0.0 && seconds < 10.0);
+        assert!(seconds > 0.0 && seconds.is_finite());
         assert!(r["timing"]["repeats"].as_u64().unwrap() >= 3);
         let check = &r["check"];
         assert!(check["error"].as_f64().unwrap() <= check["tolerance"].as_f64().unwrap());
         assert!(check["compared"].as_u64().unwrap() >= 1);
         assert!(r["predicted_seconds"].as_f64().unwrap() > 0.0, "the estimate is beside each measurement");
-        assert!(r["bandwidth_bytes_per_s"].as_f64().unwrap() > 1e8);
+        let bandwidth = r["bandwidth_bytes_per_s"].as_f64().unwrap();
+        assert!((bandwidth * seconds / r["bytes"].as_f64().unwrap() - 1.0).abs() < 1e-9, "bytes moved per second");
     }
     assert!(report["failures"].as_array().unwrap().is_empty());
 }

@@ -1,6 +1,6 @@
-//! Files a broken or hostile machine puts where gpuwise reads: FIFOs (opening one blocks until a
-//! writer comes), links to devices (reading never ends) and directories. Each must end in a
-//! finding or a clear message, never a hang.
+//! Broken-machine scenarios: what a broken or hostile machine puts where gpuwise reads — FIFOs
+//! (opening one blocks until a writer comes), links to devices (reading never ends),
+//! directories, bad settings. Each must end in a finding or a clear message, never a hang.
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -79,4 +79,18 @@ fn a_kernelspec_that_is_a_fifo_or_a_device_is_a_finding() {
         assert!(found.iter().any(|f| f.contains(what)), "{what} in {found:?}");
     }
     assert!(found.iter().any(|f| f.contains("FIFO")) && found.iter().any(|f| f.contains("a device")), "{found:?}");
+}
+
+#[test]
+fn a_bad_probe_timeout_is_named_not_replaced() {
+    for bad in ["0", "abc"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_gpuwise"))
+            .args(["doctor", "--no-envs"])
+            .env("GPUWISE_PROBE_TIMEOUT", bad)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("GPUWISE_PROBE_TIMEOUT"), "{bad}");
+        assert!(out.stdout.is_empty());
+    }
 }

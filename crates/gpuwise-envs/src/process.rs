@@ -1,7 +1,8 @@
 //! Running a child process with a time limit, reading its output without risking a hang.
 
 use std::io::Read;
-use std::process::{Command, ExitStatus, Stdio};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -30,21 +31,25 @@ pub enum RunError {
     TimedOut,
 }
 
-/// Runs `command` (stdin closed, output captured), killing it after `timeout`. A grandchild
-/// that keeps the output pipes open after the child exits cannot hang the caller.
+/// Runs `command` (stdin closed, output captured) in a process group of its own, killing it
+/// after `timeout`. Whatever the child started is killed with it, at the timeout or when it
+/// exits (a probed interpreter leaves nothing running), and a grandchild that keeps the output
+/// pipes open cannot hang the caller.
 pub fn run(command: &mut Command, timeout: Duration) -> Result<Finished, RunError> {
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
+        .process_group(0)
         .spawn()
         .map_err(|err| RunError::Spawn(err.to_string()))?;
     let stdout = drain(child.stdout.take());
     let stderr = drain(child.stderr.take());
-    let status = match child.wait_timeout(timeout) {
+    let waited = child.wait_timeout(timeout);
+    kill_group(&child);
+    let status = match waited {
         Ok(Some(status)) => status,
         Ok(None) | Err(_) => {
-            let _ = child.kill();
             let _ = child.wait();
             return Err(RunError::TimedOut);
         }
@@ -55,6 +60,15 @@ pub fn run(command: &mut Command, timeout: Duration) -> Result<Finished, RunErro
         stdout: stdout.recv_timeout(grace).unwrap_or_default(),
         stderr: stderr.recv_timeout(grace).unwrap_or_default(),
     })
+}
+
+/// Kills every process left in `child`'s process group (the group is the child's own: it was
+/// started as the group's leader, so nothing else is in it).
+fn kill_group(child: &Child) {
+    let group = i32::try_from(child.id()).ok().and_then(rustix::process::Pid::from_raw);
+    if let Some(group) = group {
+        let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+    }
 }
 
 /// Reads a pipe to its end (up to [`OUTPUT_LIMIT`]) on a thread; the bytes arrive on the channel.
@@ -83,4 +97,43 @@ pub fn excerpt(text: &str) -> String {
     }
     let cut: String = one_line.chars().take(160).collect();
     if cut.len() < one_line.len() { format!("{cut:?}...") } else { format!("{cut:?}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    /// True once `pid` is gone (or a zombie no one waits for: its group was killed), polled for
+    /// up to a minute.
+    fn ends(pid: i32) -> bool {
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(60) {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            if status.is_empty() || status.split(") ").nth(1).is_some_and(|rest| rest.starts_with('Z')) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+
+    #[test]
+    fn what_the_child_started_ends_with_it_at_the_timeout_and_at_exit() {
+        let dir = tempfile::tempdir().unwrap();
+        // The first runs into its 2 s limit; the second exits at once (its limit is never reached).
+        let cases = [("sleep 1000 & echo $! > PID; sleep 1000", 2, true), ("sleep 1000 & echo $! > PID", 600, false)];
+        for (script, seconds, timed_out) in cases {
+            let pid_file = dir.path().join("PID");
+            let _ = std::fs::remove_file(&pid_file);
+            let result =
+                run(Command::new("sh").arg("-c").arg(script).current_dir(dir.path()), Duration::from_secs(seconds));
+            assert_eq!(matches!(result, Err(RunError::TimedOut)), timed_out, "{script}");
+            // A machine too slow to start the grandchild within the limit started nothing.
+            if let Ok(text) = std::fs::read_to_string(&pid_file) {
+                let pid: i32 = text.trim().parse().unwrap();
+                assert!(ends(pid), "{script}: the grandchild {pid} still runs");
+            }
+        }
+    }
 }

@@ -125,6 +125,13 @@ pub fn probe() -> CudaProbe {
         };
     }
     let count = result::device::get_count().unwrap_or(0).max(0);
+    if count as u32 > crate::MAX_DEVICES {
+        return CudaProbe {
+            status: ProbeStatus::Failed { error: crate::absurd_count("cuDeviceGetCount", count as u32) },
+            driver_version,
+            ..CudaProbe::default()
+        };
+    }
     let devices: Vec<CudaDevice> = (0..count).map(read_device).collect();
     CudaProbe {
         status: ProbeStatus::Available { detail: format!("{library_name}, {} device(s)", devices.len()) },
@@ -159,9 +166,25 @@ fn read_driver_version() -> Option<String> {
 
 /// `CUDA_ERROR_NO_DEVICE (100): no CUDA-capable device is detected`.
 fn describe(err: DriverError) -> String {
-    let name = err.error_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let text = err.error_string().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    format!("{name} ({}): {text}", err.0 as i32)
+    describe_result(err.0)
+}
+
+/// A `CUresult` in words: its name and the driver's text, as far as the driver gives them (a
+/// driver that answers with no string, or a NULL one, leaves the number alone).
+pub fn describe_result(code: sys::CUresult) -> String {
+    let read = |get: unsafe fn(sys::CUresult, *mut *const std::ffi::c_char) -> sys::CUresult| {
+        let mut text: *const std::ffi::c_char = std::ptr::null();
+        // SAFETY: the symbol was checked present before any call; `text` is a valid pointer
+        // for one write, and it is read only when the call succeeded and wrote a non-NULL
+        // pointer, which the driver documents as a static NUL-terminated string.
+        unsafe {
+            (get(code, &mut text) == sys::CUresult::CUDA_SUCCESS && !text.is_null())
+                .then(|| std::ffi::CStr::from_ptr(text).to_string_lossy().into_owned())
+        }
+    };
+    let name = read(sys::cuGetErrorName).unwrap_or_else(|| "CUDA error".into());
+    let text = read(sys::cuGetErrorString).unwrap_or_default();
+    format!("{name} ({}): {text}", code as i32)
 }
 
 fn read_device(ordinal: c_int) -> CudaDevice {

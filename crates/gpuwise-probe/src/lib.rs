@@ -24,7 +24,7 @@ pub mod snapshot;
 pub mod variables;
 pub mod visibility;
 
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 use gpuwise_core::{Driver, ProbeStatus, System};
@@ -53,12 +53,16 @@ pub fn probe_system(vars: &Variables) -> System {
         container_runtime: vars.container_runtime(),
         ..System::default()
     };
-    let nvml = nvml.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap_or_else(|_| {
-        nvml::NvmlProbe { status: ProbeStatus::Failed { error: hung("NVML", timeout) }, ..nvml::NvmlProbe::default() }
-    });
-    let cuda = cuda.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap_or_else(|_| {
-        cuda::CudaProbe { status: ProbeStatus::Failed { error: hung("cuInit", timeout) }, ..cuda::CudaProbe::default() }
-    });
+    let nvml =
+        nvml.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap_or_else(|err| nvml::NvmlProbe {
+            status: ProbeStatus::Failed { error: unanswered("NVML", err, timeout) },
+            ..Default::default()
+        });
+    let cuda =
+        cuda.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap_or_else(|err| cuda::CudaProbe {
+            status: ProbeStatus::Failed { error: unanswered("cuInit", err, timeout) },
+            ..Default::default()
+        });
     system.libraries.nvml = nvml.status.clone();
     system.libraries.cuda = cuda.status.clone();
     system.libraries.cuda_driver_version = cuda.driver_version.clone();
@@ -95,6 +99,17 @@ pub fn probe_timeout_setting(value: Option<&str>) -> Result<Duration, String> {
     }
 }
 
+/// More devices than any machine holds: a driver library that reports more is not believed
+/// (reading each would take hours, or exhaust memory).
+pub const MAX_DEVICES: u32 = 1024;
+
+/// The message for a device count past [`MAX_DEVICES`].
+fn absurd_count(call: &str, count: u32) -> String {
+    format!(
+        "{call} reported {count} devices, more than any machine holds: the driver library is damaged or not NVIDIA's"
+    )
+}
+
 /// Runs a library probe on its own thread, so a hung driver call cannot hang gpuwise: the
 /// caller stops waiting at its deadline, and the thread ends with the process.
 fn spawn_probe<T: Send + 'static>(probe: fn() -> T) -> Receiver<T> {
@@ -105,8 +120,17 @@ fn spawn_probe<T: Send + 'static>(probe: fn() -> T) -> Receiver<T> {
     receiver
 }
 
-fn hung(call: &str, timeout: Duration) -> String {
-    format!("{call} did not answer within {timeout:?}: the driver may be hung (check `sudo dmesg | grep -i nvrm`)")
+/// Why a driver library gave no answer: it was still working at the deadline (hung), or its
+/// probe stopped without one (it crashed inside the library).
+fn unanswered(call: &str, why: RecvTimeoutError, timeout: Duration) -> String {
+    match why {
+        RecvTimeoutError::Timeout => format!(
+            "{call} did not answer within {timeout:?}: the driver may be hung (check `sudo dmesg | grep -i nvrm`)"
+        ),
+        RecvTimeoutError::Disconnected => {
+            format!("{call} failed inside the driver library without an answer: the library may be damaged")
+        }
+    }
 }
 
 /// Assembles the driver description from whichever sources answered.

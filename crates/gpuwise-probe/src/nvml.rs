@@ -22,8 +22,16 @@ pub struct NvmlProbe {
     pub devices: Vec<Device>,
 }
 
+/// The NVML functions nvml-wrapper calls unchecked (when an `Nvml` is dropped): a library
+/// without them would make it panic.
+const REQUIRED_SYMBOLS: [&str; 2] = ["nvmlInit_v2", "nvmlShutdown"];
+
 /// Loads NVML and reads every device. Never panics; a missing library is `Unavailable`.
 pub fn probe() -> NvmlProbe {
+    if let Some(missing) = missing_symbol() {
+        let error = format!("libnvidia-ml.so.1 lacks {missing}: the driver's NVML is damaged or not NVIDIA's");
+        return NvmlProbe { status: ProbeStatus::Failed { error }, ..NvmlProbe::default() };
+    }
     let nvml = match Nvml::init() {
         Ok(nvml) => nvml,
         Err(err) => {
@@ -38,11 +46,14 @@ pub fn probe() -> NvmlProbe {
     };
     let count = nvml.device_count();
     let devices = match &count {
-        Ok(count) => (0..*count).map(|index| read_device(&nvml, index)).collect(),
-        Err(_) => Vec::new(),
+        Ok(count) if *count <= crate::MAX_DEVICES => (0..*count).map(|index| read_device(&nvml, index)).collect(),
+        _ => Vec::new(),
     };
     NvmlProbe {
         status: match count {
+            Ok(count) if count > crate::MAX_DEVICES => {
+                ProbeStatus::Failed { error: crate::absurd_count("nvmlDeviceGetCount", count) }
+            }
             Ok(count) => ProbeStatus::Available { detail: format!("libnvidia-ml.so.1, {count} device(s)") },
             Err(err) => ProbeStatus::Failed { error: format!("nvmlDeviceGetCount: {}", describe(&err)) },
         },
@@ -50,6 +61,14 @@ pub fn probe() -> NvmlProbe {
         cuda_version: nvml.sys_cuda_driver_version().ok().and_then(cuda_version_string),
         devices,
     }
+}
+
+/// The first of [`REQUIRED_SYMBOLS`] the NVML library nvml-wrapper would open lacks; `None`
+/// when it has them all or does not open (nvml-wrapper then reports that itself).
+fn missing_symbol() -> Option<&'static str> {
+    // SAFETY: loading libnvidia-ml runs its initialisers, as nvml-wrapper's own load would.
+    let library = unsafe { libloading::Library::new("libnvidia-ml.so.1") }.ok()?;
+    REQUIRED_SYMBOLS.into_iter().find(|name| !crate::cuda::has_symbol(&library, name))
 }
 
 /// Formats a CUDA version integer (`12040`) as `12.4`, or `None` for zero/negative values.

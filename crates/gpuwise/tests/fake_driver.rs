@@ -164,3 +164,37 @@ fn nvml_refusing_to_start_is_explained() {
     let finding = report["findings"].as_array().unwrap().iter().find(|f| f["code"] == "GW117").expect("GW117");
     assert!(finding["detail"].as_str().unwrap().contains("not loaded"), "{finding}");
 }
+
+#[test]
+fn an_nvml_without_shutdown_is_named_without_a_panic() {
+    let tmp = tempfile::tempdir().unwrap();
+    build_fake(tmp.path(), "libnvidia-ml", &["FAKE_INIT_RESULT=0", "FAKE_NO_SHUTDOWN"]);
+    let report = doctor_with(tmp.path(), "0");
+    let nvml = &report["system"]["libraries"]["nvml"];
+    assert_eq!(nvml["status"], "failed");
+    assert!(nvml["error"].as_str().unwrap().contains("lacks nvmlShutdown"), "{nvml}");
+}
+
+#[test]
+fn absurd_device_counts_are_not_believed() {
+    let tmp = tempfile::tempdir().unwrap();
+    build_fake(tmp.path(), "libnvidia-ml", &["FAKE_INIT_RESULT=0", "FAKE_HUGE_COUNT"]);
+    build_fake(tmp.path(), "libcuda", &["FAKE_INIT_RESULT=0", "FAKE_HUGE_COUNT"]);
+    let report = doctor_with(tmp.path(), "0");
+    for library in ["nvml", "cuda"] {
+        let status = &report["system"]["libraries"][library];
+        assert_eq!(status["status"], "failed", "{library}");
+        assert!(status["error"].as_str().unwrap().contains("more than any machine holds"), "{status}");
+    }
+    assert!(report["system"]["devices"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn a_libcuda_answering_null_error_names_is_described_by_number() {
+    let tmp = tempfile::tempdir().unwrap();
+    build_fake(tmp.path(), "libcuda", &["FAKE_INIT_RESULT=999", "FAKE_NULL_STRINGS"]);
+    let report = doctor_with(tmp.path(), "0");
+    let cuda = &report["system"]["libraries"]["cuda"];
+    assert_eq!(cuda["status"], "failed");
+    assert!(cuda["error"].as_str().unwrap().contains("(999)"), "{cuda}");
+}

@@ -15,10 +15,7 @@ pub(super) trait Describe {
 
 impl Describe for DriverError {
     fn describe(&self) -> String {
-        let name =
-            self.error_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|_| format!("{:?}", self.0));
-        let text = self.error_string().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        format!("{name} ({}): {text}", self.0 as i32)
+        gpuwise_probe::cuda::describe_result(self.0)
     }
 }
 

@@ -1,7 +1,9 @@
 /* A stand-in for the NVIDIA driver's libcuda.so.1, compiled by tests/fake_driver.rs.
  * FAKE_INIT_RESULT sets what cuInit returns; FAKE_PARTIAL leaves out most symbols, as an
  * old or broken driver would. The device it reports has an H100's figures; an empty
- * CUDA_VISIBLE_DEVICES hides it, as with the real driver. FAKE_HANG makes cuInit never return. */
+ * CUDA_VISIBLE_DEVICES hides it, as with the real driver. FAKE_HANG makes cuInit never return;
+ * FAKE_NULL_STRINGS answers error names and texts with NULL; FAKE_HUGE_COUNT reports 2^31-1
+ * devices. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -19,6 +21,10 @@ CUresult cuInit(unsigned int flags) {
 CUresult cuDriverGetVersion(int *version) { *version = 12040; return 0; }
 
 #ifndef FAKE_PARTIAL
+#ifdef FAKE_NULL_STRINGS
+CUresult cuGetErrorName(CUresult error, const char **name) { (void)error; *name = NULL; return 0; }
+CUresult cuGetErrorString(CUresult error, const char **text) { (void)error; *text = NULL; return 0; }
+#else
 CUresult cuGetErrorName(CUresult error, const char **name) {
     *name = error == 34 ? "CUDA_ERROR_STUB_LIBRARY" : error == 999 ? "CUDA_ERROR_UNKNOWN" : "CUDA_ERROR_OTHER";
     return 0;
@@ -27,8 +33,13 @@ CUresult cuGetErrorString(CUresult error, const char **text) {
     *text = error == 34 ? "CUDA driver is a stub library" : "unknown error";
     return 0;
 }
+#endif
 /* Like the real driver, an empty CUDA_VISIBLE_DEVICES hides the device. */
 CUresult cuDeviceGetCount(int *count) {
+#ifdef FAKE_HUGE_COUNT
+    *count = 2147483647;
+    return 0;
+#endif
     const char *visible = getenv("CUDA_VISIBLE_DEVICES");
     *count = (visible != NULL && visible[0] == '\0') ? 0 : 1;
     return 0;

@@ -1,7 +1,8 @@
 /* A stand-in for the NVIDIA driver's libnvidia-ml.so.1 (NVML), compiled by tests/fake_driver.rs.
  * One H100-like device whose UUID matches the fake libcuda's. FAKE_INIT_RESULT sets what
  * nvmlInit_v2 returns (18: driver/library version mismatch); FAKE_LOST makes the memory query
- * answer "GPU is lost". The process list is refused, as NVML does for unprivileged containers. */
+ * answer "GPU is lost". The process list is refused, as NVML does for unprivileged containers.
+ * FAKE_NO_SHUTDOWN leaves out nvmlShutdown; FAKE_HUGE_COUNT reports four billion devices. */
 #include <stdio.h>
 #include <string.h>
 
@@ -21,10 +22,16 @@ static int the_device;
 enum { SUCCESS = 0, NO_PERMISSION = 4, GPU_IS_LOST = 15 };
 
 nvmlReturn_t nvmlInit_v2(void) { return FAKE_INIT_RESULT; }
+#ifndef FAKE_NO_SHUTDOWN
 nvmlReturn_t nvmlShutdown(void) { return SUCCESS; }
+#endif
 nvmlReturn_t nvmlSystemGetDriverVersion(char *version, unsigned int length) { snprintf(version, length, "580.159.04"); return SUCCESS; }
 nvmlReturn_t nvmlSystemGetCudaDriverVersion_v2(int *version) { *version = 13000; return SUCCESS; }
+#ifdef FAKE_HUGE_COUNT
+nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) { *count = 4000000000u; return SUCCESS; }
+#else
 nvmlReturn_t nvmlDeviceGetCount_v2(unsigned int *count) { *count = 1; return SUCCESS; }
+#endif
 nvmlReturn_t nvmlDeviceGetHandleByIndex_v2(unsigned int index, nvmlDevice_t *device) { (void)index; *device = &the_device; return SUCCESS; }
 nvmlReturn_t nvmlDeviceGetUUID(nvmlDevice_t d, char *uuid, unsigned int length) { (void)d; snprintf(uuid, length, "GPU-a0a1a2a3-a4a5-a6a7-a8a9-aaabacadaeaf"); return SUCCESS; }
 nvmlReturn_t nvmlDeviceGetName(nvmlDevice_t d, char *name, unsigned int length) { (void)d; snprintf(name, length, "NVIDIA H100 80GB HBM3"); return SUCCESS; }

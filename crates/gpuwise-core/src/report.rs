@@ -80,23 +80,29 @@ impl Report {
         let Value::Object(map) = &value else {
             return Err(SnapshotError::NotASystem("the top level is not a JSON object".into()));
         };
-        let system = match map.get("system") {
-            Some(system) => {
-                let version = map.get("schema_version").and_then(Value::as_u64);
-                if let Some(version) = version.filter(|v| *v != u64::from(SCHEMA_VERSION)) {
-                    return Err(SnapshotError::SchemaVersion(version));
-                }
-                system.clone()
+        if map.contains_key("system") {
+            let version = map.get("schema_version").and_then(Value::as_u64);
+            if let Some(version) = version.filter(|v| *v != u64::from(SCHEMA_VERSION)) {
+                return Err(SnapshotError::SchemaVersion(version));
             }
-            None if map.contains_key("os") || map.contains_key("devices") => value.clone(),
-            None => {
-                return Err(SnapshotError::NotASystem(
-                    "it has neither a `system` object nor the `os`/`devices` fields of one".into(),
-                ));
+            /// A whole report: only its system is read.
+            #[derive(Deserialize)]
+            struct Whole {
+                system: System,
             }
-        };
-        serde_json::from_value(system).map_err(SnapshotError::Shape)
+            return shaped::<Whole>(text).map(|whole| whole.system);
+        }
+        if map.contains_key("os") || map.contains_key("devices") {
+            return shaped(text);
+        }
+        Err(SnapshotError::NotASystem("it has neither a `system` object nor the `os`/`devices` fields of one".into()))
     }
+}
+
+/// `text` read as a `T`, a mismatch naming the field's path and the line and column.
+fn shaped<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, SnapshotError> {
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text))
+        .map_err(|err| SnapshotError::Shape { field: err.path().to_string(), error: err.into_inner() })
 }
 
 /// Why a snapshot could not be read.
@@ -112,8 +118,14 @@ pub enum SnapshotError {
     #[error("not a gpuwise report or system: {0}")]
     NotASystem(String),
     /// A system whose fields have the wrong types.
-    #[error("system object does not match the schema: {0}")]
-    Shape(#[source] serde_json::Error),
+    #[error("field `{field}` does not match the schema: {error}")]
+    Shape {
+        /// Where: `system.devices[0].index`.
+        field: String,
+        /// What is wrong, with the line and column.
+        #[source]
+        error: serde_json::Error,
+    },
 }
 
 #[cfg(test)]

@@ -168,6 +168,23 @@ pub fn rescale(model: CallTime, seconds: f64) -> CallTime {
     }
 }
 
+/// `Err` for the first (size, value) pair with a size outside (0, 1e30], a value outside
+/// `range`, or a size not above the one before.
+fn check_pairs(pairs: &[[f64; 2]], what: &str, range: std::ops::RangeInclusive<f64>) -> Result<(), String> {
+    let mut last = 0.0;
+    for (i, &[size, value]) in pairs.iter().enumerate() {
+        if !(size > last && size <= 1e30) {
+            return Err(format!("point {i} has size {size:e}: sizes must be positive, at most 1e30 and increasing"));
+        }
+        if !range.contains(&value) {
+            let (low, high) = (range.start(), range.end());
+            return Err(format!("point {i} has {what} {value:e}: it must lie between {low:e} and {high:e}"));
+        }
+        last = size;
+    }
+    Ok(())
+}
+
 /// The CPU and GPU a profile was measured on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProfiledGpu {
@@ -209,10 +226,29 @@ impl MachineProfile {
                 profile.schema_version
             ));
         }
+        profile.check().map_err(|problem| format!("{} cannot be used: {problem}", path.display()))?;
         let source = format!("measured by gpuwise bench, {}", path.display());
         profile.cpu.source.clone_from(&source);
         profile.gpu_curves.source = source;
         Ok(profile)
+    }
+
+    /// `Err` names the first curve and point no measurement could have produced: a size that is
+    /// not positive or past 1e30, a time outside 1 ns to 1e6 s, a ratio to the model outside
+    /// 1/1000 to 1000, or sizes out of order.
+    pub fn check(&self) -> Result<(), String> {
+        let sides = [("CPU", &self.cpu), ("GPU", &self.gpu_curves)];
+        for (side, calibration) in sides {
+            for curve in &calibration.curves {
+                let name = match curve.dtype {
+                    Some(dtype) => format!("the {side} curve {} {dtype}", curve.family),
+                    None => format!("the {side} curve {}", curve.family),
+                };
+                check_pairs(&curve.points, "seconds", 1e-9..=1e6).map_err(|e| format!("{name}: {e}"))?;
+                check_pairs(&curve.ratios, "ratio to the model", 1e-3..=1e3).map_err(|e| format!("{name}: {e}"))?;
+            }
+        }
+        Ok(())
     }
 
     /// Keeps `earlier`'s curves that this profile did not measure, when both describe the same
@@ -306,5 +342,32 @@ mod tests {
         assert!(MachineProfile::load(&path).unwrap_err().contains("profile.json is not a gpuwise profile"));
         assert!(MachineProfile::load(&dir.join("missing.json")).unwrap_err().contains("cannot read"));
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn values_no_measurement_gives_are_refused_by_curve_and_point() {
+        let profile = |points: Vec<[f64; 2]>, ratios: Vec<[f64; 2]>| MachineProfile {
+            schema_version: PROFILE_SCHEMA_VERSION,
+            measured_unix: 0,
+            cpu_model: "cpu".into(),
+            gpu: None,
+            cpu: Calibration::default(),
+            gpu_curves: Calibration { source: String::new(), curves: vec![Curve { points, ratios, ..curve(&[]) }] },
+        };
+        let good = profile(vec![[1e6, 1e-5], [1e9, 1e-3]], vec![[1e6, 1.5], [1e9, 0.9]]);
+        assert_eq!(good.check(), Ok(()));
+        for (points, ratios, says) in [
+            (vec![[1e6, 0.0]], vec![], "point 0 has seconds 0e0"),
+            (vec![[1e6, f64::INFINITY]], vec![], "seconds inf"),
+            (vec![[1e6, 1e-12]], vec![], "between 1e-9 and 1e6"),
+            (vec![[-1.0, 1e-3]], vec![], "size -1e0"),
+            (vec![[1e300, 1e-3]], vec![], "at most 1e30"),
+            (vec![[1e9, 1e-3], [1e6, 1e-5]], vec![], "point 1 has size 1e6"),
+            (vec![[f64::NAN, 1e-3]], vec![], "size NaN"),
+            (vec![[1e6, 1e-5]], vec![[1e6, 1e9]], "ratio to the model 1e9"),
+        ] {
+            let err = profile(points, ratios).check().unwrap_err();
+            assert!(err.starts_with("the GPU curve gemm f32: ") && err.contains(says), "{says}: {err}");
+        }
     }
 }

@@ -60,5 +60,19 @@ mod tests {
         std::fs::write(&truncated, r#"{"system": {"devices": [{"index": 0,"#).unwrap();
         let err = load(&truncated).unwrap_err().to_string();
         assert!(err.contains("truncated.json") && err.contains("not valid JSON"), "{err}");
+
+        // A wrong type deep in a whole report: the field's path and its line are named.
+        let wrong = tmp.path().join("wrong.json");
+        std::fs::write(&wrong, "{\"schema_version\": 1,\n \"system\": {\"devices\": [\n  {\"index\": \"zero\"}]}}\n")
+            .unwrap();
+        let err = load(&wrong).unwrap_err().to_string();
+        assert!(
+            err.contains("wrong.json") && err.contains("system.devices[0].index") && err.contains("line 3"),
+            "{err}"
+        );
+        let bare = tmp.path().join("bare.json");
+        std::fs::write(&bare, "{\"os\": {\"name\": 7}}").unwrap();
+        let err = load(&bare).unwrap_err().to_string();
+        assert!(err.contains("`os.name`") && err.contains("line 1"), "{err}");
     }
 }

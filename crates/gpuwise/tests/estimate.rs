@@ -164,3 +164,38 @@ fn auto_reads_this_machine_or_a_snapshot() {
     let none = repo("fixtures/systems/no-gpu-this-machine.json");
     refused(&["--op", "matmul", "--shape", "64,64,64", "--system", none.to_str().unwrap()], "no NVIDIA GPU is visible");
 }
+
+#[test]
+fn profiles_recorded_on_real_gpus_are_accepted_and_absurd_ones_named() {
+    let records = repo("validation/h200");
+    let profiles: Vec<_> = std::fs::read_dir(&records)
+        .unwrap()
+        .map(|e| e.unwrap().path().join("profile.json"))
+        .filter(|p| p.is_file())
+        .collect();
+    assert!(!profiles.is_empty());
+    for profile in &profiles {
+        json(&[
+            "--op",
+            "matmul",
+            "--shape",
+            "4096,4096,4096",
+            "--dtype",
+            "bf16",
+            "--gpu",
+            "h200",
+            "--profile",
+            profile.to_str().unwrap(),
+        ]);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(&profiles[0]).unwrap();
+    let mut broken: Value = serde_json::from_str(&text).unwrap();
+    broken["gpu_curves"]["curves"][0]["points"][0][1] = serde_json::json!(0.0);
+    let path = dir.path().join("profile.json");
+    std::fs::write(&path, broken.to_string()).unwrap();
+    refused(
+        &["--op", "matmul", "--shape", "64,64,64", "--gpu", "h200", "--profile", path.to_str().unwrap()],
+        "point 0 has seconds 0e0",
+    );
+}

@@ -9,6 +9,7 @@ pub mod comparison;
 pub mod cpu;
 pub mod cuda;
 pub mod data;
+pub mod host_memory;
 pub mod plan;
 pub mod report;
 pub mod runner;

@@ -9,6 +9,7 @@ use crate::comparison;
 use crate::cpu;
 use crate::cuda::{Direction, Gpu, Memory};
 use crate::data::Values;
+use crate::host_memory;
 use crate::plan::{self, Case, Mode};
 use crate::report::{Backend, BenchReport, Failure, GpuInfo, Measurement};
 use crate::stats::Summary;
@@ -104,9 +105,10 @@ pub fn run(
 
 /// Host-device copies of `bytes` both ways from pinned and pageable memory, and a device copy.
 fn machine_copies(gpu: &mut Gpu, bytes: u64, repeats: plan::Repeats, report: &mut BenchReport) {
+    let room = host_memory::check(bytes);
     for direction in Direction::ALL {
         let (op, memory) = (direction.name(), direction.memory().map(Memory::name));
-        match gpu.copy(direction, bytes, repeats) {
+        match room.clone().and_then(|()| gpu.copy(direction, bytes, repeats)) {
             Ok(c) => report.results.push(Measurement::machine(op, memory, bytes, c.summary)),
             Err(message) => report.failures.push(machine_failure(op, bytes, message)),
         }
@@ -135,7 +137,8 @@ fn measure_case(
         backend,
         message,
     };
-    let workload = match Workload::new(case, seed) {
+    let bytes = case.operation.work(case.dtype).map_or(0, |w| w.memory_bytes as u64);
+    let workload = match host_memory::check(bytes).and_then(|()| Workload::new(case, seed)) {
         Ok(w) => w,
         Err(message) => return report.failures.push(failure(Backend::Cpu, message)),
     };

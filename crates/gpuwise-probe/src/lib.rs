@@ -40,8 +40,8 @@ pub fn probe_system(vars: &Variables) -> System {
     let roots = pci::SysRoots::default();
     let timeout = probe_timeout();
     let deadline = Instant::now() + timeout;
-    let nvml = spawn_probe(nvml::probe);
-    let cuda = spawn_probe(cuda::probe);
+    let nvml = Pending::start("NVML", nvml::probe);
+    let cuda = Pending::start("cuInit", cuda::probe);
     // The file-based probes run while the driver libraries initialise.
     let kernel_module_version = nvidia_proc::kernel_module_version(&roots.proc_driver_version());
     let mut system = System {
@@ -53,16 +53,12 @@ pub fn probe_system(vars: &Variables) -> System {
         container_runtime: vars.container_runtime(),
         ..System::default()
     };
-    let nvml =
-        nvml.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap_or_else(|err| nvml::NvmlProbe {
-            status: ProbeStatus::Failed { error: unanswered("NVML", err, timeout) },
-            ..Default::default()
-        });
-    let cuda =
-        cuda.recv_timeout(deadline.saturating_duration_since(Instant::now())).unwrap_or_else(|err| cuda::CudaProbe {
-            status: ProbeStatus::Failed { error: unanswered("cuInit", err, timeout) },
-            ..Default::default()
-        });
+    let nvml = nvml
+        .wait(deadline, timeout)
+        .unwrap_or_else(|error| nvml::NvmlProbe { status: ProbeStatus::Failed { error }, ..Default::default() });
+    let cuda = cuda
+        .wait(deadline, timeout)
+        .unwrap_or_else(|error| cuda::CudaProbe { status: ProbeStatus::Failed { error }, ..Default::default() });
     system.libraries.nvml = nvml.status.clone();
     system.libraries.cuda = cuda.status.clone();
     system.libraries.cuda_driver_version = cuda.driver_version.clone();
@@ -110,26 +106,35 @@ fn absurd_count(call: &str, count: u32) -> String {
     )
 }
 
-/// Runs a library probe on its own thread, so a hung driver call cannot hang gpuwise: the
-/// caller stops waiting at its deadline, and the thread ends with the process.
-fn spawn_probe<T: Send + 'static>(probe: fn() -> T) -> Receiver<T> {
-    let (sender, receiver) = channel();
-    std::thread::spawn(move || {
-        let _ = sender.send(probe());
-    });
-    receiver
+/// A call into a driver library running on a thread of its own, so a wedged driver cannot hang
+/// gpuwise: the caller stops waiting at its deadline, and the thread ends with the process.
+pub struct Pending<T> {
+    call: &'static str,
+    receiver: Receiver<T>,
 }
 
-/// Why a driver library gave no answer: it was still working at the deadline (hung), or its
-/// probe stopped without one (it crashed inside the library).
-fn unanswered(call: &str, why: RecvTimeoutError, timeout: Duration) -> String {
-    match why {
-        RecvTimeoutError::Timeout => format!(
-            "{call} did not answer within {timeout:?}: the driver may be hung (check `sudo dmesg | grep -i nvrm`)"
-        ),
-        RecvTimeoutError::Disconnected => {
-            format!("{call} failed inside the driver library without an answer: the library may be damaged")
-        }
+impl<T: Send + 'static> Pending<T> {
+    /// Starts `work`, named `call` in messages (`cuInit`, `NVML`).
+    pub fn start(call: &'static str, work: impl FnOnce() -> T + Send + 'static) -> Self {
+        let (sender, receiver) = channel();
+        std::thread::spawn(move || {
+            let _ = sender.send(work());
+        });
+        Pending { call, receiver }
+    }
+
+    /// Its answer, waited for until `deadline`; `Err` says that it did not answer within
+    /// `timeout` (the driver may be hung) or that it stopped inside the library.
+    pub fn wait(self, deadline: Instant, timeout: Duration) -> Result<T, String> {
+        self.receiver.recv_timeout(deadline.saturating_duration_since(Instant::now())).map_err(|why| match why {
+            RecvTimeoutError::Timeout => format!(
+                "{} did not answer within {timeout:?}: the driver may be hung (check `sudo dmesg | grep -i nvrm`)",
+                self.call
+            ),
+            RecvTimeoutError::Disconnected => {
+                format!("{} failed inside the driver library without an answer: the library may be damaged", self.call)
+            }
+        })
     }
 }
 

@@ -94,3 +94,16 @@ fn a_bad_probe_timeout_is_named_not_replaced() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn a_bench_under_an_address_space_limit_skips_what_does_not_fit() {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -v 600000 && exec \"$0\" bench --quick --cpu-only --op elementwise")
+        .arg(env!("CARGO_BIN_EXE_gpuwise"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "a failed case, not an abort: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("elementwise 16777216 f32") && text.contains("ulimit -v"), "{text}");
+}

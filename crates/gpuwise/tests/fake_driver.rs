@@ -198,3 +198,18 @@ fn a_libcuda_answering_null_error_names_is_described_by_number() {
     assert_eq!(cuda["status"], "failed");
     assert!(cuda["error"].as_str().unwrap().contains("(999)"), "{cuda}");
 }
+
+#[test]
+fn a_hung_driver_does_not_hang_the_bench() {
+    let tmp = tempfile::tempdir().unwrap();
+    build_fake(tmp.path(), "libcuda", &["FAKE_INIT_RESULT=0", "FAKE_HANG", "FAKE_BENCH_SYMBOLS"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_gpuwise"))
+        .args(["bench", "--quick", "--op", "copy"])
+        .env("LD_LIBRARY_PATH", tmp.path())
+        .env("GPUWISE_PROBE_TIMEOUT", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("cuInit did not answer within 1s"), "{stderr}");
+}

@@ -62,7 +62,10 @@ impl Gpu {
         }
         guard("opening the GPU", || {
             require(Library::Driver)?;
-            result::init().context("cuInit")?;
+            // cuInit may never return on a wedged driver: waited for as doctor waits.
+            let timeout = gpuwise_probe::probe_timeout();
+            let init = gpuwise_probe::Pending::start("cuInit", || result::init().context("cuInit"));
+            init.wait(std::time::Instant::now() + timeout, timeout)??;
             let count = result::device::get_count().context("cuDeviceGetCount")?;
             if ordinal >= usize::try_from(count).unwrap_or(0) {
                 return Err(no_such_device(ordinal, count));

@@ -68,3 +68,36 @@ CUresult cuDeviceGetAttribute(int *value, int attribute, int device) {
     return 0;
 }
 #endif
+
+/* FAKE_BENCH_SYMBOLS: the rest of what the bench backend checks for, never reached (they
+ * answer CUDA_ERROR_UNKNOWN). */
+#ifdef FAKE_BENCH_SYMBOLS
+CUresult cuDevicePrimaryCtxRetain(void) { return 999; }
+CUresult cuDevicePrimaryCtxRelease_v2(void) { return 999; }
+CUresult cuCtxGetCurrent(void) { return 999; }
+CUresult cuCtxSetCurrent(void) { return 999; }
+CUresult cuStreamCreate(void) { return 999; }
+CUresult cuStreamDestroy_v2(void) { return 999; }
+CUresult cuStreamSynchronize(void) { return 999; }
+CUresult cuStreamWaitEvent(void) { return 999; }
+CUresult cuMemGetInfo_v2(void) { return 999; }
+CUresult cuMemAlloc_v2(void) { return 999; }
+CUresult cuMemFree_v2(void) { return 999; }
+CUresult cuMemAllocAsync(void) { return 999; }
+CUresult cuMemFreeAsync(void) { return 999; }
+CUresult cuMemHostAlloc(void) { return 999; }
+CUresult cuMemFreeHost(void) { return 999; }
+CUresult cuMemcpyHtoDAsync_v2(void) { return 999; }
+CUresult cuMemcpyDtoHAsync_v2(void) { return 999; }
+CUresult cuMemcpyDtoDAsync_v2(void) { return 999; }
+CUresult cuMemsetD8Async(void) { return 999; }
+CUresult cuEventCreate(void) { return 999; }
+CUresult cuEventRecord(void) { return 999; }
+CUresult cuEventSynchronize(void) { return 999; }
+CUresult cuEventElapsedTime(void) { return 999; }
+CUresult cuEventDestroy_v2(void) { return 999; }
+CUresult cuModuleLoadData(void) { return 999; }
+CUresult cuModuleGetFunction(void) { return 999; }
+CUresult cuModuleUnload(void) { return 999; }
+CUresult cuLaunchKernel(void) { return 999; }
+#endif

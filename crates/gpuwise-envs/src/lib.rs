@@ -21,7 +21,7 @@ pub mod julia;
 pub mod jupyter;
 mod libraries;
 pub mod process;
-mod pyliteral;
+pub mod pyliteral;
 mod requirements;
 
 use std::collections::BTreeMap;
@@ -31,7 +31,9 @@ use std::time::Duration;
 use gpuwise_core::Environment;
 use gpuwise_probe::Variables;
 
-pub use interpreter::{Interpreter, ProbeError, probe as probe_interpreter};
+pub use distributions::{Distribution, Installed};
+pub use interpreter::{Interpreter, Markers, ProbeError, probe as probe_interpreter};
+pub use requirements::{marker_environment, unmet};
 
 /// How environments are read.
 #[derive(Debug, Clone)]

@@ -4,6 +4,8 @@
 
 mod load_path;
 mod manifest;
+
+pub use manifest::{read_manifest, read_project};
 mod preferences;
 mod runtime;
 mod version;

@@ -42,7 +42,7 @@ pub fn unmet(
     env: &MarkerEnvironment,
     relevant: impl Fn(&str) -> bool,
 ) -> Vec<Unmet> {
-    let all: Vec<Requirement> = dist.requires.iter().filter_map(|text| Requirement::from_str(text).ok()).collect();
+    let all: Vec<Requirement> = dist.requires.iter().filter_map(|text| parse(text)).collect();
     let unconditional: Vec<&str> =
         all.iter().filter(|r| r.marker.evaluate(env, &[])).map(|r| r.name.as_ref()).collect();
     let requested: Vec<ExtraName> = dist
@@ -76,6 +76,37 @@ pub fn unmet(
                 .then(|| Unmet { requirement: requirement_text(r), installed: found.map(|d| d.version.clone()) })
         })
         .collect()
+}
+
+/// A `Requires-Dist` line as a requirement, or `None` when it is not one. pep508_rs 0.9 panics
+/// on a name or extra that ends in `.`, `-` or `_` before other text (`nvidia-cufft-\0`, found by
+/// fuzzing), so those are refused first.
+pub(crate) fn parse(text: &str) -> Option<Requirement> {
+    let rest = text.trim_start();
+    let name_end = rest.find(|c: char| !is_name_char(c)).unwrap_or(rest.len());
+    if !valid_name(&rest[..name_end]) {
+        return None;
+    }
+    let after = rest[name_end..].trim_start();
+    if let Some(extras) = after.strip_prefix('[') {
+        let close = extras.find(']')?;
+        let all_valid = extras[..close].split(',').map(str::trim).all(|e| e.is_empty() || valid_name(e));
+        if !all_valid {
+            return None;
+        }
+    }
+    Requirement::from_str(text).ok()
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')
+}
+
+/// PEP 508's name rule: letters, digits, `.`, `-`, `_`, beginning and ending alphanumeric.
+fn valid_name(name: &str) -> bool {
+    name.chars().all(is_name_char)
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && name.chars().last().is_some_and(|c| c.is_ascii_alphanumeric())
 }
 
 /// `name[extras] specifier`, without the marker.
@@ -230,6 +261,18 @@ mod tests {
         let unmet = unmet(jax, &installed, &linux(), |_| true);
         assert_eq!(unmet.len(), 1);
         assert_eq!(unmet[0].installed.as_deref(), Some("0.10.1"), "the plugin lags jax");
+    }
+
+    #[test]
+    fn names_pep508_rs_would_panic_on_are_refused() {
+        for text in ["nvidia-cufft-\0x<12", "nvidia-cufft- <12", "foo.[x]", "foo[bar-, baz]", "_foo", "foo[x_]>=1"] {
+            assert!(parse(text).is_none(), "{text:?}");
+        }
+        for text in
+            ["nvidia-cufft-cu12<12.0,>=11.2", "jax-cuda12-plugin[with-cuda]<=0.7.2", "foo [ a , b ] ; extra == 'x'"]
+        {
+            assert!(parse(text).is_some(), "{text:?}");
+        }
     }
 
     #[test]

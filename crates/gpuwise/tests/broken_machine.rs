@@ -107,3 +107,75 @@ fn a_bench_under_an_address_space_limit_skips_what_does_not_fit() {
     assert_eq!(out.status.code(), Some(1), "a failed case, not an abort: {}", String::from_utf8_lossy(&out.stderr));
     assert!(text.contains("elementwise 16777216 f32") && text.contains("ulimit -v"), "{text}");
 }
+
+/// doctor's JSON under `envs` (removed: `unset`), which must be a whole report whatever the exit.
+fn doctor_json_with(envs: &[(&str, &std::ffi::OsStr)], unset: &[&str]) -> serde_json::Value {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gpuwise"));
+    command.args(["doctor", "--json"]);
+    for (name, value) in envs {
+        command.env(name, value);
+    }
+    for name in unset {
+        command.env_remove(name);
+    }
+    let out = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{stderr}");
+    serde_json::from_slice(&out.stdout).expect("a whole JSON report")
+}
+
+#[test]
+fn no_home_odd_locales_and_non_utf8_variables_still_give_a_report() {
+    use std::os::unix::ffi::OsStrExt;
+    let report = doctor_json_with(&[], &["HOME", "XDG_DATA_HOME", "JUPYTER_DATA_DIR", "JUPYTER_PATH"]);
+    assert_eq!(report["schema_version"], 1);
+    for locale in ["tr_TR.UTF-8", "C", "xx_XX.bogus"] {
+        doctor_json_with(&[("LC_ALL", std::ffi::OsStr::new(locale))], &[]);
+    }
+    let not_utf8 = std::ffi::OsStr::from_bytes(b"0,\xff\xfe");
+    let report = doctor_json_with(&[("CUDA_VISIBLE_DEVICES", not_utf8)], &[]);
+    let codes: Vec<&str> = report["findings"].as_array().unwrap().iter().filter_map(|f| f["code"].as_str()).collect();
+    assert!(codes.contains(&"GW208"), "a variable that is not UTF-8 is named: {codes:?}");
+    let data = std::ffi::OsStr::from_bytes(b"/tmp/\xff-no-such-jupyter");
+    doctor_json_with(&[("JUPYTER_DATA_DIR", data), ("JUPYTER_PATH", data)], &[]);
+}
+
+#[test]
+fn a_closed_or_full_stdout_is_not_a_crash() {
+    for target in ["/dev/full", "closed"] {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_gpuwise"));
+        command.args(["doctor", "--no-envs"]).stderr(Stdio::piped());
+        if target == "closed" {
+            // A reader that is gone: writes fail with a broken pipe.
+            command.stdout(Stdio::piped());
+            let mut child = command.spawn().unwrap();
+            drop(child.stdout.take());
+            let out = child.wait_with_output().unwrap();
+            assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{target}");
+            assert!(out.status.code().is_some(), "{target}: ended by a signal");
+        } else {
+            command.stdout(std::fs::File::options().write(true).open(target).unwrap());
+            let out = command.output().unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(!stderr.contains("panicked") && out.status.code() == Some(2), "{target}: {stderr}");
+        }
+    }
+}
+
+#[test]
+fn device_nodes_and_sysfs_being_absent_is_described() {
+    // A recorded machine whose driver is installed but whose /dev nodes are missing (a
+    // container started without them): doctor says so, it does not fail.
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/systems/h100-sxm.json");
+    let mut system: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(fixture).unwrap()).unwrap();
+    system["device_nodes"] = serde_json::json!([]);
+    system["pci_gpus"] = serde_json::json!([]);
+    let snapshot = dir.path().join("no-nodes.json");
+    std::fs::write(&snapshot, system.to_string()).unwrap();
+    let out = gpuwise_bounded(&["doctor", "--json", "--no-envs", "--system", snapshot.to_str().unwrap()], &[]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a whole report");
+    assert!(matches!(out.status.code(), Some(0 | 1)));
+    assert!(report["findings"].is_array());
+}

@@ -17,7 +17,7 @@ fn text_of(parts: &'static [&'static str]) -> impl Strategy<Value = Vec<u8>> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn cuda_visible_devices(bytes in text_of(&["0", "1", ",", "-1", "GPU-", "MIG-", "GPU-4f2a", "MIG-GPU-", "/1/0", " ", "PCI_BUS_ID\n", "FASTEST_FIRST\n", "\n"])) {

@@ -9,7 +9,6 @@ mod tensorflow;
 mod torch;
 
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 
 use gpuwise_core::{Component, Framework, Library, Unreadable};
 use pep508_rs::MarkerEnvironment;
@@ -74,7 +73,7 @@ impl Site<'_> {
         let mut names: Vec<String> = dists
             .iter()
             .flat_map(|d| d.requires.iter())
-            .filter_map(|text| pep508_rs::Requirement::<pep508_rs::VerbatimUrl>::from_str(text).ok())
+            .filter_map(|text| requirements::parse(text))
             .map(|r| r.name.to_string())
             .filter(|name| wanted(name))
             .collect();

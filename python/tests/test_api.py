@@ -65,6 +65,13 @@ def test_a_bad_snapshot_is_an_input_error():
     assert "/nonexistent/node.json" in str(err.value)
 
 
+def test_a_bad_probe_timeout_is_named_by_every_call(monkeypatch):
+    monkeypatch.setenv("GPUWISE_PROBE_TIMEOUT", "abc")
+    for call in (gpuwise.doctor, lambda: gpuwise.estimate("matmul", (64, 64, 64), gpu="h100-sxm", cpu="epyc-9654")):
+        with pytest.raises(gpuwise.InputError, match="GPUWISE_PROBE_TIMEOUT"):
+            call()
+
+
 def test_estimate_has_numbers_text_and_chart():
     e = gpuwise.estimate("matmul", (8192, 8192, 8192), "bf16", gpu="h100-sxm", cpu="epyc-9654")
     assert e.speedup > 5 and e.flops == 2 * 8192**3

@@ -28,10 +28,14 @@ const REQUIRED_SYMBOLS: [&str; 2] = ["nvmlInit_v2", "nvmlShutdown"];
 
 /// Loads NVML and reads every device. Never panics; a missing library is `Unavailable`.
 pub fn probe() -> NvmlProbe {
-    if let Some(missing) = missing_symbol() {
-        let error = format!("libnvidia-ml.so.1 lacks {missing}: the driver's NVML is damaged or not NVIDIA's");
-        return NvmlProbe { status: ProbeStatus::Failed { error }, ..NvmlProbe::default() };
-    }
+    // Kept loaded while nvml-wrapper works, so its own load finds the library already there.
+    let _checked = match checked_library() {
+        Ok(library) => library,
+        Err(missing) => {
+            let error = format!("libnvidia-ml.so.1 lacks {missing}: the driver's NVML is damaged or not NVIDIA's");
+            return NvmlProbe { status: ProbeStatus::Failed { error }, ..NvmlProbe::default() };
+        }
+    };
     let nvml = match Nvml::init() {
         Ok(nvml) => nvml,
         Err(err) => {
@@ -63,12 +67,15 @@ pub fn probe() -> NvmlProbe {
     }
 }
 
-/// The first of [`REQUIRED_SYMBOLS`] the NVML library nvml-wrapper would open lacks; `None`
-/// when it has them all or does not open (nvml-wrapper then reports that itself).
-fn missing_symbol() -> Option<&'static str> {
+/// The NVML library nvml-wrapper would open, loaded (`None` when it does not open:
+/// nvml-wrapper then reports that itself); `Err` names the first of [`REQUIRED_SYMBOLS`] it lacks.
+fn checked_library() -> Result<Option<libloading::Library>, &'static str> {
     // SAFETY: loading libnvidia-ml runs its initialisers, as nvml-wrapper's own load would.
-    let library = unsafe { libloading::Library::new("libnvidia-ml.so.1") }.ok()?;
-    REQUIRED_SYMBOLS.into_iter().find(|name| !crate::cuda::has_symbol(&library, name))
+    let Ok(library) = (unsafe { libloading::Library::new("libnvidia-ml.so.1") }) else { return Ok(None) };
+    match REQUIRED_SYMBOLS.into_iter().find(|name| !crate::cuda::has_symbol(&library, name)) {
+        Some(missing) => Err(missing),
+        None => Ok(Some(library)),
+    }
 }
 
 /// Formats a CUDA version integer (`12040`) as `12.4`, or `None` for zero/negative values.

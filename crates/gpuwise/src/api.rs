@@ -22,11 +22,25 @@ fn parse<T: clap::Args>(command: &str, args: &[String]) -> Result<T, String> {
     Command::<T>::try_parse_from(argv).map(|c| c.args).map_err(|err| err.render().to_string())
 }
 
+/// `Err` naming the first gpuwise setting in `vars` that cannot be used (a
+/// `GPUWISE_PROBE_TIMEOUT` that is not positive seconds). Every entry point checks this
+/// before it probes, the command line and the Python API alike.
+pub(crate) fn check_settings(vars: &Variables) -> Result<(), String> {
+    gpuwise_probe::probe_timeout_setting(vars.get("GPUWISE_PROBE_TIMEOUT")).map(drop)
+}
+
+/// This process's variables, once [`check_settings`] accepts them.
+fn captured() -> Result<Variables, String> {
+    let vars = Variables::capture();
+    check_settings(&vars)?;
+    Ok(vars)
+}
+
 /// `gpuwise kernel install` with `args` as the command line takes them; returns the kernel's
 /// directory. `Err` says what is wrong.
 pub fn kernel_install(args: &[String]) -> Result<PathBuf, String> {
     let args: KernelInstallArgs = parse("kernel install", args)?;
-    crate::commands::kernel::install(&args, &Variables::capture()).map_err(|err| format!("{err:#}"))
+    crate::commands::kernel::install(&args, &captured()?).map_err(|err| format!("{err:#}"))
 }
 
 /// Removes the kernel `name` (the first in Jupyter's search order); returns its directory.
@@ -48,8 +62,7 @@ pub struct DoctorViews {
 /// Diagnoses this machine (or the recorded `system`), the interpreters in `pythons` and every
 /// Jupyter kernel. `Err` says what is wrong with `system`.
 pub fn doctor(pythons: &[PathBuf], system: Option<PathBuf>) -> Result<DoctorViews, String> {
-    let vars = Variables::capture();
-    gpuwise_probe::probe_timeout_setting(vars.get("GPUWISE_PROBE_TIMEOUT"))?;
+    let vars = captured()?;
     let (system, source) = match &system {
         Some(path) => (snapshot::load(path).map_err(|err| err.to_string())?, format!("snapshot {}", path.display())),
         None => (gpuwise_probe::probe_system(&vars), "this machine".to_string()),
@@ -75,8 +88,7 @@ pub struct EstimateViews {
 /// `--json` and `--plot` are ignored). `Err` carries the message the command line would print.
 pub fn estimate(args: &[String]) -> Result<EstimateViews, String> {
     let args: EstimateArgs = parse("estimate", args)?;
-    let (estimate, seed) =
-        crate::commands::estimate::compute(&args, &Variables::capture()).map_err(|err| format!("{err:#}"))?;
+    let (estimate, seed) = crate::commands::estimate::compute(&args, &captured()?).map_err(|err| format!("{err:#}"))?;
     let text = gpuwise_render::estimate_terminal(&estimate, seed.as_ref());
     Ok(EstimateViews {
         json: gpuwise_render::estimate_json(&estimate, seed.as_ref()),
@@ -102,8 +114,7 @@ pub struct BenchViews {
 /// `progress(done, total, label)` as cases start. `Err` says what is wrong.
 pub fn bench(args: &[String], progress: &mut dyn FnMut(usize, usize, &str)) -> Result<BenchViews, String> {
     let args: BenchArgs = parse("bench", args)?;
-    let measured =
-        crate::commands::bench::measure(&args, &Variables::capture(), progress).map_err(|err| format!("{err:#}"))?;
+    let measured = crate::commands::bench::measure(&args, &captured()?, progress).map_err(|err| format!("{err:#}"))?;
     let (report, calibration) = (&measured.report, measured.calibration.as_ref());
     let text = gpuwise_render::bench_terminal(report, calibration);
     Ok(BenchViews {

@@ -29,7 +29,7 @@ pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> u8 {
             return if err.use_stderr() { 2 } else { 0 };
         }
     };
-    if let Err(err) = gpuwise_probe::probe_timeout_setting(vars.get("GPUWISE_PROBE_TIMEOUT")) {
+    if let Err(err) = api::check_settings(&vars) {
         output::report_error(&anyhow::anyhow!(err));
         return 2;
     }

@@ -12,6 +12,12 @@ use gpuwise_core::parse_version;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+pub use cuda_drivers::{CudaFamily, CudaRelease, cuda_family, cuda_release};
+pub use fp64::{Fp64Rate, fp64_rate};
+pub use framework_builds::{FrameworkBuild, framework_build};
+pub use known_incompatibilities::incompatibilities;
+pub use toolkit_architectures::{ToolkitArchitecture, toolkit_supports};
+
 /// A data file of the `{"about": ..., "rows": [...]}` form.
 #[derive(Deserialize)]
 struct Table<Row> {
@@ -23,12 +29,6 @@ struct Table<Row> {
 fn rows_of<Row: DeserializeOwned>(cell: &'static OnceLock<Vec<Row>>, json: &str) -> &'static [Row] {
     cell.get_or_init(|| serde_json::from_str::<Table<Row>>(json).map(|t| t.rows).unwrap_or_default())
 }
-
-pub use cuda_drivers::{CudaFamily, CudaRelease, cuda_family, cuda_release};
-pub use fp64::{Fp64Rate, fp64_rate};
-pub use framework_builds::{FrameworkBuild, framework_build};
-pub use known_incompatibilities::incompatibilities;
-pub use toolkit_architectures::{ToolkitArchitecture, toolkit_supports};
 
 /// True when `version` (`2.8.0+cu128`: the local part ignored) lies in the inclusive range
 /// [`from`, `to`], either bound empty for none. A bound covers every release under it: `to =

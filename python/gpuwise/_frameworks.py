@@ -28,14 +28,17 @@ def _check_framework(framework):
         raise ValueError(f"unknown framework {framework!r}: choose from {', '.join(FRAMEWORKS)}")
 
 
-def _why(report, framework):
-    """The headline and the findings (the framework's own first) that explain a CPU fallback."""
+def _why(report, framework, python=None):
+    """The headline and the findings (the framework's own first) that explain why it will not use a
+    GPU: it runs on the CPU, or its import fails."""
     serious = [f for f in report.findings if f.get("severity") in ("error", "warning")]
-    entry = report.framework(framework)
+    entry = report.framework(framework, python=python)
     if entry is None:
         return f"{framework} is not installed in this Python", serious
-    own = report.framework_findings(framework)
+    own = report.framework_findings(framework, python=python)
     findings = own + [f for f in serious if f not in own]
+    if entry.get("outcome") == "import_fails":
+        return f"{framework} {entry.get('version', '')} cannot be imported here", findings
     return f"{framework} {entry.get('version', '')} will run on the CPU here", findings
 
 
@@ -50,16 +53,16 @@ def _message(headline, findings):
     return "\n".join(lines)
 
 
-def require_gpu(framework="torch", report=None):
-    """Raises GpuUnavailableError, listing the findings and their fixes, unless `framework` in this
-    Python will run on a GPU. Returns the doctor Report otherwise."""
+def require_gpu(framework="torch", report=None, python=None):
+    """Raises GpuUnavailableError, listing the findings and their fixes, unless `framework` in the
+    interpreter `python` (default: this one) will run on a GPU. Returns the doctor Report otherwise."""
     _check_framework(framework)
     warn_if_cuda_variables_changed()
-    report = report or doctor()
-    entry = report.framework(framework)
+    report = report or doctor(python=python)
+    entry = report.framework(framework, python=python)
     if entry is not None and entry.get("uses_gpu"):
         return report
-    headline, findings = _why(report, framework)
+    headline, findings = _why(report, framework, python)
     raise GpuUnavailableError(_message(headline, findings), findings)
 
 

@@ -17,6 +17,10 @@ def _label(env):
     return env.get("interpreter")
 
 
+
+# How the views say each framework outcome of the JSON contract.
+_RUNS_ON = {"gpu": "GPU", "cpu": "CPU", "import_fails": "import fails"}
+
 class Report(JsonView):
     """A doctor report: the JSON contract of docs/DESIGN.md, with attributes for its parts."""
 
@@ -95,7 +99,7 @@ class Report(JsonView):
             rows = [(d.get("index"), d.get("name"), d.get("uuid"), d.get("compute_capability")) for d in self.devices]
             parts.append(table(["GPU", "name", "UUID", "compute capability"], rows))
         rows = [
-            (env.get("interpreter"), f.get("name"), f.get("version"), "GPU" if f.get("uses_gpu") else "CPU")
+            (env.get("interpreter"), f.get("name"), f.get("version"), _RUNS_ON.get(f.get("outcome"), "CPU"))
             for env in self.environments
             for f in env.get("frameworks", [])
         ]

@@ -91,6 +91,22 @@ def test_bad_estimates_say_why():
 
 
 @pytest.mark.skipif(HAS_NVIDIA, reason="this machine has an NVIDIA GPU")
+def test_a_cpu_build_on_a_recorded_gpu_machine_says_why_in_every_view():
+    venvs = os.environ.get("GPUWISE_TEST_VENVS")
+    if not venvs:
+        pytest.skip("GPUWISE_TEST_VENVS is unset: scripts/test builds the real jax-cpu environment")
+    python = Path(venvs) / "jax-cpu/bin/python"
+    report = gpuwise.doctor(python=python, system=H100)
+    jax = report.framework("jax", python=python)
+    assert (jax["outcome"], jax["because"], jax["uses_gpu"]) == ("cpu", ["GW301"], False)
+    html = report._repr_html_()
+    assert "NVIDIA H100" in html and "GW301" in html
+    with pytest.raises(gpuwise.GpuUnavailableError) as err:
+        gpuwise.require_gpu("jax", report=report, python=python)
+    message = str(err.value)
+    assert "will run on the CPU" in message and "GW301" in message and "jax[cuda12]" in message
+
+
 def test_no_silent_cpu_fallback():
     with pytest.raises(gpuwise.GpuUnavailableError) as err:
         gpuwise.require_gpu("torch")

@@ -84,14 +84,34 @@ pub struct Framework {
     /// Shared libraries its GPU build loads at start, and where the loader will find each.
     #[serde(default)]
     pub libraries: Vec<Library>,
-    /// True when it will run its work on a GPU in this environment.
+    /// What using it gives here: its work on a GPU, on the CPU, or an import that fails.
+    #[serde(default)]
+    pub outcome: Outcome,
+    /// True when it will run its work on a GPU in this environment (`outcome` is `gpu`).
     pub uses_gpu: bool,
     /// UUID of the GPU it will use first (`cuda:0` for it), when it uses one.
     #[serde(default)]
     pub device: Option<String>,
-    /// Codes of the findings that explain the verdict.
+    /// Codes of the findings about it.
     #[serde(default)]
     pub findings: Vec<String>,
+    /// Codes of the findings that decide a verdict other than `gpu`: its own errors, its
+    /// environment's, and the machine's under the environment's variables. Empty on `gpu`.
+    #[serde(default)]
+    pub because: Vec<String>,
+}
+
+/// What using a framework gives in its environment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Its work runs on a GPU.
+    Gpu,
+    /// It imports, and its work runs on the CPU.
+    #[default]
+    Cpu,
+    /// Importing it fails (numba: `from numba import cuda`), or gives a half-installed package.
+    ImportFails,
 }
 
 impl Framework {
@@ -136,6 +156,9 @@ pub struct Library {
     pub name: String,
     /// Where it will be found, or `None` when nowhere.
     pub path: Option<String>,
+    /// True when importing the framework loads it, so that its absence makes the import fail.
+    #[serde(default)]
+    pub at_import: bool,
 }
 
 /// A metadata file or package that could not be read.

@@ -24,7 +24,7 @@ mod verification;
 mod visibility;
 
 pub use device::{Clocks, Device, FieldError, GpuProcess, MigDevice, Pcie, Vendor};
-pub use environment::{Component, Environment, Framework, Library, Shadowed, Unmet, Unreadable};
+pub use environment::{Component, Environment, Framework, Library, Outcome, Shadowed, Unmet, Unreadable};
 pub use finding::{Finding, Severity};
 pub use julia::{CudaRuntime, JuliaEnvironment, Preference};
 pub use kernel::Kernel;

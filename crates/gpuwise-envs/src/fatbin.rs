@@ -21,12 +21,8 @@ const KIND_SASS: u16 = 2;
 /// # Errors
 /// A message when the file cannot be opened or is not an ELF object.
 pub fn architectures(library: &Path) -> Result<Option<Vec<String>>, String> {
-    let file = gpuwise_fs::open_regular(library).map_err(|err| format!("{}: {err}", library.display()))?;
-    // SAFETY: the mapping is read-only and private; a file truncated under us can fault, which
-    // only happens if the framework is being reinstalled while doctor reads it.
-    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|err| format!("{}: {err}", library.display()))?;
-    let elf =
-        object::File::parse(&*map).map_err(|err| format!("{} is not an ELF library: {err}", library.display()))?;
+    let map = crate::elf::map(library)?;
+    let elf = crate::elf::parse(library, &map)?;
     let Some(section) = elf.section_by_name(".nv_fatbin") else { return Ok(None) };
     let data = section.data().map_err(|err| format!("{}: .nv_fatbin: {err}", library.display()))?;
     Ok(Some(entries(data)))

@@ -13,6 +13,7 @@
 //! ```
 
 mod distributions;
+mod elf;
 mod environment;
 mod fatbin;
 mod frameworks;

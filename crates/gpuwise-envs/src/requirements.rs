@@ -27,7 +27,11 @@ pub fn marker_environment(markers: &Markers) -> Option<MarkerEnvironment> {
     .ok()
 }
 
-/// Requirements of `dist` that apply here and are not met, for the names `relevant` accepts.
+/// Requirements of `dist` that apply here and are not met: every one that is not installed,
+/// and, for the names `versioned` accepts (CUDA wheels, a plugin's parts), every one installed
+/// at a version outside its range. A missing pure-Python requirement (`pip install --no-deps`)
+/// fails the import as surely as a missing CUDA wheel; a pure-Python one at another version
+/// usually still works, so only CUDA wheels, whose sonames and ABIs change, are held to theirs.
 ///
 /// A requirement applies when its marker holds for this interpreter, either unconditionally or
 /// under an extra that is installed: one that brings distributions of its own (names `dist` does
@@ -40,7 +44,7 @@ pub fn unmet(
     dist: &Distribution,
     installed: &Installed,
     env: &MarkerEnvironment,
-    relevant: impl Fn(&str) -> bool,
+    versioned: impl Fn(&str) -> bool,
 ) -> Vec<Unmet> {
     let all: Vec<Requirement> = dist.requires.iter().filter_map(|text| parse(text)).collect();
     let unconditional: Vec<&str> =
@@ -59,14 +63,13 @@ pub fn unmet(
             !own.is_empty() && own.iter().all(|name| installed.get(name).is_some())
         })
         .collect();
-    let requirements: Vec<&Requirement> = all.iter().filter(|r| relevant(r.name.as_ref())).collect();
-    requirements
-        .iter()
+    all.iter()
         .filter(|r| r.marker.evaluate(env, &requested))
         .filter_map(|r| {
             let found = installed.get(r.name.as_ref());
             let satisfied = match (found, &r.version_or_url) {
                 (None, _) => false,
+                (Some(_), _) if !versioned(r.name.as_ref()) => true,
                 (Some(dist), Some(VersionOrUrl::VersionSpecifier(spec))) => {
                     Version::from_str(&dist.version).is_ok_and(|v| spec.contains(&v))
                 }
@@ -169,13 +172,17 @@ mod tests {
 
     #[test]
     fn an_extra_counts_when_its_own_wheels_are_all_there() {
-        let plain = site(&[("tensorflow", "2.20.0", TF, &["and-cuda"])]);
+        let plain = site(&[("tensorflow", "2.20.0", TF, &["and-cuda"]), ("numpy", "2.1.0", &[], &[])]);
         let installed = Installed::scan(&[PathBuf::from(plain.path())]);
         let tf = installed.get("tensorflow").unwrap();
         assert!(unmet(tf, &installed, &linux(), |n| n.starts_with("nvidia-")).is_empty());
 
         // A wheel of the extra missing: the extra is not installed (the libraries found decide).
-        let half = site(&[("tensorflow", "2.20.0", TF, &["and-cuda"]), ("nvidia-cudnn-cu12", "9.1.0.70", &[], &[])]);
+        let half = site(&[
+            ("tensorflow", "2.20.0", TF, &["and-cuda"]),
+            ("numpy", "2.1.0", &[], &[]),
+            ("nvidia-cudnn-cu12", "9.1.0.70", &[], &[]),
+        ]);
         let installed = Installed::scan(&[PathBuf::from(half.path())]);
         let tf = installed.get("tensorflow").unwrap();
         assert!(unmet(tf, &installed, &linux(), |n| n.starts_with("nvidia-")).is_empty());
@@ -183,6 +190,7 @@ mod tests {
         // All there, one too old: that one is unmet.
         let old = site(&[
             ("tensorflow", "2.20.0", TF, &["and-cuda"]),
+            ("numpy", "2.1.0", &[], &[]),
             ("nvidia-cudnn-cu12", "9.1.0.70", &[], &[]),
             ("nvidia-cublas-cu12", "12.6.4.1", &[], &[]),
         ]);
@@ -192,6 +200,22 @@ mod tests {
             unmet(tf, &installed, &linux(), |n| n.starts_with("nvidia-")),
             [Unmet { requirement: "nvidia-cudnn-cu12>=9.3.0.75, <10.0".into(), installed: Some("9.1.0.70".into()) }]
         );
+    }
+
+    #[test]
+    fn missing_pure_python_requirements_are_unmet_other_versions_of_them_are_not() {
+        // `pip install --no-deps torch`: numpy absent, only CUDA wheels held to their versions.
+        let bare = site(&[("tensorflow", "2.20.0", TF, &["and-cuda"])]);
+        let installed = Installed::scan(&[PathBuf::from(bare.path())]);
+        let tf = installed.get("tensorflow").unwrap();
+        assert_eq!(
+            unmet(tf, &installed, &linux(), |n| n.starts_with("nvidia-")),
+            [Unmet { requirement: "numpy>=1.26.0".into(), installed: None }]
+        );
+        let older = site(&[("tensorflow", "2.20.0", TF, &["and-cuda"]), ("numpy", "1.24.0", &[], &[])]);
+        let installed = Installed::scan(&[PathBuf::from(older.path())]);
+        let tf = installed.get("tensorflow").unwrap();
+        assert_eq!(unmet(tf, &installed, &linux(), |n| n.starts_with("nvidia-")), []);
     }
 
     /// numba-cuda 0.30.4's requirements, as its PyPI wheel's METADATA declares them.
@@ -210,8 +234,11 @@ mod tests {
     ];
 
     fn numba_cuda_with(dists: &[(&str, &str)]) -> Vec<Unmet> {
-        let mut all: Vec<(&str, &str, &[&str], &[&str])> =
-            vec![("numba-cuda", "0.30.4", NUMBA_CUDA, &["cu12", "cu13"])];
+        let mut all: Vec<(&str, &str, &[&str], &[&str])> = vec![
+            ("numba-cuda", "0.30.4", NUMBA_CUDA, &["cu12", "cu13"]),
+            ("numba", "0.68.1", &[], &[]),
+            ("packaging", "26.4", &[], &[]),
+        ];
         all.extend(dists.iter().map(|&(name, version)| (name, version, &[][..], &[][..])));
         let dir = site(&all);
         let installed = Installed::scan(&[PathBuf::from(dir.path())]);

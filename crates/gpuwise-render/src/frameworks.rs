@@ -1,7 +1,7 @@
 //! One line per framework per environment, leading with the answer: which GPU it uses, or why
-//! it runs on the CPU and what to do.
+//! it runs on the CPU or cannot be imported, and what to do.
 
-use gpuwise_core::{Environment, Framework, JuliaEnvironment, Kernel, Report, Severity};
+use gpuwise_core::{Environment, Framework, JuliaEnvironment, Kernel, Outcome, Report, Severity};
 
 use crate::describe::headline;
 
@@ -70,19 +70,22 @@ fn line(report: &Report, name: String, label: &str, framework: &Framework) -> Fr
         return FrameworkLine { ok: true, text: format!("{head}: uses {gpu}"), fix: None };
     }
     let subject = format!("{} in {label}", framework.label());
-    let own = report
+    let deciding = report
         .findings
         .iter()
-        .filter(|f| f.subject.starts_with(&subject) && framework.findings.contains(&f.code))
+        .filter(|f| framework.because.contains(&f.code) && (f.subject == subject || f.subject == label))
         .find(|f| f.severity == Severity::Error);
-    let env_error = report.findings.iter().find(|f| f.subject == label && f.severity == Severity::Error);
-    let (reason, fix) = match own.or(env_error) {
+    let (reason, fix) = match deciding {
         Some(finding) => (finding.title.clone(), Some(finding.fix.clone())),
         None if !report.verdict.gpu_usable => (headline(report).text, None),
         None if !framework.build.starts_with("cuda") => (format!("not a CUDA build ({})", framework.build), None),
         None => ("no usable GPU in this environment".into(), None),
     };
-    FrameworkLine { ok: false, text: format!("{head}: runs on the CPU — {reason}"), fix }
+    let verdict = match framework.outcome {
+        Outcome::ImportFails => "cannot be imported",
+        Outcome::Gpu | Outcome::Cpu => "runs on the CPU",
+    };
+    FrameworkLine { ok: false, text: format!("{head}: {verdict} — {reason}"), fix }
 }
 
 /// `ml 'Python 3 (ml)' -> /opt/ml/bin/python` and what is wrong with it, per kernel.

@@ -1,9 +1,11 @@
-//! What to install so a framework uses this machine's GPUs: the concrete command a fix names.
+//! What to install so a framework uses this machine's GPUs: the concrete command a fix names,
+//! chosen for this driver and these GPUs, and keeping what already runs.
 
-use gpuwise_core::{Framework, parse_version};
+use gpuwise_core::{Device, Framework, parse_version};
 
 use crate::FrameworkContext;
-use crate::compat::capability;
+use crate::compat::{self, Support, Targets, capability};
+use crate::data::{TorchWheel, cuda_family, torch_wheels};
 
 /// The build's CUDA as `(major, minor)`; the minor is `None` for "any X.y" builds (`cuda-12`).
 pub fn build_cuda(framework: &Framework) -> Option<(u32, Option<u32>)> {
@@ -11,46 +13,103 @@ pub fn build_cuda(framework: &Framework) -> Option<(u32, Option<u32>)> {
     Some((*version.first()?, version.get(1).copied()))
 }
 
-/// The least compute capability among the GPUs the environment can use.
-fn oldest_gpu(ctx: &FrameworkContext<'_>) -> Option<(u32, u32)> {
-    ctx.env.usable_devices().filter_map(|d| capability(d.compute_capability.as_deref()?)).min()
+/// The GPUs a fix must serve: the usable ones, or every GPU of the machine when none is usable
+/// yet (a machine finding stands in the way, and the fix must still fit them).
+fn gpus<'a>(ctx: &FrameworkContext<'a>) -> Vec<&'a Device> {
+    let usable = crate::context::usable(ctx.env.machine.system, ctx.env.verdict);
+    if usable.is_empty() { ctx.env.machine.system.devices.iter().collect() } else { usable }
 }
 
-/// The newest CUDA major both the driver and every usable GPU allow (13 needs driver CUDA 13
-/// and compute capability 7.5 or newer), defaulting to 12.
-fn cuda_major(ctx: &FrameworkContext<'_>) -> u32 {
-    let driver = ctx.env.machine.driver_cuda().map_or(12, |d| d.0);
-    let gpus_allow_13 = oldest_gpu(ctx).is_none_or(|cc| cc >= (7, 5));
-    if driver >= 13 && gpus_allow_13 { 13 } else { 12 }
+/// True when the driver runs builds of CUDA `major`: it reports that major or newer and is at
+/// least the major's minimum driver (minor-version compatibility). Unknown drivers run 12.
+fn driver_runs(ctx: &FrameworkContext<'_>, major: u32) -> bool {
+    let Some(driver) = ctx.env.machine.driver_cuda() else { return major == 12 };
+    let version = ctx.env.machine.system.driver.as_ref().and_then(|d| parse_version(&d.version));
+    let family_min = cuda_family(major).and_then(|f| parse_version(&f.min_driver));
+    driver.0 >= major && (version.is_none() || family_min.is_none() || version >= family_min)
 }
 
-/// The pip command that installs a CUDA build of `framework` suited to this driver and these GPUs.
-pub fn cuda_build_command(ctx: &FrameworkContext<'_>) -> String {
-    let major = cuda_major(ctx);
-    match ctx.framework.name.as_str() {
-        "torch" => format!("pip install torch --index-url https://download.pytorch.org/whl/{}", torch_index(ctx)),
+/// The CUDA majors each framework's current wheels exist for, newest first.
+fn majors(framework: &str) -> &'static [u32] {
+    match framework {
+        "cupy" => &[13, 12, 11],
+        "tensorflow" => &[12],
+        _ => &[13, 12],
+    }
+}
+
+/// The CUDA major a fix installs: the framework's own (12 or newer) when the driver and the GPUs
+/// run it (a working CUDA 12 set-up is never moved to 13), else the newest both allow (13 needs compute
+/// capability 7.5 or newer). `None` when the driver runs none of the framework's wheels.
+fn cuda_major(ctx: &FrameworkContext<'_>) -> Option<u32> {
+    let oldest = gpus(ctx).iter().filter_map(|d| capability(d.compute_capability.as_deref()?)).min();
+    let offered = majors(&ctx.framework.name);
+    let allowed = |major: u32| {
+        offered.contains(&major) && driver_runs(ctx, major) && (major < 13 || oldest.is_none_or(|cc| cc >= (7, 5)))
+    };
+    // Several CuPy wheels: the build read is whichever was installed last, not a set-up to keep.
+    let several = ctx.framework.components.iter().any(|c| c.name.starts_with("cupy"));
+    match build_cuda(ctx.framework) {
+        Some((major, _)) if major >= 12 && !several && allowed(major) => Some(major),
+        _ => offered.iter().copied().find(|m| allowed(*m)),
+    }
+}
+
+/// The pip command that installs a CUDA build of the framework suited to this driver and these
+/// GPUs; `None` when no current build runs on this driver (the fix is a newer driver).
+pub fn cuda_build_command(ctx: &FrameworkContext<'_>) -> Option<String> {
+    if ctx.framework.name == "torch" {
+        return torch_wheel(ctx).map(TorchWheel::command);
+    }
+    let major = cuda_major(ctx)?;
+    Some(match ctx.framework.name.as_str() {
         "tensorflow" => "pip install 'tensorflow[and-cuda]' (on Linux or WSL2)".into(),
         "jax" => format!("pip install -U 'jax[cuda{major}]'"),
-        "cupy" => format!("pip uninstall {} && pip install 'cupy-cuda{major}x[ctk]'", ctx.framework.distribution),
+        "cupy" => cupy_command(ctx.framework, major),
         "numba" => format!("pip install 'numba-cuda[cu{major}]'"),
         other => format!("install a CUDA build of {other}"),
+    })
+}
+
+/// [`cuda_build_command`], or the driver upgrade that has to come first.
+pub fn cuda_build_fix(ctx: &FrameworkContext<'_>) -> String {
+    cuda_build_command(ctx).unwrap_or_else(|| {
+        format!("upgrade the NVIDIA driver: no current build of {} runs on this one", ctx.framework.name)
+    })
+}
+
+/// CuPy of CUDA `major` with its toolkit wheels (the `[ctk]` extra; cupy-cuda11x has none and
+/// needs a local CUDA 11 toolkit). Other CuPy wheels go first, with `-y`: their
+/// files overlap, and uninstalling one after another installed leaves the survivor's files
+/// missing, so a wheel that stays must be reinstalled.
+fn cupy_command(framework: &Framework, major: u32) -> String {
+    let wanted = format!("cupy-cuda{major}x");
+    let installed: Vec<&str> = std::iter::once(framework.distribution.as_str())
+        .chain(framework.components.iter().map(|c| c.name.as_str()).filter(|n| *n == "cupy" || n.starts_with("cupy-")))
+        .collect();
+    let install = if major >= 12 { format!("pip install '{wanted}[ctk]'") } else { format!("pip install {wanted}") };
+    match installed.as_slice() {
+        [only] if *only == wanted => install,
+        _ => format!("pip uninstall -y {} && {install}", installed.join(" ")),
     }
 }
 
-/// The PyTorch wheel index for this driver and these GPUs: the newest of cu130, cu128, cu126,
-/// cu118 the driver runs and that still has code for the oldest GPU.
-fn torch_index(ctx: &FrameworkContext<'_>) -> &'static str {
-    let driver = ctx.env.machine.driver_cuda().unwrap_or((12, 8));
-    let oldest = oldest_gpu(ctx).unwrap_or((9, 0));
-    let newest = ctx.env.usable_devices().filter_map(|d| capability(d.compute_capability.as_deref()?)).max();
-    let blackwell = newest.is_some_and(|cc| cc >= (10, 0));
-    if driver.0 >= 13 && oldest >= (7, 5) {
-        "cu130"
-    } else if driver.0 >= 12 && oldest >= (7, 0) {
-        "cu128"
-    } else if driver.0 >= 12 && oldest >= (5, 0) && !blackwell {
-        "cu126"
-    } else {
-        "cu118"
-    }
+/// The newest PyTorch wheel whose CUDA the driver runs and that has code for every GPU; when
+/// none has, the one that serves the most of them.
+pub fn torch_wheel(ctx: &FrameworkContext<'_>) -> Option<&'static TorchWheel> {
+    let gpus = gpus(ctx);
+    let served = |wheel: &TorchWheel| {
+        let targets =
+            Targets { architectures: wheel.architectures.clone(), minimum: None, source: wheel.source.clone() };
+        gpus.iter().filter(|d| !matches!(compat::support(&targets, d), Some(Support::None(_)))).count()
+    };
+    let runnable: Vec<&'static TorchWheel> = torch_wheels()
+        .iter()
+        .filter(|w| parse_version(&w.cuda).and_then(|v| v.first().copied()).is_some_and(|m| driver_runs(ctx, m)))
+        .collect();
+    runnable
+        .iter()
+        .find(|w| served(w) == gpus.len())
+        .or_else(|| runnable.iter().filter(|w| served(w) > 0).max_by_key(|w| served(w)))
+        .copied()
 }

@@ -1,7 +1,9 @@
 //! Judging environments, frameworks and kernels: the machine as each one's process would see
 //! it, the rules for each, and the per-framework verdict.
 
-use gpuwise_core::{Environment, Finding, JuliaEnvironment, Kernel, Severity, System, Verdict};
+use gpuwise_core::{
+    Environment, Finding, Framework, JuliaEnvironment, Kernel, Outcome, Severity, System, Unreadable, Verdict,
+};
 use gpuwise_probe::{Variables, visibility};
 
 use crate::compat::{self, Support};
@@ -50,7 +52,8 @@ pub fn judge_environment(
         })
         .flatten()
         .collect();
-    let verdicts: Vec<(Vec<Finding>, Option<String>)> = env
+    let env_label = ctx.subject();
+    let verdicts: Vec<(Vec<Finding>, Option<String>, Vec<String>)> = env
         .frameworks
         .iter()
         .map(|framework| {
@@ -63,26 +66,70 @@ pub fn judge_environment(
                 })
                 .flatten()
                 .collect();
-            let device = framework_device(&fctx, &findings);
-            (findings, device)
+            let findings = one_plan(findings);
+            let subject = fctx.subject();
+            let errors = |f: &&Finding| f.severity == Severity::Error;
+            let own: Vec<&Finding> = env_findings
+                .iter()
+                .filter(|f| f.subject == subject || f.subject == env_label)
+                .chain(&findings)
+                .filter(errors)
+                .collect();
+            let device = if own.is_empty() { framework_device(&fctx) } else { None };
+            // The machine's errors decide only when they leave no GPU usable.
+            let machine: Vec<&Finding> =
+                view.findings.iter().filter(errors).filter(|_| view.verdict.usable.is_empty()).collect();
+            let because = match device {
+                Some(_) => Vec::new(),
+                None if !own.is_empty() || !machine.is_empty() => codes_of(machine.into_iter().chain(own).collect()),
+                None if !findings.is_empty() => codes(&findings),
+                None => codes(&view.findings),
+            };
+            (findings, device, because)
         })
         .collect();
     env.findings = codes(&env_findings);
     let mut all = env_findings;
-    for (framework, (findings, device)) in env.frameworks.iter_mut().zip(verdicts) {
+    for (framework, (findings, device, because)) in env.frameworks.iter_mut().zip(verdicts) {
         framework.findings = codes(&findings);
+        framework.outcome = match &device {
+            Some(_) => Outcome::Gpu,
+            None if import_fails(framework, &env.unreadable) => Outcome::ImportFails,
+            None => Outcome::Cpu,
+        };
         framework.uses_gpu = device.is_some();
         framework.device = device;
+        framework.because = because;
         all.extend(findings);
     }
     sort(&mut all);
     all
 }
 
+/// Findings whose fix replaces the build (not a CUDA build, a driver too old for its CUDA major,
+/// no code for the GPUs).
+const REPLACING: [&str; 3] = ["GW301", "GW302", "GW303"];
+/// Findings whose fix completes the installed build (its missing wheels, its CUDA libraries).
+const REPAIRING: [&str; 2] = ["GW304", "GW305"];
+
+/// One plan per framework: when the build is to be replaced, the findings that would complete it
+/// go, since their fixes would install parts of a build the other fix removes.
+fn one_plan(findings: Vec<Finding>) -> Vec<Finding> {
+    let replaced = findings.iter().any(|f| f.severity == Severity::Error && REPLACING.contains(&f.code.as_str()));
+    findings.into_iter().filter(|f| !(replaced && REPAIRING.contains(&f.code.as_str()))).collect()
+}
+
+/// True when importing the framework fails: a library its import loads is nowhere, or its own
+/// package files are missing or unreadable (half-installed).
+fn import_fails(framework: &Framework, unreadable: &[Unreadable]) -> bool {
+    framework.libraries.iter().any(|l| l.at_import && l.path.is_none())
+        || unreadable.iter().any(|u| std::path::Path::new(&u.path).starts_with(&framework.path))
+}
+
 /// The GPU a framework will use first: the first usable GPU (in CUDA order) its build has code
-/// for, when it is a CUDA build and nothing about it is an error.
-fn framework_device(ctx: &FrameworkContext<'_>, findings: &[Finding]) -> Option<String> {
-    if !ctx.framework.build.starts_with("cuda") || findings.iter().any(|f| f.severity == Severity::Error) {
+/// for, when it is a CUDA build (the caller has ruled out error findings).
+fn framework_device(ctx: &FrameworkContext<'_>) -> Option<String> {
+    if !ctx.framework.build.starts_with("cuda") {
         return None;
     }
     let targets = compat::targets(ctx.framework);
@@ -133,6 +180,20 @@ pub fn judge_julia(system: &System, env: &mut JuliaEnvironment, vars: &Variables
     if let Some(cuda) = env.frameworks.first_mut() {
         cuda.build = toolkit.map_or_else(|| "cuda".into(), |t| format!("cuda-{t}"));
         cuda.findings = codes(&cuda_findings);
+        cuda.outcome = if device.is_some() { Outcome::Gpu } else { Outcome::Cpu };
+        cuda.because = match &device {
+            Some(_) => Vec::new(),
+            None => {
+                let errors: Vec<&Finding> = view
+                    .findings
+                    .iter()
+                    .chain(&env_findings)
+                    .chain(&cuda_findings)
+                    .filter(|f| f.severity == Severity::Error)
+                    .collect();
+                if errors.is_empty() { codes(&cuda_findings) } else { codes_of(errors) }
+            }
+        };
         cuda.uses_gpu = device.is_some();
         cuda.device = device;
     }
@@ -190,7 +251,16 @@ pub fn sort(findings: &mut [Finding]) {
 }
 
 fn codes(findings: &[Finding]) -> Vec<String> {
-    let mut codes: Vec<String> = findings.iter().map(|f| f.code.clone()).collect();
-    codes.dedup();
+    codes_of(findings.iter().collect())
+}
+
+/// Their codes in order, each once.
+fn codes_of(findings: Vec<&Finding>) -> Vec<String> {
+    let mut codes: Vec<String> = Vec::new();
+    for finding in findings {
+        if !codes.contains(&finding.code) {
+            codes.push(finding.code.clone());
+        }
+    }
     codes
 }

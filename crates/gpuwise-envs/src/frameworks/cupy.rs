@@ -26,7 +26,7 @@ pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework
     };
     if let Some(major) = framework.cuda().and_then(|c| c.split('.').next()?.parse::<u32>().ok()) {
         let nvrtc = if major == 11 { "libnvrtc.so.11.2".to_string() } else { format!("libnvrtc.so.{major}") };
-        framework.libraries = site.libraries(&[nvrtc, format!("libcublas.so.{major}")]);
+        framework.libraries = site.libraries(&[nvrtc, format!("libcublas.so.{major}")], false);
     }
     framework.components = wheels.iter().skip(1).map(|d| d.component()).collect();
     framework.components.extend(site.components(&[dist], is_cuda_wheel));

@@ -59,10 +59,11 @@ impl Site<'_> {
         }
     }
 
-    /// Unmet requirements of `dist` among the names `relevant` accepts.
-    fn unmet(&self, dist: &Distribution, relevant: impl Fn(&str) -> bool) -> Vec<gpuwise_core::Unmet> {
+    /// Unmet requirements of `dist`: missing ones, and those `versioned` accepts at a version
+    /// outside their range.
+    fn unmet(&self, dist: &Distribution, versioned: impl Fn(&str) -> bool) -> Vec<gpuwise_core::Unmet> {
         match self.markers {
-            Some(markers) => requirements::unmet(dist, self.installed, markers, relevant),
+            Some(markers) => requirements::unmet(dist, self.installed, markers, versioned),
             None => Vec::new(),
         }
     }
@@ -82,13 +83,15 @@ impl Site<'_> {
         names.iter().filter_map(|name| self.installed.get(name)).map(Distribution::component).collect()
     }
 
-    /// Looks up each soname on the library search path.
-    fn libraries(&self, names: &[String]) -> Vec<Library> {
+    /// Looks up each soname on the library search path; `at_import` when importing the
+    /// framework loads them.
+    fn libraries(&self, names: &[String], at_import: bool) -> Vec<Library> {
         names
             .iter()
             .map(|name| Library {
                 name: name.clone(),
                 path: self.libraries.find(name).map(|p| p.display().to_string()),
+                at_import,
             })
             .collect()
     }

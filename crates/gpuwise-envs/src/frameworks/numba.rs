@@ -5,8 +5,9 @@ use gpuwise_core::{Framework, Unreadable};
 use super::{Site, is_cuda_wheel};
 
 /// Reads the installed Numba, if any. Its CUDA target adapts to whatever driver it finds, so
-/// the build is `cuda` with no version; `libnvvm.so` is what compiling kernels needs. Its
-/// components are numba-cuda, the CUDA wheels either declares, and NumPy.
+/// the build is `cuda` with no version (numba-cuda: the major of the CUDA runtime it loads); `libnvvm.so` is what compiling kernels needs, and
+/// numba-cuda's `from numba import cuda` also loads a CUDA runtime (`libcudart.so.13` or `.12`).
+/// Its components are numba-cuda, the CUDA wheels either declares, and NumPy.
 pub fn read(site: &Site<'_>, _problems: &mut Vec<Unreadable>) -> Option<Framework> {
     let dist = site.installed.get("numba")?;
     let mut framework = site.framework("numba", dist, "numba");
@@ -22,8 +23,28 @@ pub fn read(site: &Site<'_>, _problems: &mut Vec<Unreadable>) -> Option<Framewor
         framework.components.push(numpy.component());
     }
     if site.is_linux() {
-        framework.libraries = site.libraries(&["libnvvm.so".to_string()]);
+        if site.installed.get("numba-cuda").is_some() {
+            framework.libraries = site.libraries(&[cuda_runtime(site)], true);
+            // The runtime it loads fixes its CUDA major: `libcudart.so.12` -> `cuda-12`.
+            if let Some(runtime) = framework.libraries.iter().find(|l| l.path.is_some()) {
+                let major = runtime.name.rsplit('.').next().unwrap_or_default();
+                framework.build = format!("cuda-{major}");
+            }
+        }
+        framework.libraries.extend(site.libraries(&["libnvvm.so".to_string()], false));
     }
     framework.unmet = parts.iter().flat_map(|d| site.unmet(d, is_cuda_wheel)).collect();
     Some(framework)
+}
+
+/// The CUDA runtime numba-cuda's import will load: the first of `libcudart.so.13` and `.12` on
+/// the search path (cuda-pathfinder accepts either); when neither is there, the one matching the
+/// installed cuda-bindings (13 when unknown).
+fn cuda_runtime(site: &Site<'_>) -> String {
+    let name = |major: &str| format!("libcudart.so.{major}");
+    if let Some(found) = ["13", "12"].into_iter().map(name).find(|n| site.libraries.find(n).is_some()) {
+        return found;
+    }
+    let bindings = site.installed.get("cuda-bindings").map(|d| d.version.clone()).unwrap_or_default();
+    name(if bindings.starts_with("12.") { "12" } else { "13" })
 }

@@ -4,6 +4,7 @@
 use gpuwise_core::{Framework, Unreadable};
 
 use super::{Site, cuda_sonames, is_cuda_wheel, major_minor, package_dir, unreadable};
+use crate::fatbin;
 use crate::pyliteral::{self, Literal};
 
 /// Distributions that install the `tensorflow` package, most specific first.
@@ -34,10 +35,20 @@ pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework
         framework.architectures = caps.iter().filter_map(Literal::as_str).map(str::to_string).collect();
         framework.architectures_source = Some(build_info.display().to_string());
     }
+    // build_info lists what the build was configured with; the kernels' library holds what was
+    // compiled (TF 2.21: sm_90 machine code that build_info leaves out).
+    let kernels = package_dir(dist, "tensorflow").join("libtensorflow_cc.so.2");
+    if framework.build.starts_with("cuda")
+        && let Ok(Some(arches)) = fatbin::architectures(&kernels)
+        && !arches.is_empty()
+    {
+        framework.architectures = arches;
+        framework.architectures_source = Some(format!("{} (.nv_fatbin)", kernels.display()));
+    }
     let cuda_major = framework.cuda().and_then(|c| c.split('.').next()?.parse().ok());
     let cudnn_major = text("cudnn_version").and_then(|v| v.split('.').next()?.parse().ok());
     if let Some(major) = cuda_major.filter(|_| site.is_linux()) {
-        framework.libraries = site.libraries(&cuda_sonames(major, cudnn_major));
+        framework.libraries = site.libraries(&cuda_sonames(major, cudnn_major), false);
     }
     framework.components = site.components(&[dist], is_cuda_wheel);
     framework.unmet = site.unmet(dist, is_cuda_wheel);

@@ -1,9 +1,12 @@
-//! PyTorch: torch/version.py, the architectures in libtorch_cuda.so, its CUDA wheels.
+//! PyTorch: torch/version.py, the architectures in libtorch_cuda.so and the CUDA libraries it
+//! links, its CUDA wheels.
+
+use std::path::Path;
 
 use gpuwise_core::{Framework, Unreadable};
 
 use super::{Site, is_cuda_wheel, major_minor, package_dir, python_file, unreadable};
-use crate::fatbin;
+use crate::{elf, fatbin};
 
 /// Reads the installed torch, if any.
 pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework> {
@@ -34,8 +37,24 @@ pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework
             }
             Err(err) => problems.push(unreadable(&library, err)),
         }
+        if site.is_linux() {
+            framework.libraries = site.libraries(&linked_cuda_libraries(&library), true);
+        }
     }
     framework.components = site.components(&[dist], is_cuda_wheel);
     framework.unmet = site.unmet(dist, is_cuda_wheel);
     Some(framework)
+}
+
+/// The CUDA libraries `libtorch_cuda.so` links (its `DT_NEEDED` entries outside torch's own
+/// `lib/`): `import torch` loads it, so each must be found. Empty when the file cannot be read
+/// (reported by the architecture reading).
+fn linked_cuda_libraries(library: &Path) -> Vec<String> {
+    let own = library.parent();
+    let is_cuda = |name: &str| ["libcu", "libnv", "libnccl"].iter().any(|prefix| name.starts_with(prefix));
+    elf::needed(library)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|name| is_cuda(name) && !own.is_some_and(|dir| dir.join(name).exists()))
+        .collect()
 }

@@ -5,6 +5,7 @@ mod fp64;
 mod framework_builds;
 mod known_incompatibilities;
 mod toolkit_architectures;
+mod torch_wheels;
 
 use std::sync::OnceLock;
 
@@ -17,6 +18,7 @@ pub use fp64::{Fp64Rate, fp64_rate};
 pub use framework_builds::{FrameworkBuild, framework_build};
 pub use known_incompatibilities::incompatibilities;
 pub use toolkit_architectures::{ToolkitArchitecture, toolkit_supports};
+pub use torch_wheels::{TorchWheel, torch_wheels};
 
 /// A data file of the `{"about": ..., "rows": [...]}` form.
 #[derive(Deserialize)]

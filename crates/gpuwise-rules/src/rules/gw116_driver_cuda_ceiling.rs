@@ -2,6 +2,7 @@
 
 use gpuwise_core::{Finding, Severity, parse_version};
 
+use crate::data::{TorchWheel, torch_wheels};
 use crate::{Check, Context, Rule, cuda_family};
 
 /// The newest CUDA major version current framework wheels are built for.
@@ -19,15 +20,15 @@ pub const RULE: Rule = Rule {
 The driver supports CUDA up to the version nvidia-smi prints as \"CUDA Version\". A framework
 built for a newer CUDA *major* version does not run on it (minor-version compatibility works only
 within a major: a CUDA 12.8 build runs on any driver >= 525.60.13, a CUDA 13 build needs >= 580).
-Today's default wheels are CUDA 12 or 13: PyTorch 2.11's PyPI wheels are CUDA 13.0, `jax[cuda12]`
+Today's default wheels are CUDA 12 or 13: PyTorch 2.15's PyPI wheels are CUDA 13.2, `jax[cuda12]`
 and `cupy-cuda12x` need CUDA 12, `jax[cuda13]` and `cupy-cuda13x` CUDA 13. On a CUDA 11 driver
 they fail with \"The NVIDIA driver on your system is too old (found version 11040)\" and fall back
 to the CPU.
 
 ## Fix
 Upgrade the driver (`sudo ubuntu-drivers install`, or your cluster's newer driver module), or
-install builds for the driver's CUDA: e.g. `pip install torch --index-url
-https://download.pytorch.org/whl/cu126` on a CUDA 12.x driver. Remember the GPU must also be
+install builds for the driver's CUDA: e.g. PyTorch 2.14 from `--index-url
+https://download.pytorch.org/whl/cu126` on a CUDA 12.x driver (2.15 has no CUDA 12 wheels). Remember the GPU must also be
 supported by the newer builds (CUDA 13 drops compute capability below 7.5).
 
 ## Source
@@ -62,16 +63,27 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
             major + 1
         ),
         format!("driver {} reports CUDA {cuda}; {}", driver.version, needs.join("; ")),
-        format!(
-            "upgrade the driver (`sudo ubuntu-drivers install`), or install framework builds for CUDA {major} \
-             (PyTorch: `pip install torch --index-url https://download.pytorch.org/whl/{}`)",
-            if major >= 12 { "cu126" } else { "cu118" }
-        ),
+        match newest_torch_for(major) {
+            Some(wheel) => format!(
+                "upgrade the driver (`sudo ubuntu-drivers install`), or install framework builds for CUDA {major} \
+                 (PyTorch {}: `{}`)",
+                wheel.torch,
+                wheel.command()
+            ),
+            None => format!(
+                "upgrade the driver (`sudo ubuntu-drivers install`), or install framework builds for CUDA {major}"
+            ),
+        },
     );
     if major + 1 == NEWEST_MAJOR {
         finding.severity = Severity::Info;
     }
     vec![finding]
+}
+
+/// The newest PyTorch wheel for CUDA `major` or older.
+fn newest_torch_for(major: u32) -> Option<&'static TorchWheel> {
+    torch_wheels().iter().find(|w| parse_version(&w.cuda).and_then(|v| v.first().copied()).is_some_and(|m| m <= major))
 }
 
 #[cfg(test)]

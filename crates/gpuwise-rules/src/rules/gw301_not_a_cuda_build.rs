@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity};
 
-use crate::install::cuda_build_command;
+use crate::install::cuda_build_fix;
 use crate::{Check, FrameworkContext, Rule};
 
 /// The rule.
@@ -60,7 +60,7 @@ fn check(ctx: &FrameworkContext<'_>) -> Vec<Finding> {
         ctx.subject(),
         format!("{} is {what}: it will run on the CPU", framework.label()),
         format!("{evidence} ({})", framework.path),
-        cuda_build_command(ctx),
+        cuda_build_fix(ctx),
     )]
 }
 
@@ -84,9 +84,17 @@ mod tests {
     fn the_fix_suits_the_machine() {
         let mut system = healthy(1);
         let fix = &framework_findings(&RULE, &system, &framework("torch", "2.5.1+cpu", "cpu"))[0].fix;
-        assert!(fix.ends_with("/whl/cu130"), "driver 580 and an H100 take CUDA 13: {fix}");
+        assert_eq!(
+            fix, "pip uninstall -y torch && pip install 'torch==2.15.*'",
+            "driver 580 and an H100: PyPI's CUDA 13.2"
+        );
         system.devices[0].compute_capability = Some("7.0".into());
         let fix = &framework_findings(&RULE, &system, &framework("torch", "2.5.1+cpu", "cpu"))[0].fix;
-        assert!(fix.ends_with("/whl/cu128"), "CUDA 13 dropped Volta: {fix}");
+        assert!(fix.contains("'torch==2.14.*'") && fix.ends_with("/whl/cu126"), "only cu126 kept Volta: {fix}");
+        system.devices[0].compute_capability = Some("12.0".into());
+        let driver = system.driver.as_mut().unwrap();
+        (driver.version, driver.cuda_version) = ("575.57.08".into(), Some("12.9".into()));
+        let fix = &framework_findings(&RULE, &system, &framework("torch", "2.5.1+cpu", "cpu"))[0].fix;
+        assert!(fix.contains("'torch==2.13.*'") && fix.ends_with("/whl/cu129"), "Blackwell on a CUDA 12 driver: {fix}");
     }
 }

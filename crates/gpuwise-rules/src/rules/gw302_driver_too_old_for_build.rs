@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity, parse_version};
 
-use crate::install::build_cuda;
+use crate::install::{build_cuda, cuda_build_command};
 use crate::{Check, FrameworkContext, Rule, cuda_family, cuda_release};
 
 /// The rule.
@@ -24,7 +24,7 @@ framework falls back to the CPU or raises.
 
 ## Fix
 Upgrade the driver to at least the version the finding names, or install the framework's build
-for the CUDA major the driver supports (`pip install torch --index-url
+for the CUDA major the driver supports (PyTorch 2.14 from `--index-url
 https://download.pytorch.org/whl/cu126`, `jax[cuda12]`, `cupy-cuda12x`).
 
 ## Source
@@ -53,7 +53,10 @@ fn check(ctx: &FrameworkContext<'_>) -> Vec<Finding> {
             ctx.subject(),
             format!("{label} needs CUDA {major} but driver {driver_version} supports only up to CUDA {newest}"),
             format!("{label} is built for CUDA {build}; CUDA {major}.x builds need {needs} (minor-version compatibility never crosses a major)"),
-            format!("upgrade the driver to {needs}, or install a build for CUDA {}", driver.0),
+            match cuda_build_command(ctx) {
+                Some(command) => format!("upgrade the driver to {needs}, or: {command}"),
+                None => format!("upgrade the driver to {needs}"),
+            },
         )];
     }
     match minor {

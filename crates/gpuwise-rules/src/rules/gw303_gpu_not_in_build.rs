@@ -3,7 +3,7 @@
 use gpuwise_core::{Finding, Severity};
 
 use crate::compat::{self, Support};
-use crate::install::cuda_build_command;
+use crate::install::cuda_build_fix;
 use crate::{Check, FrameworkContext, Rule};
 
 /// The rule.
@@ -58,7 +58,7 @@ fn check(ctx: &FrameworkContext<'_>) -> Vec<Finding> {
                 format!("{} ({})", ctx.subject(), device.label()),
                 format!("{label} has no code for {} ({}, compute capability {cc})", device.label(), device.name),
                 format!("the build has {has} (from {})", targets.source),
-                cuda_build_command(ctx),
+                cuda_build_fix(ctx),
             );
             if unsupported.len() < devices.len() {
                 finding.severity = Severity::Warning;

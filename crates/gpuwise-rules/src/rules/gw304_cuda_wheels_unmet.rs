@@ -1,4 +1,4 @@
-//! GW304: the CUDA wheels a framework declares are missing or at the wrong version.
+//! GW304: packages a framework requires are missing, or its CUDA wheels are at the wrong version.
 
 use gpuwise_core::{Finding, Severity};
 
@@ -7,10 +7,10 @@ use crate::{Check, FrameworkContext, Rule};
 /// The rule.
 pub const RULE: Rule = Rule {
     code: "GW304",
-    title: "The framework's CUDA wheels are missing or mismatched",
+    title: "Packages the framework requires are missing, or its CUDA wheels mismatched",
     severity: Severity::Error,
     explain: "\
-# GW304: The framework's CUDA wheels are missing or mismatched
+# GW304: Packages the framework requires are missing, or its CUDA wheels mismatched
 
 ## What it means
 Wheel builds of PyTorch, JAX, TensorFlow (`[and-cuda]`) and CuPy (`[ctk]`) do not carry CUDA: they
@@ -19,7 +19,9 @@ same version. When one is missing or at a version outside the declared range —
 `pip install --no-deps`, or a later install that upgraded a shared wheel — the framework fails at
 import (\"libcudnn.so.9: cannot open shared object file\") or, for JAX, refuses the plugin and
 falls back to the CPU (\"Unable to use CUDA because of the following issues with CUDA
-components\").
+components\"). `pip install --no-deps torch` also leaves out its pure-Python requirements:
+`import torch` then fails on the first one (`No module named 'typing_extensions'`). A pure-Python
+requirement installed at another version is not reported: it usually still works.
 
 ## Fix
 Install exactly the requirements listed in the finding, in the same environment, e.g.
@@ -48,7 +50,7 @@ fn check(ctx: &FrameworkContext<'_>) -> Vec<Finding> {
     let quoted: Vec<String> = unmet.iter().map(|u| format!("'{}'", u.requirement)).collect();
     vec![RULE.finding(
         ctx.subject(),
-        format!("{} is missing {} of the CUDA wheels it declares", ctx.framework.label(), unmet.len()),
+        format!("{} is missing {} of the packages it requires", ctx.framework.label(), unmet.len()),
         format!("its metadata requires {}", listed.join(", ")),
         format!("pip install {}", quoted.join(" ")),
     )]

@@ -2,6 +2,7 @@
 
 use gpuwise_core::{Finding, Severity};
 
+use crate::install::cuda_build_fix;
 use crate::{Check, FrameworkContext, Rule};
 
 /// The rule.
@@ -19,8 +20,12 @@ same `cupy` package directory. With two of them installed, files of one overwrit
 kernel.
 
 ## Fix
-Uninstall all of them and install the one for this machine: `pip uninstall -y cupy cupy-cuda11x
-cupy-cuda12x cupy-cuda13x && pip install cupy-cuda12x` (or `cupy-cuda13x` on a driver >= 580).
+Uninstall all of them, then install the one for this driver and these GPUs with its CUDA
+libraries: `pip uninstall -y cupy-cuda11x cupy-cuda12x && pip install 'cupy-cuda12x[ctk]'` (or
+`cupy-cuda13x` on a driver >= 580 with GPUs of compute capability 7.5 or newer). Uninstalling only
+one is not enough: the files they share go with it, and the survivor is left half-installed
+(`import cupy` has no `__version__`); reinstalling over it is a no-op because pip counts it as
+installed.
 
 ## Source
 CuPy installation guide (\"do not install multiple CuPy packages at the same time\");
@@ -42,13 +47,15 @@ fn check(ctx: &FrameworkContext<'_>) -> Vec<Finding> {
     }
     let all =
         std::iter::once(format!("{} {}", framework.distribution, framework.version)).chain(others).collect::<Vec<_>>();
-    let names: Vec<&str> = all.iter().filter_map(|a| a.split(' ').next()).collect();
-    vec![RULE.finding(
-        ctx.subject(),
-        format!("{} CuPy packages overwrite each other: {}", all.len(), all.join(", ")),
-        "each installs the same `cupy` directory".to_string(),
-        format!("pip uninstall -y {} && pip install {}", names.join(" "), framework.distribution),
-    )]
+    vec![
+        RULE.finding(
+            ctx.subject(),
+            format!("{} CuPy packages overwrite each other: {}", all.len(), all.join(", ")),
+            "each installs the same `cupy` directory; the files of the last one installed are mixed with the others'"
+                .to_string(),
+            cuda_build_fix(ctx),
+        ),
+    ]
 }
 
 #[cfg(test)]
@@ -62,6 +69,11 @@ mod tests {
         cupy.distribution = "cupy-cuda12x".into();
         assert!(framework_codes(&RULE, &healthy(1), &cupy).is_empty());
         cupy.components.push(gpuwise_core::Component { name: "cupy-cuda11x".into(), version: "12.3.0".into() });
-        assert_eq!(framework_codes(&RULE, &healthy(1), &cupy), ["GW601"]);
+        let found = framework_findings(&RULE, &healthy(1), &cupy);
+        assert_eq!(found[0].code, "GW601");
+        assert_eq!(
+            found[0].fix, "pip uninstall -y cupy-cuda12x cupy-cuda11x && pip install 'cupy-cuda13x[ctk]'",
+            "both go, and the newest the driver (580, CUDA 13) and GPU run comes back whole"
+        );
     }
 }

@@ -36,8 +36,12 @@ fn check(ctx: &EnvContext<'_>) -> Vec<Finding> {
         .iter()
         .map(|problem| {
             let owner = ctx.env.frameworks.iter().find(|f| problem.path.starts_with(&f.path));
+            let subject = match owner {
+                Some(framework) => format!("{} in {}", framework.label(), ctx.subject()),
+                None => ctx.subject(),
+            };
             let mut finding = RULE.finding(
-                ctx.subject(),
+                subject,
                 match owner {
                     Some(framework) => format!("{} is half-installed", framework.label()),
                     None => format!("Unreadable package metadata: {}", problem.path),
@@ -75,5 +79,6 @@ mod tests {
         let found = env_findings(&RULE, &healthy(1), &env);
         assert_eq!(found.iter().map(|f| f.severity).collect::<Vec<_>>(), [Severity::Warning, Severity::Error]);
         assert!(found[1].title.contains("torch 2.5.1 is half-installed"));
+        assert!(found[1].subject.starts_with("torch 2.5.1 in "), "the framework's own subject: {}", found[1].subject);
     }
 }

@@ -12,6 +12,7 @@ itself reports on this machine and its published requirements (each rule below c
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -116,18 +117,22 @@ def apply_fix(cache, env, fix, framework, gpuwise, snapshot, out):
     with tempfile.TemporaryDirectory(dir=cache) as tmp:
         copy = Path(tmp) / env.name
         shutil.copytree(env, copy, symlinks=True, copy_function=os.link)
-        steps, log = [], []
-        for step in fix.split("&&"):
-            words = step.strip().split()
+        log = []
+        # "upgrade the driver to ..., or: pip ...": the part a user can apply without root.
+        command = fix.split("or: ", 1)[1] if "or: " in fix else fix
+        for step in command.split("&&"):
+            words = shlex.split(step)
             if not words or words[0] != "pip":
                 return {"applied": False, "why": f"not a pip command: {step.strip()}"}
-            args = [w.strip("'") for w in words[1:]]
+            args = words[1:]
             if args[0] == "uninstall":
                 args = [a for a in args if a != "-y"]
             result = run([str(cache / "uv/bin/uv"), "pip", *args], env={**os.environ, "VIRTUAL_ENV": str(copy), "UV_CACHE_DIR": str(cache / "uv-cache")})
             log.append({"step": step.strip(), "rc": result.returncode, "stderr": result.stderr[-1500:]})
             if result.returncode != 0:
-                return {"applied": False, "why": "the command failed", "log": log}
+                why = ("its index is unreachable from this machine" if "download.pytorch.org" in step
+                       else "the command failed")
+                return {"applied": False, "why": why, "log": log}
         own = json.loads(run([str(copy / "bin/python"), str(HERE / "own_answer.py"), framework]).stdout or "{}")
         after, _ = doctor(gpuwise, copy / "bin/python", snapshot, out)
         return {"applied": True, "log": log, "imports_after": own.get("imports"), "own_after": own,

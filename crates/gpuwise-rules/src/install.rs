@@ -63,7 +63,11 @@ pub fn cuda_build_command(ctx: &FrameworkContext<'_>) -> Option<String> {
     }
     let major = cuda_major(ctx)?;
     Some(match ctx.framework.name.as_str() {
-        "tensorflow" => "pip install 'tensorflow[and-cuda]' (on Linux or WSL2)".into(),
+        "tensorflow" => match ctx.framework.distribution.as_str() {
+            "tensorflow" => "pip install 'tensorflow[and-cuda]'".into(),
+            // tensorflow-cpu and tensorflow install the same package directory.
+            other => format!("pip uninstall -y {other} && pip install 'tensorflow[and-cuda]'"),
+        },
         "jax" => format!("pip install -U 'jax[cuda{major}]'"),
         "cupy" => cupy_command(ctx.framework, major),
         "numba" => format!("pip install 'numba-cuda[cu{major}]'"),

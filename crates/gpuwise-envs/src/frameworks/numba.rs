@@ -31,7 +31,10 @@ pub fn read(site: &Site<'_>, _problems: &mut Vec<Unreadable>) -> Option<Framewor
                 framework.build = format!("cuda-{major}");
             }
         }
-        framework.libraries.extend(site.libraries(&["libnvvm.so".to_string()], false));
+        // CUDA 13's wheels ship NVVM only under its soname (nvidia/cu13/lib/libnvvm.so.4).
+        let nvvm = ["libnvvm.so", "libnvvm.so.4"].map(String::from);
+        let found = nvvm.iter().find(|n| site.libraries.find(n).is_some()).unwrap_or(&nvvm[0]);
+        framework.libraries.extend(site.libraries(std::slice::from_ref(found), false));
     }
     framework.unmet = parts.iter().flat_map(|d| site.unmet(d, is_cuda_wheel)).collect();
     Some(framework)

@@ -1,7 +1,7 @@
 //! What to install so a framework uses this machine's GPUs: the concrete command a fix names,
 //! chosen for this driver and these GPUs, and keeping what already runs.
 
-use gpuwise_core::{Device, Framework, parse_version};
+use gpuwise_core::{Component, Device, Framework, parse_version};
 
 use crate::FrameworkContext;
 use crate::compat::{self, Support, Targets, capability};
@@ -48,7 +48,7 @@ fn cuda_major(ctx: &FrameworkContext<'_>) -> Option<u32> {
         offered.contains(&major) && driver_runs(ctx, major) && (major < 13 || oldest.is_none_or(|cc| cc >= (7, 5)))
     };
     // Several CuPy wheels: the build read is whichever was installed last, not a set-up to keep.
-    let several = ctx.framework.components.iter().any(|c| c.name.starts_with("cupy"));
+    let several = other_cupy_wheels(ctx.framework).next().is_some();
     match build_cuda(ctx.framework) {
         Some((major, _)) if major >= 12 && !several && allowed(major) => Some(major),
         _ => offered.iter().copied().find(|m| allowed(*m)),
@@ -82,6 +82,12 @@ pub fn cuda_build_fix(ctx: &FrameworkContext<'_>) -> String {
     })
 }
 
+/// The CuPy distributions installed besides the one a CuPy record was read from: each installs
+/// the same `cupy` directory.
+pub fn other_cupy_wheels(framework: &Framework) -> impl Iterator<Item = &Component> {
+    framework.components.iter().filter(|c| c.name == "cupy" || c.name.starts_with("cupy-"))
+}
+
 /// CuPy of CUDA `major` with its toolkit wheels (the `[ctk]` extra; cupy-cuda11x has none and
 /// needs a local CUDA 11 toolkit). Other CuPy wheels go first, with `-y`: their
 /// files overlap, and uninstalling one after another installed leaves the survivor's files
@@ -89,7 +95,7 @@ pub fn cuda_build_fix(ctx: &FrameworkContext<'_>) -> String {
 fn cupy_command(framework: &Framework, major: u32) -> String {
     let wanted = format!("cupy-cuda{major}x");
     let installed: Vec<&str> = std::iter::once(framework.distribution.as_str())
-        .chain(framework.components.iter().map(|c| c.name.as_str()).filter(|n| *n == "cupy" || n.starts_with("cupy-")))
+        .chain(other_cupy_wheels(framework).map(|c| c.name.as_str()))
         .collect();
     let install = if major >= 12 { format!("pip install '{wanted}[ctk]'") } else { format!("pip install {wanted}") };
     match installed.as_slice() {

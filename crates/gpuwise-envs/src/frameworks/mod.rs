@@ -83,6 +83,11 @@ impl Site<'_> {
         names.iter().filter_map(|name| self.installed.get(name)).map(Distribution::component).collect()
     }
 
+    /// The first of `names` on the library search path (for a loader that accepts any of them).
+    fn first_found<'n>(&self, names: &[&'n str]) -> Option<&'n str> {
+        names.iter().copied().find(|name| self.libraries.find(name).is_some())
+    }
+
     /// Looks up each soname on the library search path; `at_import` when importing the
     /// framework loads them.
     fn libraries(&self, names: &[String], at_import: bool) -> Vec<Library> {

@@ -32,9 +32,8 @@ pub fn read(site: &Site<'_>, _problems: &mut Vec<Unreadable>) -> Option<Framewor
             }
         }
         // CUDA 13's wheels ship NVVM only under its soname (nvidia/cu13/lib/libnvvm.so.4).
-        let nvvm = ["libnvvm.so", "libnvvm.so.4"].map(String::from);
-        let found = nvvm.iter().find(|n| site.libraries.find(n).is_some()).unwrap_or(&nvvm[0]);
-        framework.libraries.extend(site.libraries(std::slice::from_ref(found), false));
+        let nvvm = site.first_found(&["libnvvm.so", "libnvvm.so.4"]).unwrap_or("libnvvm.so");
+        framework.libraries.extend(site.libraries(&[nvvm.to_string()], false));
     }
     framework.unmet = parts.iter().flat_map(|d| site.unmet(d, is_cuda_wheel)).collect();
     Some(framework)
@@ -44,10 +43,9 @@ pub fn read(site: &Site<'_>, _problems: &mut Vec<Unreadable>) -> Option<Framewor
 /// the search path (cuda-pathfinder accepts either); when neither is there, the one matching the
 /// installed cuda-bindings (13 when unknown).
 fn cuda_runtime(site: &Site<'_>) -> String {
-    let name = |major: &str| format!("libcudart.so.{major}");
-    if let Some(found) = ["13", "12"].into_iter().map(name).find(|n| site.libraries.find(n).is_some()) {
-        return found;
+    if let Some(found) = site.first_found(&["libcudart.so.13", "libcudart.so.12"]) {
+        return found.to_string();
     }
     let bindings = site.installed.get("cuda-bindings").map(|d| d.version.clone()).unwrap_or_default();
-    name(if bindings.starts_with("12.") { "12" } else { "13" })
+    (if bindings.starts_with("12.") { "libcudart.so.12" } else { "libcudart.so.13" }).to_string()
 }

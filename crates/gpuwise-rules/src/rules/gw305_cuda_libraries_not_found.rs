@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity};
 
-use crate::install::cuda_build_fix;
+use crate::install::{cuda_build_fix, other_cupy_wheels};
 use crate::{Check, FrameworkContext, Rule};
 
 /// The rule.
@@ -42,7 +42,7 @@ fn check(ctx: &FrameworkContext<'_>) -> Vec<Finding> {
     let missing: Vec<&gpuwise_core::Library> = framework.libraries.iter().filter(|l| l.path.is_none()).collect();
     // Missing required wheels (GW304) and overlapping CuPy wheels (GW601) explain missing
     // libraries themselves, and their fixes bring them back: a second plan here would contradict.
-    let several_cupy = framework.components.iter().any(|c| c.name == "cupy" || c.name.starts_with("cupy-"));
+    let several_cupy = other_cupy_wheels(framework).next().is_some();
     if missing.is_empty() || !ctx.env.machine_has_nvidia() || !framework.unmet.is_empty() || several_cupy {
         return Vec::new();
     }

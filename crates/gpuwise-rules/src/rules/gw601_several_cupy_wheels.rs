@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, Severity};
 
-use crate::install::cuda_build_fix;
+use crate::install::{cuda_build_fix, other_cupy_wheels};
 use crate::{Check, FrameworkContext, Rule};
 
 /// The rule.
@@ -36,12 +36,7 @@ knowledge/frameworks.md (wheel names).
 
 fn check(ctx: &FrameworkContext<'_>) -> Vec<Finding> {
     let framework = ctx.framework;
-    let others: Vec<String> = framework
-        .components
-        .iter()
-        .filter(|c| c.name == "cupy" || c.name.starts_with("cupy-"))
-        .map(|c| format!("{} {}", c.name, c.version))
-        .collect();
+    let others: Vec<String> = other_cupy_wheels(framework).map(|c| format!("{} {}", c.name, c.version)).collect();
     if framework.name != "cupy" || others.is_empty() {
         return Vec::new();
     }

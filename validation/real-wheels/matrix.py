@@ -111,19 +111,22 @@ def doctor(gpuwise, python, snapshot, out):
     return None, None
 
 
-def apply_fix(cache, env, fix, framework, gpuwise, snapshot, out):
+def apply_fix(cache, env, fix, framework, gpuwise, machines, out):
     """Applies `fix` (pip commands joined by &&) in a copy of `env` with uv's pip, then asks the
-    framework and doctor again."""
+    framework again here, and doctor on each of `machines` (name -> snapshot: those that printed
+    the fix), beside the truth the framework's new answer gives there."""
+    # "upgrade the driver to ..., or: pip ...": the part a user can apply without root.
+    command = fix.split("or: ", 1)[1] if "or: " in fix else fix
+    if "toolkit whose libraries are on the library path" in command:
+        return {"applied": False, "why": "it needs a CUDA toolkit installed on the system, beyond pip"}
     with tempfile.TemporaryDirectory(dir=cache) as tmp:
         copy = Path(tmp) / env.name
         shutil.copytree(env, copy, symlinks=True, copy_function=os.link)
         log = []
-        # "upgrade the driver to ..., or: pip ...": the part a user can apply without root.
-        command = fix.split("or: ", 1)[1] if "or: " in fix else fix
         for step in command.split("&&"):
-            words = shlex.split(step)
-            if not words or words[0] != "pip":
+            if not step.strip().startswith("pip "):
                 return {"applied": False, "why": f"not a pip command: {step.strip()}"}
+            words = shlex.split(step)
             args = words[1:]
             if args[0] == "uninstall":
                 args = [a for a in args if a != "-y"]
@@ -134,9 +137,11 @@ def apply_fix(cache, env, fix, framework, gpuwise, snapshot, out):
                        else "the command failed")
                 return {"applied": False, "why": why, "log": log}
         own = json.loads(run([str(copy / "bin/python"), str(HERE / "own_answer.py"), framework]).stdout or "{}")
-        after, _ = doctor(gpuwise, copy / "bin/python", snapshot, out)
-        return {"applied": True, "log": log, "imports_after": own.get("imports"), "own_after": own,
-                "doctor_after": after and after["outcome"]}
+        after = {}
+        for name, snapshot in machines.items():
+            fw, _ = doctor(gpuwise, copy / "bin/python", snapshot, out / f"{env.name}@{name}.json")
+            after[name] = {"doctor": fw and fw["outcome"], "truth": truth(own, snapshot)[0] if own else None}
+        return {"applied": True, "log": log, "imports_after": own.get("imports"), "own_after": own, "after": after}
 
 
 def main():
@@ -145,7 +150,7 @@ def main():
         (out / sub).mkdir(parents=True, exist_ok=True)
     envs = sorted(p for p in (cache / "envs").iterdir() if (p / ".complete").exists())
     snaps = machines()
-    rows, fixes = [], {}
+    rows, printed = [], {}
     for env in envs:
         framework = "tensorflow" if env.name.startswith("tensorflow") else env.name.split("-")[0]
         own = json.loads(run([str(env / "bin/python"), str(HERE / "own_answer.py"), framework]).stdout)
@@ -156,20 +161,29 @@ def main():
             row = {"env": env.name, "machine": name, "doctor": fw["outcome"], "because": fw["because"],
                    "truth": want, "why": why, "fix": fix, "agrees": fw["outcome"] == want}
             if fix and fw["outcome"] != "gpu":
-                key = (env.name, fix)
-                if key not in fixes:
-                    fixes[key] = apply_fix(cache, env, fix, framework, gpuwise, snap, out / "fixes" / f"{env.name}@{name}.json")
-                row["fix_result"] = fixes[key]
+                printed.setdefault((env, framework, fix), {})[name] = snap
             rows.append(row)
             print(f"{env.name:22} {name:22} doctor={fw['outcome']:12} truth={want:12} {'ok' if row['agrees'] else 'DIFFERS'}", flush=True)
+    # Each distinct fix is applied once, and judged on every machine that printed it.
+    fixes = {}
+    for (env, framework, fix), where in printed.items():
+        fixes[(env.name, fix)] = apply_fix(cache, env, fix, framework, gpuwise, where, out / "fixes")
+    for row in rows:
+        if (row["env"], row["fix"]) in fixes:
+            result = fixes[(row["env"], row["fix"])]
+            row["fix_result"] = {k: v for k, v in result.items() if k != "after"}
+            row["fix_result"].update((result.get("after") or {}).get(row["machine"], {}))
     (out / "matrix.json").write_text(json.dumps(rows, indent=1))
     agree = sum(r["agrees"] for r in rows)
     tried = [r for r in rows if "fix_result" in r]
     lines = [f"verdicts agreeing with the truth: {agree} of {len(rows)}",
              f"pairs with a fix: {len(tried)}; distinct fixes applied in copies: {len(fixes)}"]
     for (env, fix), result in sorted(fixes.items()):
-        status = (f"imports={result.get('imports_after')} doctor_after={result.get('doctor_after')}" if result["applied"]
-                  else f"not applied: {result['why']}")
+        if result["applied"]:
+            status = f"imports={result.get('imports_after')}; afterwards, doctor / truth: " + ", ".join(
+                f"{m} {a['doctor']}/{a['truth']}" for m, a in sorted(result["after"].items()))
+        else:
+            status = f"not applied: {result['why']}"
         lines.append(f"  {env}: {fix}\n      -> {status}")
     lines += [f"DIFFERS {r['env']} @ {r['machine']}: doctor {r['doctor']} {r['because']}, truth {r['truth']} ({r['why']})"
               for r in rows if not r["agrees"]]

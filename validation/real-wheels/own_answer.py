@@ -63,9 +63,21 @@ def build(name, module):
 
 def gpu_libraries(name):
     """Whether the CUDA libraries the framework loads for GPU work are there, by its own means:
-    cupy through cuda-pathfinder (its loader), tensorflow by the wheels its `and-cuda` extra
+    cupy through its own loader (cuda-pathfinder from 14, its bindings' imports before), tensorflow by the wheels its `and-cuda` extra
     declares, numba through its NVVM check. None where the import already answers (torch, jax)."""
     if name == "cupy":
+        import cupy
+
+        if int(cupy.__version__.split(".")[0]) < 14:
+            # CuPy 13 links the CUDA libraries by name: importing its bindings loads them.
+            import importlib
+
+            for lib in ("nvrtc", "cublas"):
+                try:
+                    importlib.import_module(f"cupy_backends.cuda.libs.{lib}")
+                except Exception as exc:
+                    return f"missing {lib}: {error(exc)}"
+            return "found"
         from cuda import pathfinder
 
         for lib in ("nvrtc", "cublas"):

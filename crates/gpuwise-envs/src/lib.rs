@@ -24,6 +24,7 @@ mod libraries;
 pub mod process;
 pub mod pyliteral;
 mod requirements;
+mod shims;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -86,14 +87,21 @@ impl EnvironmentReader {
     /// Reads every requested environment, one per request in order; interpreters not asked
     /// before are probed in parallel.
     pub fn read(&mut self, requests: &[Request]) -> Vec<Environment> {
-        let mut new: Vec<&Path> =
-            requests.iter().map(|r| r.python.as_path()).filter(|p| !self.answers.contains_key(*p)).collect();
-        new.sort();
-        new.dedup();
+        let mut new: Vec<&Request> = requests.iter().filter(|r| !self.answers.contains_key(&r.python)).collect();
+        new.sort_by(|a, b| a.python.cmp(&b.python));
+        new.dedup_by(|a, b| a.python == b.python);
         let timeout = self.options.timeout;
+        let cwd = std::env::current_dir().unwrap_or_default();
         let answers: Vec<(PathBuf, Result<Interpreter, ProbeError>)> = std::thread::scope(|scope| {
-            let handles: Vec<_> =
-                new.iter().map(|python| (*python, scope.spawn(move || interpreter::probe(python, timeout)))).collect();
+            let handles: Vec<_> = new
+                .iter()
+                .map(|request| {
+                    // A version manager's shim is resolved to the interpreter it would run.
+                    let python =
+                        shims::resolve(&request.python, &request.vars, &cwd).unwrap_or_else(|| request.python.clone());
+                    (request.python.as_path(), scope.spawn(move || interpreter::probe(&python, timeout)))
+                })
+                .collect();
             handles
                 .into_iter()
                 .map(|(python, handle)| {

@@ -1,10 +1,18 @@
 //! Whether a framework build has code for a GPU: machine code (SASS) for the same major
 //! architecture and an equal or older minor, or PTX for an equal or older architecture that
-//! the driver compiles at load time.
+//! the driver compiles at load time; and, for frameworks that generate kernels while they run,
+//! a GPU their build's toolkit can target.
 
 use gpuwise_core::{Device, Framework, parse_version};
 
-use crate::data::framework_build;
+use crate::data::{framework_build, toolkit_supports};
+
+/// Frameworks that generate kernels while they run (TensorFlow: XLA and its MLIR-generated
+/// kernels) for the GPU they run on, with the PTX ISA of the CUDA toolkit they were built with: a
+/// GPU that toolkit cannot target fails at the first such kernel (`CUDA_ERROR_INVALID_PTX`, "PTX
+/// version 8.5 does not support target 'sm_120'": tensorflow issues 99592 and 111958), whatever
+/// precompiled code the build carries.
+const GENERATE_AT_RUN_TIME: [&str; 1] = ["tensorflow"];
 
 /// How a build runs on one GPU.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,16 +34,23 @@ pub struct Targets {
     pub minimum: Option<(u32, u32)>,
     /// Where it came from.
     pub source: String,
+    /// The CUDA toolkit (`12.5`) whose PTX the framework generates at run time, when it does.
+    pub generating_toolkit: Option<String>,
 }
 
 /// The targets of a framework build: its own files when they list architectures, else the
 /// release table. `None` when neither says.
 pub fn targets(framework: &Framework) -> Option<Targets> {
+    let generating_toolkit = framework
+        .cuda()
+        .filter(|toolkit| GENERATE_AT_RUN_TIME.contains(&framework.name.as_str()) && toolkit.contains('.'))
+        .map(str::to_string);
     if !framework.architectures.is_empty() {
         return Some(Targets {
             architectures: framework.architectures.clone(),
             minimum: None,
             source: framework.architectures_source.clone().unwrap_or_else(|| "its build files".into()),
+            generating_toolkit,
         });
     }
     let row = framework_build(&framework.name, &framework.build, &framework.version)?;
@@ -43,7 +58,13 @@ pub fn targets(framework: &Framework) -> Option<Targets> {
         architectures: row.architectures.clone(),
         minimum: row.min_compute_capability.as_deref().and_then(capability),
         source: row.source.clone(),
+        generating_toolkit,
     })
+}
+
+/// Targets of a build that lists its architectures and generates nothing at run time.
+pub fn listed(architectures: &[String], source: &str) -> Targets {
+    Targets { architectures: architectures.to_vec(), minimum: None, source: source.into(), generating_toolkit: None }
 }
 
 /// `8.6` -> `(8, 6)`.
@@ -65,7 +86,15 @@ fn arch_capability(arch: &str) -> Option<(u32, u32)> {
 /// How a build with these targets runs on `device`; `None` when the device's compute
 /// capability is unknown.
 pub fn support(targets: &Targets, device: &Device) -> Option<Support> {
-    let cc = capability(device.compute_capability.as_deref()?)?;
+    let text = device.compute_capability.as_deref()?;
+    let cc = capability(text)?;
+    if let Some(toolkit) = &targets.generating_toolkit
+        && !toolkit_supports(toolkit, &format!("{}.{}", cc.0, cc.1))
+    {
+        return Some(Support::None(format!(
+            "kernels generated while it runs, with the CUDA {toolkit} toolkit it was built with, which cannot target compute capability {text}"
+        )));
+    }
     if let Some(minimum) = targets.minimum {
         return Some(if cc >= minimum {
             Support::Native(format!("compute capability {}.{} or newer", minimum.0, minimum.1))
@@ -96,7 +125,7 @@ mod tests {
     }
 
     fn listed(arches: &[&str]) -> Targets {
-        Targets { architectures: arches.iter().map(|a| a.to_string()).collect(), minimum: None, source: String::new() }
+        super::listed(&arches.iter().map(|a| a.to_string()).collect::<Vec<_>>(), "")
     }
 
     #[test]
@@ -119,8 +148,32 @@ mod tests {
 
     #[test]
     fn minimums_compare_whole_capabilities() {
-        let jax13 = Targets { architectures: Vec::new(), minimum: Some((7, 5)), source: String::new() };
+        let jax13 = Targets { minimum: Some((7, 5)), ..listed(&[]) };
         assert!(matches!(support(&jax13, &device("7.0")), Some(Support::None(_))));
         assert!(matches!(support(&jax13, &device("12.0")), Some(Support::Native(_))));
+    }
+
+    #[test]
+    fn generated_kernels_need_a_toolkit_that_targets_the_gpu() {
+        let tf = |toolkit: &str| Targets {
+            generating_toolkit: Some(toolkit.into()),
+            ..listed(&["sm_60", "sm_70", "sm_80", "sm_89", "sm_90", "compute_90"])
+        };
+        assert_eq!(support(&tf("12.5"), &device("9.0")), Some(Support::Native("sm_90".into())));
+        assert!(
+            matches!(support(&tf("12.5"), &device("12.0")), Some(Support::None(has)) if has.contains("CUDA 12.5")),
+            "PTX 8.5 cannot name sm_120, though compute_90 would run there"
+        );
+        assert!(matches!(support(&tf("12.5"), &device("10.0")), Some(Support::None(_))));
+        assert_eq!(support(&tf("12.8"), &device("12.0")), Some(Support::Ptx("compute_90".into())));
+    }
+
+    #[test]
+    fn only_frameworks_that_generate_kernels_carry_a_toolkit() {
+        let mut tf = Framework { name: "tensorflow".into(), build: "cuda-12.5".into(), ..Framework::default() };
+        tf.architectures = vec!["sm_90".into()];
+        assert_eq!(targets(&tf).unwrap().generating_toolkit.as_deref(), Some("12.5"));
+        let torch = Framework { name: "torch".into(), ..tf.clone() };
+        assert_eq!(targets(&torch).unwrap().generating_toolkit, None);
     }
 }

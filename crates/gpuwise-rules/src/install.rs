@@ -4,8 +4,13 @@
 use gpuwise_core::{Component, Device, Framework, parse_version};
 
 use crate::FrameworkContext;
-use crate::compat::{self, Support, Targets, capability};
-use crate::data::{TorchWheel, cuda_family, torch_wheels};
+use crate::compat::{self, Support, capability};
+use crate::data::{TorchWheel, cuda_family, toolkit_supports, torch_wheels};
+
+/// The CUDA toolkit TensorFlow's current wheels on PyPI are built with, whose PTX their kernels
+/// generated at run time use (2.18 to 2.21: build_info's cuda_version 12.5.1, tensorflow.org
+/// tested build configurations; 2.21.0 read in validation/real-wheels).
+const TENSORFLOW_WHEELS_TOOLKIT: &str = "12.5";
 
 /// The build's CUDA as `(major, minor)`; the minor is `None` for "any X.y" builds (`cuda-12`).
 pub fn build_cuda(framework: &Framework) -> Option<(u32, Option<u32>)> {
@@ -62,6 +67,9 @@ pub fn cuda_build_command(ctx: &FrameworkContext<'_>) -> Option<String> {
         return torch_wheel(ctx).map(TorchWheel::command);
     }
     let major = cuda_major(ctx)?;
+    if ctx.framework.name == "tensorflow" && beyond_tensorflow_wheels(ctx).is_some() {
+        return None;
+    }
     Some(match ctx.framework.name.as_str() {
         "tensorflow" => match ctx.framework.distribution.as_str() {
             "tensorflow" => "pip install 'tensorflow[and-cuda]'".into(),
@@ -75,11 +83,28 @@ pub fn cuda_build_command(ctx: &FrameworkContext<'_>) -> Option<String> {
     })
 }
 
-/// [`cuda_build_command`], or the driver upgrade that has to come first.
+/// [`cuda_build_command`], or what has to happen instead: a way round a GPU no TensorFlow wheel
+/// runs on, else the driver upgrade that has to come first.
 pub fn cuda_build_fix(ctx: &FrameworkContext<'_>) -> String {
-    cuda_build_command(ctx).unwrap_or_else(|| {
-        format!("upgrade the NVIDIA driver: no current build of {} runs on this one", ctx.framework.name)
-    })
+    if let Some(command) = cuda_build_command(ctx) {
+        return command;
+    }
+    if let Some(device) = beyond_tensorflow_wheels(ctx).filter(|_| ctx.framework.name == "tensorflow") {
+        return format!(
+            "no TensorFlow wheel on PyPI runs on compute capability {} yet (their run-time kernels use CUDA \
+             {TENSORFLOW_WHEELS_TOOLKIT}): use NVIDIA's TensorFlow container (nvcr.io/nvidia/tensorflow; tensorflow \
+             issue 99592) or build TensorFlow from source with CUDA 12.8 or newer",
+            device.compute_capability.as_deref().unwrap_or("?")
+        );
+    }
+    format!("upgrade the NVIDIA driver: no current build of {} runs on this one", ctx.framework.name)
+}
+
+/// A GPU the toolkit of TensorFlow's current wheels cannot target.
+fn beyond_tensorflow_wheels<'a>(ctx: &FrameworkContext<'a>) -> Option<&'a Device> {
+    gpus(ctx)
+        .into_iter()
+        .find(|d| d.compute_capability.as_deref().is_some_and(|cc| !toolkit_supports(TENSORFLOW_WHEELS_TOOLKIT, cc)))
 }
 
 /// The CuPy distributions installed besides the one a CuPy record was read from: each installs
@@ -88,19 +113,32 @@ pub fn other_cupy_wheels(framework: &Framework) -> impl Iterator<Item = &Compone
     framework.components.iter().filter(|c| c.name == "cupy" || c.name.starts_with("cupy-"))
 }
 
-/// CuPy of CUDA `major` with its toolkit wheels (the `[ctk]` extra; cupy-cuda11x has none and
-/// needs a local CUDA 11 toolkit). Other CuPy wheels go first, with `-y`: their
-/// files overlap, and uninstalling one after another installed leaves the survivor's files
-/// missing, so a wheel that stays must be reinstalled.
+/// CuPy of CUDA `major` with its toolkit wheels (the `[ctk]` extra). Other CuPy wheels go first,
+/// with `-y`: their files overlap, and uninstalling one after another installed leaves the
+/// survivor's files missing, so a wheel that stays must be reinstalled. cupy-cuda11x has no
+/// `[ctk]` and links the CUDA 11 libraries by name (`libcublas.so.11`, found only on the library
+/// path), so it needs a CUDA 11 toolkit installed beside it.
 fn cupy_command(framework: &Framework, major: u32) -> String {
     let wanted = format!("cupy-cuda{major}x");
     let installed: Vec<&str> = std::iter::once(framework.distribution.as_str())
         .chain(other_cupy_wheels(framework).map(|c| c.name.as_str()))
         .collect();
     let install = if major >= 12 { format!("pip install '{wanted}[ctk]'") } else { format!("pip install {wanted}") };
-    match installed.as_slice() {
-        [only] if *only == wanted => install,
-        _ => format!("pip uninstall -y {} && {install}", installed.join(" ")),
+    let command = match installed.as_slice() {
+        [only] if *only == wanted && major < 12 => None,
+        [only] if *only == wanted => Some(install),
+        _ => Some(format!("pip uninstall -y {} && {install}", installed.join(" "))),
+    };
+    if major >= 12 {
+        return command.unwrap_or_default();
+    }
+    let toolkit = format!(
+        "a CUDA {major} toolkit whose libraries are on the library path ({wanted} brings none and has no [ctk] \
+         extra; e.g. NVIDIA's cuda-toolkit-11-8 package)"
+    );
+    match command {
+        Some(command) => format!("{command}, with {toolkit}"),
+        None => format!("install {toolkit}"),
     }
 }
 
@@ -109,8 +147,7 @@ fn cupy_command(framework: &Framework, major: u32) -> String {
 pub fn torch_wheel(ctx: &FrameworkContext<'_>) -> Option<&'static TorchWheel> {
     let gpus = gpus(ctx);
     let served = |wheel: &TorchWheel| {
-        let targets =
-            Targets { architectures: wheel.architectures.clone(), minimum: None, source: wheel.source.clone() };
+        let targets = compat::listed(&wheel.architectures, &wheel.source);
         gpus.iter().filter(|d| !matches!(compat::support(&targets, d), Some(Support::None(_)))).count()
     };
     let runnable: Vec<&'static TorchWheel> = torch_wheels()

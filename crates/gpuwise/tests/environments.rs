@@ -2,17 +2,16 @@
 //!
 //! Framework layouts (fixtures/envs: the files real wheels install, metadata from the wheels
 //! themselves) are copied into real virtual environments and judged against recorded machines,
-//! each variant derived from a fixture in fixtures/systems. Real environments holding real jax
-//! and numba (built by scripts/test under `GPUWISE_TEST_VENVS`) are judged against what those
-//! frameworks answer themselves.
+//! each variant derived from a fixture in fixtures/systems. Real environments from PyPI are
+//! judged in real_wheels.rs.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
 use serde_json::Value;
 
 mod common;
-use common::{Machines, copy_tree, real_env, repo};
+use common::{Machines, copy_tree, doctor, repo, verdict};
 
 /// A real virtual environment (no pip) holding the fixture's site-packages.
 struct Venv {
@@ -63,95 +62,8 @@ fn compile_library(path: &Path, sms: &[u32], ptx: &[u32]) {
     std::fs::remove_file(source).unwrap();
 }
 
-/// Runs doctor against `system` judging `python` only: no kernels (HOME and the Jupyter
-/// directories point nowhere), no shell interpreter (PATH holds no python3).
-fn doctor(system: &Path, python: &Path, vars: &[(&str, &str)]) -> Value {
-    let empty = tempfile::tempdir().unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gpuwise"));
-    command
-        .args(["doctor", "--json", "--system"])
-        .arg(system)
-        .arg("--python")
-        .arg(python)
-        .env_clear()
-        .env("HOME", empty.path())
-        .env("PATH", empty.path())
-        .env("JUPYTER_PATH", empty.path())
-        .env("JUPYTER_DATA_DIR", empty.path());
-    for (name, value) in vars {
-        command.env(name, value);
-    }
-    let out: Output = command.output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-/// `(uses_gpu, codes)` of the named framework in the report's only environment.
-fn verdict(report: &Value, name: &str) -> (bool, Vec<String>) {
-    let env = &report["environments"][0];
-    assert_eq!(env["probe"]["status"], "available", "{env}");
-    let framework = env["frameworks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["name"] == name)
-        .unwrap_or_else(|| panic!("no {name} in {}", env["frameworks"]));
-    let codes = framework["findings"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
-    (framework["uses_gpu"].as_bool().unwrap(), codes)
-}
-
 fn fixture_present(name: &str) -> bool {
     repo("fixtures/envs").join(name).join("site-packages").is_dir()
-}
-
-/// What the framework itself says, in its own environment: true when it would use a GPU.
-fn own_answer(python: &Path, script: &str) -> bool {
-    let out = Command::new(python).args(["-c", script]).env("JAX_PLATFORMS", "").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    match String::from_utf8_lossy(&out.stdout).trim() {
-        "True" | "gpu" | "cuda" => true,
-        "False" | "cpu" => false,
-        other => panic!("unexpected answer {other:?}"),
-    }
-}
-
-fn this_machine() -> PathBuf {
-    let out = Command::new(env!("CARGO_BIN_EXE_gpuwise")).args(["doctor", "--json", "--no-envs"]).output().unwrap();
-    let path = std::env::temp_dir().join(format!("gpuwise-this-machine-{}.json", std::process::id()));
-    std::fs::write(&path, out.stdout).unwrap();
-    path
-}
-
-#[test]
-fn real_jax_agrees_with_jax() {
-    let Some(python) = real_env("jax-cpu") else { return };
-    let own = own_answer(&python, "import jax; print(jax.devices()[0].platform)");
-    let report = doctor(&this_machine(), &python, &[]);
-    assert_eq!(verdict(&report, "jax").0, own, "doctor and jax.devices() agree on this machine");
-    let dir = tempfile::tempdir().unwrap();
-    let h100 = Machines::new(dir.path()).h100_580;
-    assert_eq!(
-        verdict(&doctor(&h100, &python, &[]), "jax"),
-        (false, vec!["GW301".to_string()]),
-        "jaxlib alone is CPU-only"
-    );
-}
-
-#[test]
-fn real_numba_agrees_with_numba() {
-    let Some(python) = real_env("numba") else { return };
-    let own = own_answer(&python, "from numba import cuda; print(cuda.is_available())");
-    let report = doctor(&this_machine(), &python, &[]);
-    assert_eq!(verdict(&report, "numba").0, own, "doctor and numba.cuda.is_available() agree on this machine");
-    let dir = tempfile::tempdir().unwrap();
-    let h100 = Machines::new(dir.path()).h100_580;
-    assert_eq!(
-        verdict(&doctor(&h100, &python, &[]), "numba"),
-        (false, vec!["GW305".to_string()]),
-        "numba's CUDA target finds the driver, but without NVVM no kernel compiles"
-    );
-    let disabled = doctor(&h100, &python, &[("NUMBA_DISABLE_CUDA", "1")]);
-    assert_eq!(verdict(&disabled, "numba"), (false, vec!["GW305".to_string(), "GW611".to_string()]));
 }
 
 /// The code-level stand-in for libtorch_cuda.so per torch fixture: machine-code architectures
@@ -230,7 +142,13 @@ fn framework_builds_are_judged_against_each_machine() {
         (
             "tensorflow-2.20.0-and-cuda",
             "tensorflow",
-            &[(&m.h100_580, true, &["GW303"]), (&m.v100_580, true, &[]), (&m.v100_470, false, &["GW302"])],
+            &[
+                (&m.h100_580, true, &["GW303"]),
+                (&m.v100_580, true, &[]),
+                (&m.v100_470, false, &["GW302"]),
+                // Its kernels generated at run time use CUDA 12.5, which cannot target sm_120.
+                (&m.blackwell_580, false, &["GW303"]),
+            ],
         ),
         ("tensorflow-cpu-2.20.0", "tensorflow", &[(&m.h100_580, false, &["GW301"])]),
         ("jax-cuda12", "jax", &[(&m.h100_580, true, &[]), (&m.v100_580, true, &[]), (&m.v100_470, false, &["GW302"])]),

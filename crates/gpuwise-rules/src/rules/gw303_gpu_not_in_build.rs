@@ -28,14 +28,22 @@ The list comes from the library itself (the `.nv_fatbin` section of libtorch_cud
 build_info.py, the JAX plugin's library) or, when that cannot be read, from the release table in
 data/framework_builds.json.
 
+TensorFlow also generates kernels while it runs (XLA, its MLIR-generated kernels), as PTX of the
+CUDA toolkit it was built with, naming the GPU as the target. A GPU that toolkit cannot target
+fails at the first such kernel (`CUDA_ERROR_INVALID_PTX`; \"PTX version 8.5 does not support
+target 'sm_120'\") even where the build's precompiled PTX would run: TensorFlow 2.18 to 2.21 use
+CUDA 12.5, which targets nothing newer than compute capability 9.0.
+
 ## Fix
 For a GPU too new, install a newer build (PyTorch cu128 or newer for Blackwell). For a GPU too old,
 install an older build that still lists it (PyTorch cu126 for sm_50-sm_61, cu118 up to 2.6 for
-sm_37), or use another GPU via `CUDA_VISIBLE_DEVICES`.
+sm_37), or use another GPU via `CUDA_VISIBLE_DEVICES`. No TensorFlow wheel on PyPI runs on Blackwell yet:
+NVIDIA's TensorFlow container does, or a build from source with CUDA 12.8 or newer.
 
 ## Source
 pytorch/pytorch#150733 (sm_120), #30532 (too old); torch/cuda/__init__.py compatibility rule;
-TORCH_CUDA_ARCH_LIST in pytorch/pytorch .ci/manywheel/build_cuda.sh (knowledge/frameworks.md).
+TORCH_CUDA_ARCH_LIST in pytorch/pytorch .ci/manywheel/build_cuda.sh (knowledge/frameworks.md);
+tensorflow/tensorflow#99592 and #111958 (sm_120), #95705 (a source build with CUDA 12.8).
 ",
     check: Check::Framework(check),
 };
@@ -123,5 +131,22 @@ mod tests {
         let mut cu124 = framework("torch", "2.5.1", "cuda-12.4");
         cu124.architectures = vec!["sm_120".into()];
         assert!(framework_codes(&RULE, &with_gpus(&["12.0"]), &cu124).is_empty());
+    }
+
+    #[test]
+    fn tensorflow_generates_kernels_only_for_gpus_its_toolkit_targets() {
+        let mut tf = framework("tensorflow", "2.21.0", "cuda-12.5");
+        tf.distribution = "tensorflow".into();
+        tf.architectures = ["sm_60", "sm_70", "sm_80", "sm_89", "sm_90", "compute_90"].map(String::from).to_vec();
+        assert!(framework_codes(&RULE, &with_gpus(&["9.0"]), &tf).is_empty(), "sm_90 machine code runs on a H100");
+        let found = framework_findings(&RULE, &with_gpus(&["12.0"]), &tf);
+        assert_eq!(found.len(), 1, "compute_90 PTX alone would look fine: {found:?}");
+        assert_eq!(found[0].severity, Severity::Error);
+        assert!(found[0].detail.contains("CUDA 12.5"), "{}", found[0].detail);
+        assert!(
+            found[0].fix.contains("nvcr.io/nvidia/tensorflow") && !found[0].fix.contains("pip install"),
+            "no wheel on PyPI helps: {}",
+            found[0].fix
+        );
     }
 }

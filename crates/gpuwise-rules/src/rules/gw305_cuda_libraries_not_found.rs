@@ -105,4 +105,18 @@ mod tests {
         cupy.components.push(gpuwise_core::Component { name: "cupy-cuda12x".into(), version: "14.2.0".into() });
         assert!(framework_codes(&RULE, &healthy(1), &cupy).is_empty(), "GW601 reinstalls one CuPy");
     }
+
+    #[test]
+    fn cupy_for_cuda_11_needs_a_toolkit_not_a_reinstall() {
+        let mut cupy = framework("cupy", "13.6.0", "cuda-11");
+        cupy.distribution = "cupy-cuda11x".into();
+        cupy.libraries = vec![Library { name: "libcublas.so.11".into(), path: None, at_import: false }];
+        let found = framework_findings(&RULE, &machine(1, "11.4", "8.0"), &cupy);
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].fix.starts_with("install a CUDA 11 toolkit") && !found[0].fix.contains("pip install"),
+            "reinstalling the wheel brings no libraries: {}",
+            found[0].fix
+        );
+    }
 }

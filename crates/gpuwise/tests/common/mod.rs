@@ -97,7 +97,7 @@ pub fn refused(subcommand: &str, args: &[&str], says: &str) {
     assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
 }
 
-/// The Python of a real environment built by scripts/test (`jax-cpu`, `numba`), or `None` when the run did not ask for them.
+/// The Python of a real environment built by scripts/test-envs (`jax-cpu`, `numba`, ...), or `None` when the run did not ask for them.
 pub fn real_env(name: &str) -> Option<PathBuf> {
     let Some(dir) = std::env::var_os("GPUWISE_TEST_VENVS") else {
         eprintln!("GPUWISE_TEST_VENVS unset: skipping the real-environment check (scripts/test sets it)");
@@ -106,4 +106,62 @@ pub fn real_env(name: &str) -> Option<PathBuf> {
     let python = PathBuf::from(dir).join(name).join("bin/python");
     assert!(python.exists(), "GPUWISE_TEST_VENVS is set but {} is missing", python.display());
     Some(python)
+}
+
+/// Runs doctor against `system` judging `python` only: no kernels (HOME and the Jupyter
+/// directories point nowhere), no shell interpreter (PATH holds no python3).
+pub fn doctor(system: &Path, python: &Path, vars: &[(&str, &str)]) -> Value {
+    let empty = tempfile::tempdir().unwrap();
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_gpuwise"));
+    command
+        .args(["doctor", "--json", "--system"])
+        .arg(system)
+        .arg("--python")
+        .arg(python)
+        .env_clear()
+        .env("HOME", empty.path())
+        .env("PATH", empty.path())
+        .env("JUPYTER_PATH", empty.path())
+        .env("JUPYTER_DATA_DIR", empty.path());
+    for (name, value) in vars {
+        command.env(name, value);
+    }
+    let out = command.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// `(uses_gpu, codes)` of the named framework in the report's only environment.
+pub fn verdict(report: &Value, name: &str) -> (bool, Vec<String>) {
+    let env = &report["environments"][0];
+    assert_eq!(env["probe"]["status"], "available", "{env}");
+    let framework = env["frameworks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {}", env["frameworks"]));
+    let codes = framework["findings"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    (framework["uses_gpu"].as_bool().unwrap(), codes)
+}
+
+/// How the named framework of the report's only environment ends (`gpu`, `cpu`,
+/// `import_fails`), the codes that decide it, and the fixes of those findings.
+pub fn decided(report: &Value, name: &str) -> (String, Vec<String>, Vec<String>) {
+    let framework = report["environments"][0]["frameworks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == name)
+        .unwrap_or_else(|| panic!("no {name} in {report}"));
+    let because: Vec<String> =
+        framework["because"].as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+    let fixes = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| because.iter().any(|c| f["code"] == c.as_str()))
+        .map(|f| f["fix"].as_str().unwrap().to_string())
+        .collect();
+    (framework["outcome"].as_str().unwrap().to_string(), because, fixes)
 }

@@ -107,6 +107,31 @@ def test_a_cpu_build_on_a_recorded_gpu_machine_says_why_in_every_view():
     assert "will run on the CPU" in message and "GW301" in message and "jax[cuda12]" in message
 
 
+@pytest.mark.skipif(HAS_NVIDIA, reason="this machine has an NVIDIA GPU")
+@pytest.mark.parametrize(
+    "env, framework, outcome, code, fix",
+    [
+        ("numba-cuda", "numba", "import_fails", "GW305", "numba-cuda[cu12]"),
+        ("cupy-cuda12x", "cupy", "cpu", "GW305", "cupy-cuda12x[ctk]"),
+        ("cupy-two-wheels", "cupy", "cpu", "GW601", "pip uninstall -y cupy-cuda11x cupy-cuda12x"),
+    ],
+)
+def test_real_wheels_that_fail_on_a_recorded_gpu_machine_say_why_in_every_view(env, framework, outcome, code, fix):
+    venvs = os.environ.get("GPUWISE_TEST_VENVS")
+    if not venvs:
+        pytest.skip("GPUWISE_TEST_VENVS is unset: scripts/test builds the real environments")
+    python = Path(venvs) / env / "bin/python"
+    report = gpuwise.doctor(python=python, system=H100)
+    entry = report.framework(framework, python=python)
+    assert (entry["outcome"], entry["because"], entry["uses_gpu"]) == (outcome, [code], False)
+    html = report._repr_html_()
+    assert code in html and fix in html
+    with pytest.raises(gpuwise.GpuUnavailableError) as err:
+        gpuwise.require_gpu(framework, report=report, python=python)
+    headline = "cannot be imported here" if outcome == "import_fails" else "will run on the CPU here"
+    assert headline in str(err.value) and fix in str(err.value)
+
+
 def test_no_silent_cpu_fallback():
     with pytest.raises(gpuwise.GpuUnavailableError) as err:
         gpuwise.require_gpu("torch")

@@ -11,7 +11,8 @@ pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework
     let dist = *wheels.first()?;
     let mut framework = site.framework("cupy", dist, "cupy");
     let package = package_dir(dist, "cupy");
-    let fields = python_file(&package.join("_version.py"), problems, "cupy's version file is not readable");
+    let fields =
+        python_file(&package.join("_version.py"), problems, "cupy's version file is not readable", &["__version__"]);
     if let Some(version) = fields.as_ref().and_then(|f| f.get("__version__")).and_then(|v| v.as_str()) {
         framework.version = version.to_string();
     }

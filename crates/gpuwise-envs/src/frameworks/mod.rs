@@ -107,19 +107,38 @@ fn is_cuda_wheel(name: &str) -> bool {
     name.starts_with("nvidia-") || name.starts_with("cuda-")
 }
 
-/// Reads a generated Python file's assignments; a missing or unreadable file is recorded.
+/// Reads a generated Python file's assignments; a missing or unreadable file is recorded, and so
+/// is one that lacks any of the `required` names (damaged: Python would not import it either).
 fn python_file(
     path: &Path,
     problems: &mut Vec<Unreadable>,
     what: &str,
+    required: &[&str],
 ) -> Option<std::collections::BTreeMap<String, Literal>> {
     match gpuwise_fs::read_text(path) {
-        Ok(text) => Some(pyliteral::assignments(&text)),
+        Ok(text) => complete(path, pyliteral::assignments(&text), required, problems),
         Err(err) => {
             problems.push(unreadable(path, format!("{what}: {err}")));
             None
         }
     }
+}
+
+/// The fields read from a build file when it has every `required` one; else the file is
+/// recorded as damaged and nothing it says is believed.
+fn complete(
+    path: &Path,
+    fields: std::collections::BTreeMap<String, Literal>,
+    required: &[&str],
+    problems: &mut Vec<Unreadable>,
+) -> Option<std::collections::BTreeMap<String, Literal>> {
+    let missing: Vec<&str> = required.iter().copied().filter(|name| !fields.contains_key(*name)).collect();
+    if missing.is_empty() {
+        return Some(fields);
+    }
+    let names = missing.join(", ");
+    problems.push(unreadable(path, format!("{} is damaged: it does not set {names}", path.display())));
+    None
 }
 
 fn unreadable(path: &Path, error: impl Into<String>) -> Unreadable {

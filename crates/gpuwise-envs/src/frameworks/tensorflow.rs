@@ -3,7 +3,7 @@
 
 use gpuwise_core::{Framework, Unreadable};
 
-use super::{Site, cuda_sonames, is_cuda_wheel, major_minor, package_dir, unreadable};
+use super::{Site, complete, cuda_sonames, is_cuda_wheel, major_minor, package_dir, unreadable};
 use crate::fatbin;
 use crate::pyliteral::{self, Literal};
 
@@ -16,12 +16,13 @@ pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework
     let mut framework = site.framework("tensorflow", dist, "tensorflow");
     let build_info = package_dir(dist, "tensorflow").join("python/platform/build_info.py");
     let info = match gpuwise_fs::read_text(&build_info) {
-        Ok(text) => pyliteral::key_value_pairs(&text),
+        Ok(text) => complete(&build_info, pyliteral::key_value_pairs(&text), &["is_cuda_build"], problems),
         Err(err) => {
             problems.push(unreadable(&build_info, format!("tensorflow's build file is not readable: {err}")));
-            return Some(framework);
+            None
         }
     };
+    let Some(info) = info else { return Some(framework) };
     let flag = |key: &str| matches!(info.get(key), Some(Literal::Bool(true)));
     let text = |key: &str| info.get(key).and_then(Literal::as_str).map(str::to_string);
     framework.build = if flag("is_cuda_build") {

@@ -124,6 +124,24 @@ fn torch_without_its_cuda_library_is_half_installed() {
 }
 
 #[test]
+fn damaged_build_files_are_named_and_not_believed() {
+    let layout = Layout::new();
+    // Cut short: the `cuda` line is gone, and with it the only sign of a CUDA build.
+    layout.dist("torch", "2.5.1", &[]).file("torch/version.py", "__version__ = '2.5.1+cu124'\ndebug = False\n");
+    layout.dist("tensorflow", "2.21.0", &[]).file(
+        "tensorflow/python/platform/build_info.py",
+        "import collections\nbuild_info = collections.OrderedDict([(('cuda_version', \n",
+    );
+    let (frameworks, problems) = layout.read(&Variables::default());
+    let build = |name: &str| frameworks.iter().find(|f| f.name == name).unwrap().build.clone();
+    assert_ne!(build("torch"), "cpu", "a damaged file never makes a CPU build");
+    assert_ne!(build("tensorflow"), "cpu");
+    let errors: Vec<&str> = problems.iter().map(|p| p.error.as_str()).collect();
+    assert!(errors.iter().any(|e| e.contains("torch/version.py is damaged: it does not set cuda")), "{errors:?}");
+    assert!(errors.iter().any(|e| e.contains("build_info.py is damaged: it does not set is_cuda_build")), "{errors:?}");
+}
+
+#[test]
 fn tensorflow_needs_its_libraries_from_somewhere() {
     let layout = Layout::new();
     layout.dist("tensorflow", "2.20.0", &[]).file(

@@ -14,8 +14,8 @@ pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework
     let mut framework = site.framework("torch", dist, "torch");
     let package = package_dir(dist, "torch");
     let version_py = package.join("version.py");
-    if let Some(fields) = python_file(&version_py, problems, "torch is installed but its version file is not readable")
-    {
+    let what = "torch is installed but its version file is not readable";
+    if let Some(fields) = python_file(&version_py, problems, what, &["__version__", "cuda"]) {
         let text = |key: &str| fields.get(key).and_then(|v| v.as_str()).map(str::to_string);
         framework.version = text("__version__").unwrap_or(framework.version);
         framework.build = match (text("cuda"), text("hip")) {

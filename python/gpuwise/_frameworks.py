@@ -30,7 +30,7 @@ def _check_framework(framework):
 
 def _why(report, framework, python=None):
     """The headline and the findings (the framework's own first) that explain why it will not use a
-    GPU: it runs on the CPU, or its import fails."""
+    GPU: it runs on the CPU, its import fails, or a damaged file leaves its build unknown."""
     serious = [f for f in report.findings if f.get("severity") in ("error", "warning")]
     entry = report.framework(framework, python=python)
     if entry is None:
@@ -39,6 +39,8 @@ def _why(report, framework, python=None):
     findings = own + [f for f in serious if f not in own]
     if entry.get("outcome") == "import_fails":
         return f"{framework} {entry.get('version', '')} cannot be imported here", findings
+    if entry.get("outcome") == "unknown":
+        return f"{framework} {entry.get('version', '')} cannot be judged here (a file describing its build is damaged)", findings
     return f"{framework} {entry.get('version', '')} will run on the CPU here", findings
 
 

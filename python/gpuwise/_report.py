@@ -19,7 +19,7 @@ def _label(env):
 
 
 # How the views say each framework outcome of the JSON contract.
-_RUNS_ON = {"gpu": "GPU", "cpu": "CPU", "import_fails": "import fails"}
+_RUNS_ON = {"gpu": "GPU", "cpu": "CPU", "import_fails": "import fails", "unknown": "cannot be judged"}
 
 class Report(JsonView):
     """A doctor report: the JSON contract of docs/DESIGN.md, with attributes for its parts."""

@@ -5,7 +5,8 @@ wheel's files can be broken. Never a wrong "yes"; every damaged file named.
 
 Each case copies one environment of CACHE/envs (hard links; a file changed is unlinked first, so
 the cache is never written), breaks it, runs the framework's own check (own_answer.py) and doctor
-against the recorded H100 (driver 550), and writes OUT/bad-input.json and OUT/bad-input.txt.
+against the H200 recorded with driver 580 (validation/h200), applies doctor's fix in a further
+copy, and writes OUT/bad-input.json and OUT/bad-input.txt.
 """
 
 import json
@@ -57,7 +58,7 @@ CASES = [("torch", truncate_torch_library), ("tensorflow-and-cuda", cut_tensorfl
 def main():
     cache, gpuwise, out = Path(sys.argv[1]).resolve(), Path(sys.argv[2]).resolve(), Path(sys.argv[3]).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    h100 = matrix.machines()["h100-sxm"]
+    h200 = matrix.machines()["h200-580-recorded"]
     records = []
     for name, damage in CASES:
         with tempfile.TemporaryDirectory(dir=cache) as tmp:
@@ -67,18 +68,22 @@ def main():
             own = matrix.run([str(env / "bin/python"), str(matrix.HERE / "own_answer.py"), framework])
             answer = json.loads(own.stdout) if own.stdout.strip() else {"imports": False, "import_error": f"exit status {own.returncode}"}
             report_path = Path(tmp) / "report.json"
-            fw, fix = matrix.doctor(gpuwise, env / "bin/python", h100, report_path)
+            fw, fix = matrix.doctor(gpuwise, env / "bin/python", h200, report_path)
             report = json.loads(report_path.read_text())
             named = [f"{x['code']}: {x['detail']}" for x in report["findings"] if x["code"] == "GW802"]
+            after = matrix.apply_fix(cache, env, fix, framework, gpuwise, {"h200": h200}, Path(tmp)) if fix else {}
+            fixed = (f"imports={after.get('imports_after')}, doctor {after['after']['h200']['doctor']}"
+                     if after.get("applied") else after.get("why"))
             records.append({"env": name, "damage": what, "imports": answer.get("imports"),
                             "import_error": answer.get("import_error"), "own_gpu": answer.get("gpu"),
                             "doctor": fw and fw["outcome"], "because": fw and fw["because"], "fix": fix,
-                            "named": [n.replace(tmp, "ENV") for n in named]})
+                            "named": [n.replace(tmp, "ENV") for n in named], "after_fix": fixed})
     (out / "bad-input.json").write_text(json.dumps(records, indent=1))
     lines = []
     for r in records:
         lines.append(f"{r['env']}: {r['damage']}\n  own import: {r['imports']} ({r['import_error']})\n"
                      f"  doctor: {r['doctor'] or 'no verdict (framework not listed)'} {r['because'] or ''}; fix: {r['fix']}\n"
+                     f"  the fix applied in a copy: {r['after_fix']}\n"
                      + "".join(f"  names: {n}\n" for n in r["named"]))
     (out / "bad-input.txt").write_text("\n".join(lines))
     print("\n".join(lines))

@@ -112,6 +112,9 @@ pub enum Outcome {
     Cpu,
     /// Importing it fails (numba: `from numba import cuda`), or gives a half-installed package.
     ImportFails,
+    /// It cannot be judged: a file that describes its build is damaged, though its import does
+    /// not read that file.
+    Unknown,
 }
 
 impl Framework {
@@ -162,12 +165,27 @@ pub struct Library {
 }
 
 /// A metadata file or package that could not be read.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Unreadable {
     /// The file or directory.
     pub path: String,
     /// What is wrong with it.
     pub error: String,
+    /// True when importing the package reads it, so the import fails with it (false for a build
+    /// description only doctor reads, such as TensorFlow's build_info.py).
+    #[serde(default = "read_at_import")]
+    pub at_import: bool,
+}
+
+fn read_at_import() -> bool {
+    true
+}
+
+impl Unreadable {
+    /// A file or directory the package's import reads.
+    pub fn new(path: impl Into<String>, error: impl Into<String>) -> Self {
+        Unreadable { path: path.into(), error: error.into(), at_import: true }
+    }
 }
 
 /// A CUDA library shipped in a wheel that another copy on `LD_LIBRARY_PATH` takes the place of.

@@ -57,7 +57,7 @@ impl Installed {
                     Ok(dist) => {
                         installed.by_name.entry(dist.name.clone()).or_insert(dist);
                     }
-                    Err(error) => installed.unreadable.push(Unreadable { path: dir.display().to_string(), error }),
+                    Err(error) => installed.unreadable.push(Unreadable::new(dir.display().to_string(), error)),
                 }
             }
         }

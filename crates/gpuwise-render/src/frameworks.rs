@@ -83,6 +83,7 @@ fn line(report: &Report, name: String, label: &str, framework: &Framework) -> Fr
     };
     let verdict = match framework.outcome {
         Outcome::ImportFails => "cannot be imported",
+        Outcome::Unknown => "cannot be judged",
         Outcome::Gpu | Outcome::Cpu => "runs on the CPU",
     };
     FrameworkLine { ok: false, text: format!("{head}: {verdict} — {reason}"), fix }

@@ -92,9 +92,12 @@ pub fn judge_environment(
     let mut all = env_findings;
     for (framework, (findings, device, because)) in env.frameworks.iter_mut().zip(verdicts) {
         framework.findings = codes(&findings);
+        let (damaged, gpus) = (damaged_files(framework, &env.unreadable), !view.verdict.usable.is_empty());
         framework.outcome = match &device {
             Some(_) => Outcome::Gpu,
-            None if import_fails(framework, &env.unreadable) => Outcome::ImportFails,
+            None if missing_at_import(framework) || damaged.iter().any(|u| u.at_import) => Outcome::ImportFails,
+            // Nothing else decides: the damaged build description leaves the build unknown.
+            None if !damaged.is_empty() && gpus && because.iter().all(|code| code == "GW802") => Outcome::Unknown,
             None => Outcome::Cpu,
         };
         framework.uses_gpu = device.is_some();
@@ -119,11 +122,14 @@ fn one_plan(findings: Vec<Finding>) -> Vec<Finding> {
     findings.into_iter().filter(|f| !(replaced && REPAIRING.contains(&f.code.as_str()))).collect()
 }
 
-/// True when importing the framework fails: a library its import loads is nowhere, or its own
-/// package files are missing or unreadable (half-installed).
-fn import_fails(framework: &Framework, unreadable: &[Unreadable]) -> bool {
+/// True when a library the framework's import loads is nowhere.
+fn missing_at_import(framework: &Framework) -> bool {
     framework.libraries.iter().any(|l| l.at_import && l.path.is_none())
-        || unreadable.iter().any(|u| std::path::Path::new(&u.path).starts_with(&framework.path))
+}
+
+/// The framework's own package files that are missing, unreadable or damaged (half-installed).
+fn damaged_files<'a>(framework: &Framework, unreadable: &'a [Unreadable]) -> Vec<&'a Unreadable> {
+    unreadable.iter().filter(|u| std::path::Path::new(&u.path).starts_with(&framework.path)).collect()
 }
 
 /// The GPU a framework will use first: the first usable GPU (in CUDA order) its build has code
@@ -263,4 +269,29 @@ fn codes_of(findings: Vec<&Finding>) -> Vec<String> {
         }
     }
     codes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+
+    #[test]
+    fn damage_the_import_reads_fails_it_and_damage_only_doctor_reads_leaves_it_unknown() {
+        let outcome = |at_import: bool, system: &System| {
+            let mut env = environment(vec![framework("tensorflow", "2.21.0", "unknown")]);
+            let build_info = format!("{}/python/platform/build_info.py", env.frameworks[0].path);
+            env.unreadable.push(Unreadable { at_import, ..Unreadable::new(build_info, "is damaged") });
+            judge_environment(system, &mut env, &Variables::default(), None);
+            (env.frameworks[0].outcome, env.frameworks[0].because.clone())
+        };
+        assert_eq!(outcome(true, &healthy(1)), (Outcome::ImportFails, vec!["GW802".to_string()]));
+        assert_eq!(
+            outcome(false, &healthy(1)),
+            (Outcome::Unknown, vec!["GW802".to_string()]),
+            "imports; build unknown"
+        );
+        let (no_gpu, because) = outcome(false, &healthy(0));
+        assert_eq!(no_gpu, Outcome::Cpu, "without a GPU the build does not matter: {because:?}");
+    }
 }

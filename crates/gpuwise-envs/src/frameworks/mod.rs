@@ -116,7 +116,9 @@ fn python_file(
     required: &[&str],
 ) -> Option<std::collections::BTreeMap<String, Literal>> {
     match gpuwise_fs::read_text(path) {
-        Ok(text) => complete(path, pyliteral::assignments(&text), required, problems),
+        Ok(text) => {
+            complete(path, pyliteral::assignments(&text), required).map_err(|damage| problems.push(damage)).ok()
+        }
         Err(err) => {
             problems.push(unreadable(path, format!("{what}: {err}")));
             None
@@ -124,25 +126,22 @@ fn python_file(
     }
 }
 
-/// The fields read from a build file when it has every `required` one; else the file is
-/// recorded as damaged and nothing it says is believed.
+/// The fields read from a build file when it has every `required` one; else the damage, and
+/// nothing the file says is believed.
 fn complete(
     path: &Path,
     fields: std::collections::BTreeMap<String, Literal>,
     required: &[&str],
-    problems: &mut Vec<Unreadable>,
-) -> Option<std::collections::BTreeMap<String, Literal>> {
+) -> Result<std::collections::BTreeMap<String, Literal>, Unreadable> {
     let missing: Vec<&str> = required.iter().copied().filter(|name| !fields.contains_key(*name)).collect();
     if missing.is_empty() {
-        return Some(fields);
+        return Ok(fields);
     }
-    let names = missing.join(", ");
-    problems.push(unreadable(path, format!("{} is damaged: it does not set {names}", path.display())));
-    None
+    Err(unreadable(path, format!("{} is damaged: it does not set {}", path.display(), missing.join(", "))))
 }
 
 fn unreadable(path: &Path, error: impl Into<String>) -> Unreadable {
-    Unreadable { path: path.display().to_string(), error: error.into() }
+    Unreadable::new(path.display().to_string(), error)
 }
 
 /// The package directory of `dist`.

@@ -15,14 +15,17 @@ pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework
     let dist = DISTRIBUTIONS.iter().find_map(|name| site.installed.get(name))?;
     let mut framework = site.framework("tensorflow", dist, "tensorflow");
     let build_info = package_dir(dist, "tensorflow").join("python/platform/build_info.py");
-    let info = match gpuwise_fs::read_text(&build_info) {
-        Ok(text) => complete(&build_info, pyliteral::key_value_pairs(&text), &["is_cuda_build"], problems),
-        Err(err) => {
-            problems.push(unreadable(&build_info, format!("tensorflow's build file is not readable: {err}")));
-            None
+    // `import tensorflow` does not read build_info.py: a damaged one leaves the build unknown.
+    let info = gpuwise_fs::read_text(&build_info)
+        .map_err(|err| unreadable(&build_info, format!("tensorflow's build file is not readable: {err}")))
+        .and_then(|text| complete(&build_info, pyliteral::key_value_pairs(&text), &["is_cuda_build"]));
+    let info = match info {
+        Ok(info) => info,
+        Err(damage) => {
+            problems.push(Unreadable { at_import: false, ..damage });
+            return Some(framework);
         }
     };
-    let Some(info) = info else { return Some(framework) };
     let flag = |key: &str| matches!(info.get(key), Some(Literal::Bool(true)));
     let text = |key: &str| info.get(key).and_then(Literal::as_str).map(str::to_string);
     framework.build = if flag("is_cuda_build") {

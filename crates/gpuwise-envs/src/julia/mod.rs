@@ -133,8 +133,7 @@ struct Stacked {
 
 impl Stacked {
     fn read(layout: &Layout, env: &Path, unreadable: &mut Vec<Unreadable>) -> Self {
-        let mut note =
-            |path: &Path, error: String| unreadable.push(Unreadable { path: path.display().to_string(), error });
+        let mut note = |path: &Path, error: String| unreadable.push(Unreadable::new(path.display().to_string(), error));
         let project_file = project_file(env);
         let project = project_file
             .as_deref()

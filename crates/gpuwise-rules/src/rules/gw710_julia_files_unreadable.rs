@@ -52,10 +52,7 @@ mod tests {
     fn each_unreadable_file_is_named() {
         let mut env = julia_with_cuda(&["12.6"]);
         assert!(julia_codes(&RULE, &healthy(1), &env).is_empty());
-        env.unreadable.push(gpuwise_core::Unreadable {
-            path: "/p/Manifest.toml".into(),
-            error: "is not valid TOML: expected `]`".into(),
-        });
+        env.unreadable.push(gpuwise_core::Unreadable::new("/p/Manifest.toml", "is not valid TOML: expected `]`"));
         let found = julia_findings(&RULE, &healthy(1), &env);
         assert!(found[0].title.contains("/p/Manifest.toml"));
     }

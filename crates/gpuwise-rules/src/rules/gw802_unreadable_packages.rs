@@ -73,9 +73,9 @@ mod tests {
     #[test]
     fn framework_files_are_errors_other_metadata_warnings() {
         let mut env = environment(vec![framework("torch", "2.5.1", "cuda-12.4")]);
-        env.unreadable.push(Unreadable { path: "/site/foo-1.0.dist-info".into(), error: "has no Name".into() });
+        env.unreadable.push(Unreadable::new("/site/foo-1.0.dist-info", "has no Name"));
         let library = format!("{}/lib/libtorch_cuda.so", env.frameworks[0].path);
-        env.unreadable.push(Unreadable { path: library, error: "missing".into() });
+        env.unreadable.push(Unreadable::new(library, "missing"));
         let found = env_findings(&RULE, &healthy(1), &env);
         assert_eq!(found.iter().map(|f| f.severity).collect::<Vec<_>>(), [Severity::Warning, Severity::Error]);
         assert!(found[1].title.contains("torch 2.5.1 is half-installed"));

@@ -24,6 +24,9 @@ pub struct Interpreter {
     pub path: Vec<String>,
     /// `site.getusersitepackages()`, whether or not it is enabled.
     pub user_site: String,
+    /// `site.getsitepackages()`: the site directories of its prefix.
+    #[serde(default)]
+    pub site_packages: Vec<String>,
     /// The PEP 508 marker environment.
     pub markers: Markers,
 }

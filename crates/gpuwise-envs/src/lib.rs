@@ -25,6 +25,7 @@ pub mod process;
 pub mod pyliteral;
 mod requirements;
 mod shims;
+mod venv;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -84,37 +85,14 @@ impl EnvironmentReader {
         EnvironmentReader { options, answers: BTreeMap::new() }
     }
 
-    /// Reads every requested environment, one per request in order; interpreters not asked
-    /// before are probed in parallel.
+    /// Reads every requested environment, one per request in order. Interpreters not asked
+    /// before are asked in parallel; a virtual environment is answered from its base
+    /// interpreter's answer where that is exact, so venvs of one Python cost one start.
     pub fn read(&mut self, requests: &[Request]) -> Vec<Environment> {
         let mut new: Vec<&Request> = requests.iter().filter(|r| !self.answers.contains_key(&r.python)).collect();
         new.sort_by(|a, b| a.python.cmp(&b.python));
         new.dedup_by(|a, b| a.python == b.python);
-        let timeout = self.options.timeout;
-        let cwd = std::env::current_dir().unwrap_or_default();
-        let answers: Vec<(PathBuf, Result<Interpreter, ProbeError>)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = new
-                .iter()
-                .map(|request| {
-                    // A version manager's shim is resolved to the interpreter it would run.
-                    let python =
-                        shims::resolve(&request.python, &request.vars, &cwd).unwrap_or_else(|| request.python.clone());
-                    (request.python.as_path(), scope.spawn(move || interpreter::probe(&python, timeout)))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|(python, handle)| {
-                    let answer = handle.join().unwrap_or_else(|_| {
-                        Err(ProbeError::Garbage {
-                            path: python.to_path_buf(),
-                            excerpt: "nothing (the probe failed)".into(),
-                        })
-                    });
-                    (python.to_path_buf(), answer)
-                })
-                .collect()
-        });
+        let answers = self.answer(&new);
         self.answers.extend(answers);
         let (answers, root) = (&self.answers, &self.options.root);
         std::thread::scope(|scope| {
@@ -136,6 +114,75 @@ impl EnvironmentReader {
                 })
             });
             read.collect()
+        })
+    }
+}
+
+impl EnvironmentReader {
+    /// The answers of the `new` requests' interpreters: each asked once, venvs derived from
+    /// their base's answer where exact, the rest asked themselves.
+    fn answer(&self, new: &[&Request]) -> Vec<(PathBuf, Result<Interpreter, ProbeError>)> {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        // A version manager's shim is resolved to the interpreter it would run.
+        let commands: Vec<(&Path, PathBuf)> = new
+            .iter()
+            .map(|r| (r.python.as_path(), shims::resolve(&r.python, &r.vars, &cwd).unwrap_or_else(|| r.python.clone())))
+            .collect();
+        let venvs: Vec<Option<venv::Venv>> = commands.iter().map(|(_, command)| venv::read(command)).collect();
+        let mut first: Vec<PathBuf> = commands
+            .iter()
+            .zip(&venvs)
+            .map(|((_, command), venv)| venv.as_ref().map_or_else(|| command.clone(), |v| v.base.clone()))
+            .collect();
+        first.sort();
+        first.dedup();
+        let asked = self.ask(&first);
+        let derived: Vec<Option<Interpreter>> = commands
+            .iter()
+            .zip(&venvs)
+            .map(|((_, command), venv)| {
+                let venv = venv.as_ref()?;
+                venv::derive(venv, command, asked.get(&venv.base)?.as_ref().ok()?)
+            })
+            .collect();
+        let rest: Vec<PathBuf> = commands
+            .iter()
+            .zip(&derived)
+            .filter(|((_, command), answer)| answer.is_none() && !asked.contains_key(command))
+            .map(|((_, command), _)| command.clone())
+            .collect();
+        let asked_again = self.ask(&rest);
+        commands
+            .iter()
+            .zip(derived)
+            .map(|((request, command), derived)| {
+                let answer = derived.map(Ok).unwrap_or_else(|| {
+                    asked.get(command).or_else(|| asked_again.get(command)).cloned().unwrap_or_else(|| {
+                        Err(ProbeError::Garbage { path: command.clone(), excerpt: "nothing (it was not asked)".into() })
+                    })
+                });
+                (request.to_path_buf(), answer)
+            })
+            .collect()
+    }
+
+    /// Runs the probe in each interpreter, in parallel.
+    fn ask(&self, pythons: &[PathBuf]) -> BTreeMap<PathBuf, Result<Interpreter, ProbeError>> {
+        let timeout = self.options.timeout;
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = pythons
+                .iter()
+                .map(|python| (python, scope.spawn(move || interpreter::probe(python, timeout))))
+                .collect();
+            handles
+                .into_iter()
+                .map(|(python, handle)| {
+                    let answer = handle.join().unwrap_or_else(|_| {
+                        Err(ProbeError::Garbage { path: python.clone(), excerpt: "nothing (the probe failed)".into() })
+                    });
+                    (python.clone(), answer)
+                })
+                .collect()
         })
     }
 }

@@ -22,6 +22,7 @@ print(json.dumps({
     "base_prefix": sys.base_prefix,
     "path": sys.path,
     "user_site": site.getusersitepackages(),
+    "site_packages": site.getsitepackages() if hasattr(site, "getsitepackages") else [],
     "markers": {
         "implementation_name": impl.name,
         "implementation_version": impl_version,

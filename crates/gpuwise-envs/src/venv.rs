@@ -1,0 +1,199 @@
+//! Virtual environments answered from their base interpreter: a venv runs its base's binary with
+//! its own `sys.prefix`, so what the probe would print there follows from the base's answer and
+//! the venv's files (`pyvenv.cfg`, its site-packages and `.pth` files), as CPython's `site`
+//! computes it. Many venvs of one Python then cost one interpreter start, not one each. Only
+//! exact answers are given; anything the rule does not cover (a patched distribution layout,
+//! system site-packages, a `.pth` file running unknown code, a version mismatch) leaves the venv's
+//! own interpreter to be asked.
+
+use std::path::{Path, PathBuf};
+
+use crate::interpreter::Interpreter;
+
+/// A virtual environment's configuration, from its `pyvenv.cfg`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Venv {
+    /// The directory holding `pyvenv.cfg`: the venv's `sys.prefix`.
+    pub prefix: PathBuf,
+    /// The base interpreter (`home` joined with its `python3.X`, `python3` or `python`).
+    pub base: PathBuf,
+    /// `version` (venv) or `version_info` (uv, virtualenv), when given.
+    version: Option<String>,
+    /// `include-system-site-packages = true`.
+    system_site: bool,
+}
+
+/// `.pth` files whose `import` lines install import hooks and leave `sys.path` alone:
+/// setuptools' distutils shim, virtualenv's, editable installs' finders, NVIDIA's redirectors.
+fn hook_only(name: &str) -> bool {
+    name == "distutils-precedence.pth"
+        || name == "_virtualenv.pth"
+        || name.starts_with("__editable__.")
+        || (name.starts_with('_') && name.ends_with("_redirector.pth"))
+}
+
+/// The venv `python` (a `bin/python*` beside a `pyvenv.cfg` one level up) belongs to.
+pub fn read(python: &Path) -> Option<Venv> {
+    let prefix = python.parent()?.parent()?;
+    let config = gpuwise_fs::read_text(prefix.join("pyvenv.cfg")).ok()?;
+    let value = |key: &str| {
+        config.lines().find_map(|line| {
+            let (k, v) = line.split_once('=')?;
+            (k.trim() == key).then(|| v.trim().to_string())
+        })
+    };
+    let home = PathBuf::from(value("home")?);
+    let version = value("version").or_else(|| value("version_info"));
+    let short = version.as_deref().and_then(|v| {
+        let mut parts = v.split('.');
+        Some(format!("python{}.{}", parts.next()?, parts.next()?))
+    });
+    let base =
+        short.into_iter().chain(["python3".into(), "python".into()]).map(|n| home.join(n)).find(|p| p.is_file())?;
+    let system_site = value("include-system-site-packages").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    Some(Venv { prefix: prefix.to_path_buf(), base, version, system_site })
+}
+
+/// What the probe would print in the venv's `python`, from its base interpreter's answer; `None`
+/// when that is not exact.
+pub fn derive(venv: &Venv, python: &Path, base: &Interpreter) -> Option<Interpreter> {
+    let same_version = venv.version.as_deref().is_none_or(|v| v == base.markers.python_full_version);
+    if venv.system_site || !same_version || base.prefix != base.base_prefix {
+        return None;
+    }
+    // CPython's layout, unpatched: the base's only site directory is prefix/lib/pythonX.Y/site-packages.
+    let relative = format!("lib/python{}/site-packages", base.markers.python_version);
+    if base.site_packages != [Path::new(&base.prefix).join(&relative).display().to_string()] {
+        return None;
+    }
+    let first_site = base.path.iter().position(|p| *p == base.site_packages[0])?;
+    let site = venv.prefix.join(&relative);
+    if !site.is_dir() {
+        return None;
+    }
+    let mut path: Vec<String> = base.path[..first_site].to_vec();
+    path.push(site.display().to_string());
+    let known = path.clone();
+    path.extend(pth_entries(&site)?.into_iter().filter(|entry| !known.contains(entry)));
+    Some(Interpreter {
+        executable: std::path::absolute(python).ok()?.display().to_string(),
+        prefix: venv.prefix.display().to_string(),
+        base_prefix: base.base_prefix.clone(),
+        path,
+        user_site: base.user_site.clone(),
+        markers: base.markers.clone(),
+        site_packages: vec![site.display().to_string()],
+    })
+}
+
+/// The paths `site` adds for the `.pth` files of `site_dir`: each line naming a path that
+/// exists, relative to `site_dir`, in file-name order, once each. `None` when a file runs
+/// code that may change `sys.path`, or cannot be read.
+fn pth_entries(site_dir: &Path) -> Option<Vec<String>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(site_dir)
+        .ok()?
+        .filter_map(|entry| Some(entry.ok()?.path()))
+        .filter(|path| path.extension().is_some_and(|e| e == "pth"))
+        .collect();
+    files.sort();
+    let mut entries: Vec<String> = Vec::new();
+    for file in files {
+        let name = file.file_name()?.to_str()?.to_string();
+        for line in gpuwise_fs::read_text(&file).ok()?.lines() {
+            let line = line.trim_end();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if line.starts_with("import ") || line.starts_with("import\t") {
+                if hook_only(&name) {
+                    continue;
+                }
+                return None;
+            }
+            let dir = normalise(&site_dir.join(line));
+            let text = dir.display().to_string();
+            if dir.exists() && !entries.contains(&text) {
+                entries.push(text);
+            }
+        }
+    }
+    Some(entries)
+}
+
+/// `a/b/../c` -> `a/c`, as `os.path.abspath` does without touching the file system.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interpreter::probe;
+    use std::time::Duration;
+
+    fn python3() -> Option<PathBuf> {
+        let path = std::env::var_os("PATH")?;
+        std::env::split_paths(&path).map(|d| d.join("python3")).find(|p| p.is_file())
+    }
+
+    /// A real venv of this machine's python3 (none when it has no venv module).
+    fn venv(dir: &Path, args: &[&str]) -> Option<PathBuf> {
+        let status = std::process::Command::new(python3()?)
+            .args(["-m", "venv", "--without-pip"])
+            .args(args)
+            .arg(dir)
+            .status()
+            .ok()?;
+        status.success().then(|| dir.join("bin/python"))
+    }
+
+    #[test]
+    fn the_derived_answer_is_what_the_venv_itself_prints() {
+        let dir = tempfile::tempdir().unwrap();
+        let Some(python) = venv(&dir.path().join("v"), &[]) else { return };
+        let site = dir.path().join("v/lib").read_dir().unwrap().next().unwrap().unwrap().path().join("site-packages");
+        std::fs::create_dir_all(dir.path().join("src/pkg")).unwrap();
+        std::fs::write(site.join("a-local.pth"), "# a comment\n../../../../src\nmissing-dir\n../../../../src\n")
+            .unwrap();
+        std::fs::write(site.join("distutils-precedence.pth"), "import os; os.environ.get('X')\n").unwrap();
+        let config = read(&python).expect("pyvenv.cfg is read");
+        let Ok(base) = probe(&config.base, Duration::from_secs(30)) else { return };
+        let Some(derived) = derive(&config, &python, &base) else {
+            return; // a patched layout (Debian's dist-packages): the venv is asked itself
+        };
+        let asked = probe(&python, Duration::from_secs(30)).unwrap();
+        assert_eq!(derived, asked);
+        assert!(derived.path.iter().any(|p| p.ends_with("/src")), "the .pth directory is on the path");
+    }
+
+    #[test]
+    fn anything_not_exact_is_left_to_the_venv() {
+        let dir = tempfile::tempdir().unwrap();
+        let Some(python) = venv(&dir.path().join("v"), &["--system-site-packages"]) else { return };
+        let config = read(&python).unwrap();
+        let Ok(base) = probe(&config.base, Duration::from_secs(30)) else { return };
+        assert_eq!(derive(&config, &python, &base), None, "system site-packages");
+
+        let plain = venv(&dir.path().join("w"), &[]).unwrap();
+        let config = read(&plain).unwrap();
+        let site = plain
+            .parent()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .join(format!("lib/python{}/site-packages", base.markers.python_version));
+        std::fs::write(site.join("easy-install.pth"), "import sys; sys.path.insert(0, '/elsewhere')\n").unwrap();
+        assert_eq!(derive(&config, &plain, &base), None, "a .pth file running unknown code");
+        assert_eq!(read(&dir.path().join("nothing/bin/python")), None, "no pyvenv.cfg");
+    }
+}

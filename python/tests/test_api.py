@@ -111,7 +111,7 @@ def test_a_cpu_build_on_a_recorded_gpu_machine_says_why_in_every_view():
 @pytest.mark.parametrize(
     "env, framework, outcome, code, fix",
     [
-        ("numba-cuda", "numba", "import_fails", "GW305", "numba-cuda[cu12]"),
+        ("numba-cuda", "numba", "import_fails", "GW302", "numba-cuda[cu12]"),
         ("cupy-cuda12x", "cupy", "cpu", "GW305", "cupy-cuda12x[ctk]"),
         ("cupy-two-wheels", "cupy", "cpu", "GW601", "pip uninstall -y cupy-cuda11x cupy-cuda12x"),
     ],

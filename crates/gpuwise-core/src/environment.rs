@@ -112,8 +112,8 @@ pub enum Outcome {
     Cpu,
     /// Importing it fails (numba: `from numba import cuda`), or gives a half-installed package.
     ImportFails,
-    /// It cannot be judged: a file that describes its build is damaged, though its import does
-    /// not read that file.
+    /// It cannot be judged: a file that describes its build is damaged in a way its import may
+    /// not notice.
     Unknown,
 }
 
@@ -171,8 +171,9 @@ pub struct Unreadable {
     pub path: String,
     /// What is wrong with it.
     pub error: String,
-    /// True when importing the package reads it, so the import fails with it (false for a build
-    /// description only doctor reads, such as TensorFlow's build_info.py).
+    /// True when the import fails with it; false when the import may succeed regardless (a build
+    /// description that still parses but lacks the fields doctor reads, such as a cut-short
+    /// TensorFlow build_info.py).
     #[serde(default = "read_at_import")]
     pub at_import: bool,
 }

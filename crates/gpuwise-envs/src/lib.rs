@@ -123,11 +123,17 @@ impl EnvironmentReader {
     /// their base's answer where exact, the rest asked themselves.
     fn answer(&self, new: &[&Request]) -> Vec<(PathBuf, Result<Interpreter, ProbeError>)> {
         let cwd = std::env::current_dir().unwrap_or_default();
-        // A version manager's shim is resolved to the interpreter it would run.
-        let commands: Vec<(&Path, PathBuf)> = new
-            .iter()
-            .map(|r| (r.python.as_path(), shims::resolve(&r.python, &r.vars, &cwd).unwrap_or_else(|| r.python.clone())))
-            .collect();
+        // A version manager's shim is resolved to the interpreter it would run from this shell's
+        // directory (its logical $PWD, as the managers use); a kernel starts elsewhere, so its
+        // shim runs as it is.
+        let resolve = |r: &Request| {
+            let logical =
+                r.vars.get("PWD").map(PathBuf::from).filter(|pwd| pwd.canonicalize().ok() == cwd.canonicalize().ok());
+            let here = logical.unwrap_or_else(|| cwd.clone());
+            (!r.source.starts_with("kernel:")).then(|| shims::resolve(&r.python, &r.vars, &here)).flatten()
+        };
+        let commands: Vec<(&Path, PathBuf)> =
+            new.iter().map(|r| (r.python.as_path(), resolve(r).unwrap_or_else(|| r.python.clone()))).collect();
         let venvs: Vec<Option<venv::Venv>> = commands.iter().map(|(_, command)| venv::read(command)).collect();
         let mut first: Vec<PathBuf> = commands
             .iter()
@@ -200,7 +206,7 @@ pub(crate) fn find_program(vars: &Variables, names: &[&str]) -> Option<PathBuf> 
     })
 }
 
-fn is_executable(path: &Path) -> bool {
+pub(crate) fn is_executable(path: &Path) -> bool {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
 }

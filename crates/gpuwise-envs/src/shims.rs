@@ -25,15 +25,17 @@ pub fn resolve(python: &Path, vars: &Variables, cwd: &Path) -> Option<PathBuf> {
 }
 
 /// pyenv: `PYENV_VERSION` (`:`-separated), else the nearest `.python-version` from `PYENV_DIR`
-/// (the working directory) up, else `$PYENV_ROOT/version`, else `system`; the first of those
-/// versions that has the program runs it.
+/// up, then from the working directory up, else `$PYENV_ROOT/version`, else `system`; the first
+/// of those versions that has the program runs it.
 fn pyenv(root: &Path, program: &str, vars: &Variables, cwd: &Path) -> Option<PathBuf> {
     let versions: Vec<String> = match vars.get("PYENV_VERSION").filter(|v| !v.is_empty()) {
         Some(listed) => listed.split(':').map(str::to_string).collect(),
         None => {
-            let start = vars.get("PYENV_DIR").map_or_else(|| cwd.to_path_buf(), PathBuf::from);
-            let file =
-                nearest(&start, ".python-version").or_else(|| Some(root.join("version")).filter(|f| f.is_file()));
+            let file = vars
+                .get("PYENV_DIR")
+                .and_then(|dir| nearest(Path::new(dir), ".python-version"))
+                .or_else(|| nearest(cwd, ".python-version"))
+                .or_else(|| Some(root.join("version")).filter(|f| f.is_file()));
             match file {
                 Some(file) => words(&gpuwise_fs::read_text(&file).ok()?),
                 None => vec!["system".into()],
@@ -45,18 +47,25 @@ fn pyenv(root: &Path, program: &str, vars: &Variables, cwd: &Path) -> Option<Pat
 
 /// asdf: `ASDF_PYTHON_VERSION`, else the `python` line of the nearest `.tool-versions` from the
 /// working directory up, else of `$HOME/.tool-versions`; the first listed version that has the
-/// program runs it.
+/// program runs it. With legacy version files enabled (`.python-version` counts too) it gives up.
 fn asdf(root: &Path, program: &str, vars: &Variables, cwd: &Path) -> Option<PathBuf> {
+    let home = vars.get("HOME").map(PathBuf::from);
+    let rc = vars.get("ASDF_CONFIG_FILE").map(PathBuf::from).or_else(|| Some(home.as_ref()?.join(".asdfrc")));
+    let settings = rc.and_then(|rc| gpuwise_fs::read_text(rc).ok()).unwrap_or_default();
+    let setting = |line: &str| line.split_once('=').map(|(k, v)| (k.trim().to_string(), v.trim().to_string()));
+    if settings.lines().filter_map(setting).any(|(k, v)| k == "legacy_version_file" && v == "yes") {
+        return None;
+    }
     let name = vars.get("ASDF_DEFAULT_TOOL_VERSIONS_FILENAME").unwrap_or(".tool-versions");
     let versions: Vec<String> = match vars.get("ASDF_PYTHON_VERSION").filter(|v| !v.is_empty()) {
         Some(version) => vec![version.to_string()],
         None => {
-            let home = vars.get("HOME").map(|h| Path::new(h).join(name));
-            let file = nearest(cwd, name).or(home.filter(|f| f.is_file()))?;
-            let text = gpuwise_fs::read_text(&file).ok()?;
-            let line =
-                text.lines().map(str::split_whitespace).find_map(|mut w| (w.next() == Some("python")).then_some(w))?;
-            line.map(str::to_string).collect()
+            let global = home.map(|h| h.join(name)).filter(|f| f.is_file());
+            let text = gpuwise_fs::read_text(nearest(cwd, name).or(global)?).ok()?;
+            // asdf splits a line on spaces only.
+            let words = |line: &str| line.split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect::<Vec<_>>();
+            let line = text.lines().map(words).find(|w| w.first().is_some_and(|tool| tool == "python"))?;
+            line[1..].to_vec()
         }
     };
     first_with(program, &versions, |version| root.join("installs/python").join(version).join("bin"))
@@ -79,7 +88,7 @@ fn first_with(program: &str, versions: &[String], bin: impl Fn(&str) -> PathBuf)
             return None; // not installed under this exact name: the manager may match a prefix
         }
         let candidate = dir.join(program);
-        if candidate.is_file() {
+        if crate::is_executable(&candidate) {
             return Some(candidate);
         }
     }
@@ -103,6 +112,7 @@ fn nearest(start: &Path, name: &str) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::PermissionsExt;
 
     struct Manager {
         dir: tempfile::TempDir,
@@ -118,6 +128,7 @@ mod tests {
                 let bin = root.join(versions_dir).join(version).join("bin");
                 std::fs::create_dir_all(&bin).unwrap();
                 std::fs::write(bin.join("python3"), "").unwrap();
+                std::fs::set_permissions(bin.join("python3"), std::fs::Permissions::from_mode(0o755)).unwrap();
             }
             std::fs::create_dir_all(dir.path().join("home/project/src")).unwrap();
             Manager { dir }
@@ -149,6 +160,10 @@ mod tests {
         m.write("home/project/.python-version", "# pinned\n3.11.7\n");
         assert_eq!(m.resolve(&[]), bin("3.11.7"), "the project's file wins over the global one");
         assert_eq!(m.resolve(&[("PYENV_VERSION", "3.12.1")]), bin("3.12.1"), "the variable wins");
+        let other = m.path("elsewhere");
+        std::fs::create_dir_all(&other).unwrap();
+        let pyenv_dir = [("PYENV_DIR", other.to_str().unwrap())];
+        assert_eq!(m.resolve(&pyenv_dir), bin("3.11.7"), "nothing above PYENV_DIR: the working directory's");
         assert_eq!(m.resolve(&[("PYENV_VERSION", "3.9.0:3.12.1")]), None, "3.9.0 is not installed");
         m.write("home/project/.python-version", "3.11\n");
         assert_eq!(m.resolve(&[]), None, "a prefix is pyenv's to match");
@@ -175,8 +190,13 @@ mod tests {
             m.resolve(&[("ASDF_PYTHON_VERSION", "3.12.1")]),
             Some(m.path("root/installs/python/3.12.1/bin/python3"))
         );
+        m.write("home/project/.tool-versions", "python\t3.11.7\n");
+        assert_eq!(m.resolve(&[]), None, "a tab is no separator to asdf: no python line here");
         m.write("home/project/.tool-versions", "python ref:v3.13.0\n");
         assert_eq!(m.resolve(&[]), None);
+        m.write("home/project/.tool-versions", "python 3.11.7\n");
+        m.write("home/.asdfrc", "legacy_version_file = yes\n");
+        assert_eq!(m.resolve(&[]), None, "a .python-version may count too: asdf decides");
     }
 
     #[test]

@@ -24,33 +24,35 @@ pub struct Venv {
 }
 
 /// `.pth` files whose `import` lines install import hooks and leave `sys.path` alone:
-/// setuptools' distutils shim, virtualenv's, editable installs' finders, NVIDIA's redirectors.
+/// setuptools' distutils shim, virtualenv's, NVIDIA's redirectors. (Editable installs' finders
+/// can add a path hook entry to `sys.path`, so they are not among them.)
 fn hook_only(name: &str) -> bool {
     name == "distutils-precedence.pth"
         || name == "_virtualenv.pth"
-        || name.starts_with("__editable__.")
         || (name.starts_with('_') && name.ends_with("_redirector.pth"))
 }
 
-/// The venv `python` (a `bin/python*` beside a `pyvenv.cfg` one level up) belongs to.
+/// The venv `python` (a `bin/python*` beside a `pyvenv.cfg` one level up) belongs to, when it
+/// runs its base's binary (a link to it; a copy is asked itself).
 pub fn read(python: &Path) -> Option<Venv> {
+    let python = normalise(&std::path::absolute(python).ok()?);
     let prefix = python.parent()?.parent()?;
     let config = gpuwise_fs::read_text(prefix.join("pyvenv.cfg")).ok()?;
+    // As site.py reads it: keys lower-cased, the last occurrence wins.
     let value = |key: &str| {
-        config.lines().find_map(|line| {
+        config.lines().rev().find_map(|line| {
             let (k, v) = line.split_once('=')?;
-            (k.trim() == key).then(|| v.trim().to_string())
+            (k.trim().to_lowercase() == key).then(|| v.trim().to_string())
         })
     };
-    let home = PathBuf::from(value("home")?);
+    let home = std::fs::canonicalize(value("home")?).ok()?;
+    let base = std::fs::canonicalize(&python).ok()?;
+    if base.parent() != Some(home.as_path()) {
+        return None;
+    }
     let version = value("version").or_else(|| value("version_info"));
-    let short = version.as_deref().and_then(|v| {
-        let mut parts = v.split('.');
-        Some(format!("python{}.{}", parts.next()?, parts.next()?))
-    });
-    let base =
-        short.into_iter().chain(["python3".into(), "python".into()]).map(|n| home.join(n)).find(|p| p.is_file())?;
-    let system_site = value("include-system-site-packages").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    // site.py's default when the key is absent is true.
+    let system_site = value("include-system-site-packages").is_none_or(|v| v.eq_ignore_ascii_case("true"));
     Some(Venv { prefix: prefix.to_path_buf(), base, version, system_site })
 }
 
@@ -66,9 +68,19 @@ pub fn derive(venv: &Venv, python: &Path, base: &Interpreter) -> Option<Interpre
     if base.site_packages != [Path::new(&base.prefix).join(&relative).display().to_string()] {
         return None;
     }
+    // The standard library only: anything the base's own site step put first (a .pth insert, a
+    // sitecustomize) would not be in the venv.
     let first_site = base.path.iter().position(|p| *p == base.site_packages[0])?;
+    let lib = Path::new(&base.prefix).join("lib");
+    let version = &base.markers.python_version;
+    let stdlib = [
+        lib.join(format!("python{}.zip", version.replace('.', ""))),
+        lib.join(format!("python{version}")),
+        lib.join(format!("python{version}/lib-dynload")),
+    ]
+    .map(|p| p.display().to_string());
     let site = venv.prefix.join(&relative);
-    if !site.is_dir() {
+    if base.path[..first_site] != stdlib || !site.is_dir() || site.join("sitecustomize.py").exists() {
         return None;
     }
     let mut path: Vec<String> = base.path[..first_site].to_vec();
@@ -76,7 +88,7 @@ pub fn derive(venv: &Venv, python: &Path, base: &Interpreter) -> Option<Interpre
     let known = path.clone();
     path.extend(pth_entries(&site)?.into_iter().filter(|entry| !known.contains(entry)));
     Some(Interpreter {
-        executable: std::path::absolute(python).ok()?.display().to_string(),
+        executable: normalise(&std::path::absolute(python).ok()?).display().to_string(),
         prefix: venv.prefix.display().to_string(),
         base_prefix: base.base_prefix.clone(),
         path,
@@ -93,13 +105,21 @@ fn pth_entries(site_dir: &Path) -> Option<Vec<String>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(site_dir)
         .ok()?
         .filter_map(|entry| Some(entry.ok()?.path()))
-        .filter(|path| path.extension().is_some_and(|e| e == "pth"))
+        .filter(|path| path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".pth")))
         .collect();
     files.sort();
     let mut entries: Vec<String> = Vec::new();
     for file in files {
         let name = file.file_name()?.to_str()?.to_string();
-        for line in gpuwise_fs::read_text(&file).ok()?.lines() {
+        let text = gpuwise_fs::read_text(&file).ok()?;
+        // Hidden files (skipped from 3.13 on, read before), and what str.splitlines or a BOM
+        // would treat differently from plain lines.
+        let unusual =
+            ['\u{feff}', '\u{b}', '\u{c}', '\u{1c}', '\u{1d}', '\u{1e}', '\u{85}', '\u{2028}', '\u{2029}', '\r'];
+        if name.starts_with('.') || text.contains(unusual) {
+            return None;
+        }
+        for line in text.lines() {
             let line = line.trim_end();
             if line.is_empty() || line.starts_with('#') {
                 continue;
@@ -173,6 +193,12 @@ mod tests {
         };
         let asked = probe(&python, Duration::from_secs(30)).unwrap();
         assert_eq!(derived, asked);
+        // The same interpreter named from the working directory through `..`.
+        let up = std::env::current_dir().unwrap().components().count() - 1;
+        let relative: PathBuf =
+            std::iter::repeat_n(Path::new(".."), up).collect::<PathBuf>().join(python.strip_prefix("/").unwrap());
+        let config = read(&relative).unwrap();
+        assert_eq!(derive(&config, &relative, &base).as_ref(), Some(&asked), "a relative path gives absolute answers");
         assert!(derived.path.iter().any(|p| p.ends_with("/src")), "the .pth directory is on the path");
     }
 
@@ -192,8 +218,22 @@ mod tests {
             .parent()
             .unwrap()
             .join(format!("lib/python{}/site-packages", base.markers.python_version));
-        std::fs::write(site.join("easy-install.pth"), "import sys; sys.path.insert(0, '/elsewhere')\n").unwrap();
-        assert_eq!(derive(&config, &plain, &base), None, "a .pth file running unknown code");
+        assert!(derive(&config, &plain, &base).is_some());
+        for (file, text, why) in [
+            (".hidden.pth", "/tmp\n", "hidden .pth files: read before 3.13, skipped after"),
+            ("sitecustomize.py", "import sys\n", "a sitecustomize runs at start-up"),
+            ("easy-install.pth", "import sys; sys.path.insert(0, '/elsewhere')\n", "a .pth running unknown code"),
+        ] {
+            std::fs::write(site.join(file), text).unwrap();
+            assert_eq!(derive(&config, &plain, &base), None, "{why}");
+            std::fs::remove_file(site.join(file)).unwrap();
+        }
+        let cfg = plain.parent().unwrap().parent().unwrap().join("pyvenv.cfg");
+        let text = std::fs::read_to_string(&cfg).unwrap();
+        let without: String =
+            text.lines().filter(|l| !l.starts_with("include-system")).map(|l| format!("{l}\n")).collect();
+        std::fs::write(&cfg, without).unwrap();
+        assert_eq!(derive(&read(&plain).unwrap(), &plain, &base), None, "site.py's default is system site-packages");
         assert_eq!(read(&dir.path().join("nothing/bin/python")), None, "no pyvenv.cfg");
     }
 }

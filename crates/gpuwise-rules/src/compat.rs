@@ -1,18 +1,11 @@
 //! Whether a framework build has code for a GPU: machine code (SASS) for the same major
 //! architecture and an equal or older minor, or PTX for an equal or older architecture that
-//! the driver compiles at load time; and, for frameworks that generate kernels while they run,
-//! a GPU their build's toolkit can target.
+//! the driver compiles at load time; and, for builds that generate kernels while they run
+//! (data/framework_builds.json), a GPU the toolkit of those kernels can target.
 
 use gpuwise_core::{Device, Framework, parse_version};
 
 use crate::data::{framework_build, toolkit_supports};
-
-/// Frameworks that generate kernels while they run (TensorFlow: XLA and its MLIR-generated
-/// kernels) for the GPU they run on, with the PTX ISA of the CUDA toolkit they were built with: a
-/// GPU that toolkit cannot target fails at the first such kernel (`CUDA_ERROR_INVALID_PTX`, "PTX
-/// version 8.5 does not support target 'sm_120'": tensorflow issues 99592 and 111958), whatever
-/// precompiled code the build carries.
-const GENERATE_AT_RUN_TIME: [&str; 1] = ["tensorflow"];
 
 /// How a build runs on one GPU.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,17 +27,15 @@ pub struct Targets {
     pub minimum: Option<(u32, u32)>,
     /// Where it came from.
     pub source: String,
-    /// The CUDA toolkit (`12.5`) whose PTX the framework generates at run time, when it does.
+    /// The CUDA toolkit (`12.5`) whose PTX the build's run-time kernels use, when it makes any.
     pub generating_toolkit: Option<String>,
 }
 
 /// The targets of a framework build: its own files when they list architectures, else the
 /// release table. `None` when neither says.
 pub fn targets(framework: &Framework) -> Option<Targets> {
-    let generating_toolkit = framework
-        .cuda()
-        .filter(|toolkit| GENERATE_AT_RUN_TIME.contains(&framework.name.as_str()) && toolkit.contains('.'))
-        .map(str::to_string);
+    let row = framework_build(&framework.name, &framework.build, &framework.version);
+    let generating_toolkit = row.and_then(|r| r.generated_kernels_toolkit.clone());
     if !framework.architectures.is_empty() {
         return Some(Targets {
             architectures: framework.architectures.clone(),
@@ -53,7 +44,7 @@ pub fn targets(framework: &Framework) -> Option<Targets> {
             generating_toolkit,
         });
     }
-    let row = framework_build(&framework.name, &framework.build, &framework.version)?;
+    let row = row.filter(|r| !r.architectures.is_empty() || r.min_compute_capability.is_some())?;
     Some(Targets {
         architectures: row.architectures.clone(),
         minimum: row.min_compute_capability.as_deref().and_then(capability),
@@ -169,11 +160,17 @@ mod tests {
     }
 
     #[test]
-    fn only_frameworks_that_generate_kernels_carry_a_toolkit() {
-        let mut tf = Framework { name: "tensorflow".into(), build: "cuda-12.5".into(), ..Framework::default() };
-        tf.architectures = vec!["sm_90".into()];
-        assert_eq!(targets(&tf).unwrap().generating_toolkit.as_deref(), Some("12.5"));
-        let torch = Framework { name: "torch".into(), ..tf.clone() };
+    fn only_builds_known_to_generate_kernels_carry_a_toolkit() {
+        let tf = |version: &str| Framework {
+            name: "tensorflow".into(),
+            version: version.into(),
+            build: "cuda-12.5".into(),
+            architectures: vec!["sm_90".into()],
+            ..Framework::default()
+        };
+        assert_eq!(targets(&tf("2.21.0")).unwrap().generating_toolkit.as_deref(), Some("12.5"));
+        assert_eq!(targets(&tf("2.17.0")).unwrap().generating_toolkit, None, "no failure reported before 2.18");
+        let torch = Framework { name: "torch".into(), ..tf("2.21.0") };
         assert_eq!(targets(&torch).unwrap().generating_toolkit, None);
     }
 }

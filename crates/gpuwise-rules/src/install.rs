@@ -5,7 +5,7 @@ use gpuwise_core::{Component, Device, Framework, parse_version};
 
 use crate::FrameworkContext;
 use crate::compat::{self, Support, capability};
-use crate::data::{TorchWheel, cuda_family, toolkit_supports, torch_wheels};
+use crate::data::{TorchWheel, cuda_family, current_toolkits_target, toolkit_supports, torch_wheels};
 
 /// The CUDA toolkit TensorFlow's current wheels on PyPI are built with, whose PTX their kernels
 /// generated at run time use (2.18 to 2.21: build_info's cuda_version 12.5.1, tensorflow.org
@@ -93,18 +93,21 @@ pub fn cuda_build_fix(ctx: &FrameworkContext<'_>) -> String {
         return format!(
             "no TensorFlow wheel on PyPI runs on compute capability {} yet (their run-time kernels use CUDA \
              {TENSORFLOW_WHEELS_TOOLKIT}): use NVIDIA's TensorFlow container (nvcr.io/nvidia/tensorflow; tensorflow \
-             issue 99592) or build TensorFlow from source with CUDA 12.8 or newer",
+             issue 99592) or build TensorFlow from source with a CUDA toolkit that targets it",
             device.compute_capability.as_deref().unwrap_or("?")
         );
     }
     format!("upgrade the NVIDIA driver: no current build of {} runs on this one", ctx.framework.name)
 }
 
-/// A GPU the toolkit of TensorFlow's current wheels cannot target.
+/// A GPU too new for the toolkit of TensorFlow's current wheels: one current toolkits target
+/// and that one does not (a GPU no current toolkit targets is too old, not too new).
 fn beyond_tensorflow_wheels<'a>(ctx: &FrameworkContext<'a>) -> Option<&'a Device> {
-    gpus(ctx)
-        .into_iter()
-        .find(|d| d.compute_capability.as_deref().is_some_and(|cc| !toolkit_supports(TENSORFLOW_WHEELS_TOOLKIT, cc)))
+    gpus(ctx).into_iter().find(|d| {
+        d.compute_capability
+            .as_deref()
+            .is_some_and(|cc| current_toolkits_target(cc) && !toolkit_supports(TENSORFLOW_WHEELS_TOOLKIT, cc))
+    })
 }
 
 /// The CuPy distributions installed besides the one a CuPy record was read from: each installs

@@ -66,12 +66,16 @@ fn real_numba_cuda_without_a_toolkit_cannot_be_imported() {
     assert!(!import.status.success(), "numba-cuda loads libcudart at import, and none is installed");
     let dir = tempfile::tempdir().unwrap();
     let m = Machines::new(dir.path());
-    for (machine, fix) in
-        [(&m.h100_580, "pip install 'numba-cuda[cu13]'"), (&m.h100_550, "pip install 'numba-cuda[cu12]'")]
-    {
+    // Its cuda-bindings are CUDA 13's: a driver before 580 runs neither them nor the runtime it lacks.
+    let cases = [
+        (&m.h100_580, "GW305", "pip install 'numba-cuda[cu13]'"),
+        (&m.h100_550, "GW302", "upgrade the driver to driver >= 580.65.06, or: pip install 'numba-cuda[cu12]'"),
+        (&m.v100_580, "GW305", "pip install 'numba-cuda[cu12]'"),
+    ];
+    for (machine, code, fix) in cases {
         let (outcome, because, fixes) = decided(&doctor(machine, &python, &[]), "numba");
-        assert_eq!((outcome.as_str(), because), ("import_fails", vec!["GW305".to_string()]), "{}", machine.display());
-        assert_eq!(fixes, [fix], "the extra whose CUDA this driver runs: {}", machine.display());
+        assert_eq!((outcome.as_str(), because), ("import_fails", vec![code.to_string()]), "{}", machine.display());
+        assert_eq!(fixes, [fix], "the extra whose CUDA this driver and GPU run: {}", machine.display());
     }
 }
 

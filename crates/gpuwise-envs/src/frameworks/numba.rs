@@ -25,8 +25,10 @@ pub fn read(site: &Site<'_>, _problems: &mut Vec<Unreadable>) -> Option<Framewor
     if site.is_linux() {
         if site.installed.get("numba-cuda").is_some() {
             framework.libraries = site.libraries(&[cuda_runtime(site)], true);
-            // The runtime it loads fixes its CUDA major: `libcudart.so.12` -> `cuda-12`.
-            if let Some(runtime) = framework.libraries.iter().find(|l| l.path.is_some()) {
+            // The runtime it loads fixes its CUDA major (`libcudart.so.12` -> `cuda-12`); when none
+            // is there, the installed cuda-bindings say which one it looks for.
+            let bindings = site.installed.get("cuda-bindings").is_some();
+            if let Some(runtime) = framework.libraries.iter().find(|l| l.path.is_some() || bindings) {
                 let major = runtime.name.rsplit('.').next().unwrap_or_default();
                 framework.build = format!("cuda-{major}");
             }

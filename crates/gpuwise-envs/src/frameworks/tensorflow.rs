@@ -15,14 +15,18 @@ pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework
     let dist = DISTRIBUTIONS.iter().find_map(|name| site.installed.get(name))?;
     let mut framework = site.framework("tensorflow", dist, "tensorflow");
     let build_info = package_dir(dist, "tensorflow").join("python/platform/build_info.py");
-    // `import tensorflow` does not read build_info.py: a damaged one leaves the build unknown.
-    let info = gpuwise_fs::read_text(&build_info)
-        .map_err(|err| unreadable(&build_info, format!("tensorflow's build file is not readable: {err}")))
-        .and_then(|text| complete(&build_info, pyliteral::key_value_pairs(&text), &["is_cuda_build"]));
+    // `import tensorflow` imports build_info.py (its self check): a missing or unreadable one
+    // fails the import; one that is valid Python but lacks the build's fields leaves the build
+    // unknown.
+    let info = match gpuwise_fs::read_text(&build_info) {
+        Ok(text) => complete(&build_info, pyliteral::key_value_pairs(&text), &["is_cuda_build"])
+            .map_err(|damage| Unreadable { at_import: false, ..damage }),
+        Err(err) => Err(unreadable(&build_info, format!("tensorflow's build file is not readable: {err}"))),
+    };
     let info = match info {
         Ok(info) => info,
         Err(damage) => {
-            problems.push(Unreadable { at_import: false, ..damage });
+            problems.push(damage);
             return Some(framework);
         }
     };

@@ -24,6 +24,9 @@ pub struct FrameworkBuild {
     /// The least compute capability, when the row gives only that.
     #[serde(default)]
     pub min_compute_capability: Option<String>,
+    /// The CUDA toolkit whose PTX the kernels it generates while running use, when it does.
+    #[serde(default)]
+    pub generated_kernels_toolkit: Option<String>,
     /// Where it comes from.
     pub source: String,
 }
@@ -47,12 +50,12 @@ mod tests {
         assert!(rows().len() >= 10, "data file failed to parse");
         for row in rows() {
             assert!(!row.source.is_empty(), "{} {}", row.framework, row.build);
-            assert!(
-                row.architectures.is_empty() != row.min_compute_capability.is_none(),
-                "{} {}",
-                row.framework,
-                row.build
-            );
+            let facts = [
+                !row.architectures.is_empty(),
+                row.min_compute_capability.is_some(),
+                row.generated_kernels_toolkit.is_some(),
+            ];
+            assert_eq!(facts.iter().filter(|f| **f).count(), 1, "{} {}: one fact per row", row.framework, row.build);
             for arch in &row.architectures {
                 assert!(arch.starts_with("sm_") || arch.starts_with("compute_"), "{arch}");
             }

@@ -17,7 +17,7 @@ pub use cuda_drivers::{CudaFamily, CudaRelease, cuda_family, cuda_release};
 pub use fp64::{Fp64Rate, fp64_rate};
 pub use framework_builds::{FrameworkBuild, framework_build};
 pub use known_incompatibilities::incompatibilities;
-pub use toolkit_architectures::{ToolkitArchitecture, toolkit_supports};
+pub use toolkit_architectures::{ToolkitArchitecture, current_toolkits_target, toolkit_supports};
 pub use torch_wheels::{TorchWheel, torch_wheels};
 
 /// A data file of the `{"about": ..., "rows": [...]}` form.

@@ -35,6 +35,11 @@ pub fn toolkit_supports(toolkit: &str, capability: &str) -> bool {
     toolkit >= first && last.is_none_or(|last| toolkit <= last)
 }
 
+/// True when current CUDA toolkits still compile for compute capability `capability`.
+pub fn current_toolkits_target(capability: &str) -> bool {
+    rows().iter().any(|r| r.capability == capability && r.last_toolkit.is_none())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,5 +60,6 @@ mod tests {
         assert!(toolkit_supports("12.9", "7.0") && !toolkit_supports("13.0", "7.0"), "CUDA 13 dropped Volta");
         assert!(!toolkit_supports("12.6", "12.0") && toolkit_supports("12.8", "12.0"), "Blackwell needs 12.8");
         assert!(!toolkit_supports("12.6", "99.0"), "unknown capabilities are unsupported");
+        assert!(current_toolkits_target("12.0") && !current_toolkits_target("3.7") && !current_toolkits_target("7.0"));
     }
 }

@@ -80,7 +80,10 @@ pub fn derive(venv: &Venv, python: &Path, base: &Interpreter) -> Option<Interpre
     ]
     .map(|p| p.display().to_string());
     let site = venv.prefix.join(&relative);
-    if base.path[..first_site] != stdlib || !site.is_dir() || site.join("sitecustomize.py").exists() {
+    // A sitecustomize (in the venv's site-packages, or in the standard library as Debian ships
+    // one) runs at every start and may change the path.
+    let customised = [&site, &lib.join(format!("python{version}"))].iter().any(|d| d.join("sitecustomize.py").exists());
+    if base.path[..first_site] != stdlib || !site.is_dir() || customised {
         return None;
     }
     let mut path: Vec<String> = base.path[..first_site].to_vec();

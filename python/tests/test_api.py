@@ -132,6 +132,23 @@ def test_real_wheels_that_fail_on_a_recorded_gpu_machine_say_why_in_every_view(e
     assert headline in str(err.value) and fix in str(err.value)
 
 
+@pytest.mark.skipif(HAS_NVIDIA, reason="this machine has an NVIDIA GPU")
+def test_a_damaged_build_file_is_unknown_in_every_view(tmp_path):
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    site = next((venv / "lib").iterdir()) / "site-packages"
+    shutil.copytree(REPO / "fixtures/envs/tensorflow-2.20.0-and-cuda/site-packages", site, dirs_exist_ok=True)
+    (site / "tensorflow/python/platform/build_info.py").write_text("# cut short\n")
+    python = venv / "bin/python"
+    report = gpuwise.doctor(python=python, system=H100)
+    entry = report.framework("tensorflow", python=python)
+    assert (entry["outcome"], entry["because"], entry["uses_gpu"]) == ("unknown", ["GW802"], False)
+    assert "cannot be judged" in report._repr_html_()
+    with pytest.raises(gpuwise.GpuUnavailableError) as err:
+        gpuwise.require_gpu("tensorflow", report=report, python=python)
+    assert "cannot be judged here" in str(err.value) and "--force-reinstall" in str(err.value)
+
+
 def test_no_silent_cpu_fallback():
     with pytest.raises(gpuwise.GpuUnavailableError) as err:
         gpuwise.require_gpu("torch")

@@ -27,26 +27,26 @@ def replace(path, data):
     path.write_bytes(data)
 
 
-def truncate_torch_library(env):
+def truncate_torch_library(env, cache):
     lib = env / SITE / "torch/lib/libtorch_cuda.so"
     replace(lib, lib.read_bytes()[:100_000])
     return "torch", "libtorch_cuda.so cut to its first 100 kB"
 
 
-def cut_tensorflow_build_info(env):
+def cut_tensorflow_build_info(env, cache):
     info = env / SITE / "tensorflow/python/platform/build_info.py"
     replace(info, info.read_bytes()[:200])
     return "tensorflow", "build_info.py cut to its first 200 bytes"
 
 
-def garble_cupy_metadata(env):
+def garble_cupy_metadata(env, cache):
     metadata = next((env / SITE).glob("cupy_cuda12x-*.dist-info")) / "METADATA"
     replace(metadata, b"\xff\xfe\x00 not metadata")
     return "cupy", "cupy-cuda12x's METADATA replaced by bytes that are not UTF-8"
 
 
-def half_apply_extra(env):
-    subprocess.run([str(Path(sys.argv[1]) / "uv/bin/uv"), "pip", "uninstall", "nvidia-cuda-runtime-cu12"], check=True,
+def half_apply_extra(env, cache):
+    subprocess.run([str(cache / "uv/bin/uv"), "pip", "uninstall", "nvidia-cuda-runtime-cu12"], check=True,
                    capture_output=True, env={**os.environ, "VIRTUAL_ENV": str(env)})
     return "numba", "numba-cuda[cu12] with nvidia-cuda-runtime-cu12 uninstalled (the extra half there)"
 
@@ -64,7 +64,7 @@ def main():
         with tempfile.TemporaryDirectory(dir=cache) as tmp:
             env = Path(tmp) / name
             shutil.copytree(cache / "envs" / name, env, symlinks=True, copy_function=os.link)
-            framework, what = damage(env)
+            framework, what = damage(env, cache)
             own = matrix.run([str(env / "bin/python"), str(matrix.HERE / "own_answer.py"), framework])
             answer = json.loads(own.stdout) if own.stdout.strip() else {"imports": False, "import_error": f"exit status {own.returncode}"}
             report_path = Path(tmp) / "report.json"

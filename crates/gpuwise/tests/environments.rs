@@ -11,7 +11,7 @@ use std::process::Command;
 use serde_json::Value;
 
 mod common;
-use common::{Machines, copy_tree, doctor, repo, verdict};
+use common::{Machines, copy_tree, decided, doctor, repo, verdict};
 
 /// A real virtual environment (no pip) holding the fixture's site-packages.
 struct Venv {
@@ -194,6 +194,31 @@ fn two_cuda_majors_in_one_environment_conflict() {
     let report = doctor(&m.h100_580, &env.python, &[]);
     let codes = report["environments"][0]["findings"].as_array().unwrap();
     assert!(codes.iter().any(|c| c == "GW803"), "{codes:?}");
+}
+
+#[test]
+fn a_damaged_build_file_is_named_and_never_a_verdict_it_cannot_support() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = Machines::new(dir.path());
+    let env = prepared("tensorflow-2.20.0-and-cuda");
+    let build_info = env.site.join("tensorflow/python/platform/build_info.py");
+    // Valid Python without the build's fields: TensorFlow still imports, the build is unknown.
+    std::fs::write(&build_info, "# cut short\n").unwrap();
+    let (outcome, because, fixes) = decided(&doctor(&m.h100_580, &env.python, &[]), "tensorflow");
+    assert_eq!((outcome.as_str(), because), ("unknown", vec!["GW802".to_string()]));
+    assert_eq!(fixes, ["pip install --force-reinstall --no-deps 'tensorflow==2.20.0'"]);
+    let text = Command::new(env!("CARGO_BIN_EXE_gpuwise"))
+        .args(["doctor", "--system"])
+        .arg(&m.h100_580)
+        .arg("--python")
+        .arg(&env.python)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).contains("cannot be judged"), "the terminal view says so");
+    // Missing: its import (the self check) fails.
+    std::fs::remove_file(&build_info).unwrap();
+    let (outcome, _, _) = decided(&doctor(&m.h100_580, &env.python, &[]), "tensorflow");
+    assert_eq!(outcome, "import_fails");
 }
 
 #[test]

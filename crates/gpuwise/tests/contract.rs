@@ -66,7 +66,7 @@ fn fixtures() -> Fixtures {
     let dir = tempfile::tempdir().unwrap();
     let mut names: Vec<String> = std::fs::read_dir(repo("fixtures/envs"))
         .unwrap()
-        .filter_map(|e| Some(e.ok()?.file_name().into_string().ok()?))
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .filter(|name| repo("fixtures/envs").join(name).join("site-packages").is_dir())
         .collect();
     names.sort();

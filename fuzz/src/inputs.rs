@@ -6,8 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
+use gpuwise_core::Variables;
 use gpuwise_core::{Report, System};
-use gpuwise_probe::Variables;
 
 /// A scratch directory for inputs that are files, made once per thread.
 fn scratch() -> PathBuf {
@@ -44,7 +44,7 @@ pub fn cuda_visible_devices(bytes: &[u8]) {
     let (order, value) = text.split_once('\n').unwrap_or(("", &text));
     for system in machines() {
         let vars = Variables::from_text([("CUDA_VISIBLE_DEVICES", value), ("CUDA_DEVICE_ORDER", order)]);
-        let visibility = gpuwise_probe::visibility::resolve(&system, &vars);
+        let visibility = gpuwise_core::visibility::resolve(&system, &vars);
         let known: Vec<String> = system
             .devices
             .iter()
@@ -117,7 +117,7 @@ pub fn snapshot(bytes: &[u8]) {
     if let Ok(system) = Report::system_from_snapshot(&text) {
         let vars = Variables::from_text([]);
         let mut report = Report::new(system);
-        report.visibility = gpuwise_probe::visibility::resolve(&report.system, &vars);
+        report.visibility = gpuwise_core::visibility::resolve(&report.system, &vars);
         report.findings = gpuwise_rules::diagnose(&report.system, &report.visibility, &vars);
         let json = gpuwise_render::json(&report);
         assert!(serde_json::from_str::<serde_json::Value>(&json).is_ok(), "the report is JSON");

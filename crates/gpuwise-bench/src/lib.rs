@@ -3,16 +3,10 @@
 //! against an f64 reference, and the machine's copy bandwidths and launch latency; the results
 //! calibrate the estimator.
 
-pub mod calibrate;
-pub mod check;
-pub mod comparison;
 pub mod cpu;
 pub mod cuda;
 pub mod data;
 pub mod host_memory;
-pub mod plan;
-pub mod report;
 pub mod runner;
-pub mod stats;
 pub mod timer;
 pub mod workload;

@@ -4,16 +4,16 @@
 
 use gpuwise_model::{CpuProfile, Dtype, GpuProfile, Kind, cpu_call, gpu_call};
 
-use crate::check;
-use crate::comparison;
 use crate::cpu;
 use crate::cuda::{Direction, Gpu, Memory};
 use crate::data::Values;
 use crate::host_memory;
-use crate::plan::{self, Case, Mode};
-use crate::report::{Backend, BenchReport, Failure, GpuInfo, Measurement};
-use crate::stats::Summary;
 use crate::workload::Workload;
+use gpuwise_bench_results::check;
+use gpuwise_bench_results::comparison;
+use gpuwise_bench_results::plan::{self, Case, Mode};
+use gpuwise_bench_results::report::{Backend, BenchReport, Failure, GpuInfo, Measurement};
+use gpuwise_bench_results::stats::Summary;
 
 /// What to run.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,8 +1,8 @@
 //! The repeat loop every measurement shares: warm-up runs, then timed runs until both the
 //! minimum count and the minimum timed duration are reached (or the maximum count).
 
-use crate::plan::Repeats;
-use crate::stats::Summary;
+use gpuwise_bench_results::plan::Repeats;
+use gpuwise_bench_results::stats::Summary;
 
 /// Runs `run(i)` for warm-up and timed iterations; `run` does iteration `i` (rotate inputs by
 /// it) and returns the seconds that iteration took, or `Err` to stop the case.

@@ -6,7 +6,7 @@ use rustfft::FftPlanner;
 use rustfft::num_complex::Complex;
 
 use crate::data::Values;
-use crate::plan::Case;
+use gpuwise_bench_results::plan::Case;
 
 /// Most output values a reference covers: large outputs are checked at evenly spaced points.
 const MAX_CHECKED: usize = 1 << 16;

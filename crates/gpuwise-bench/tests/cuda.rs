@@ -6,10 +6,10 @@
 //! cuBLAS and cuFFT can be loaded (with a CUDA 13 toolkit:
 //! `LD_LIBRARY_PATH=/usr/local/cuda/lib64`); otherwise each test prints that it was skipped.
 
-use gpuwise_bench::check;
 use gpuwise_bench::cuda::{Direction, Gpu};
-use gpuwise_bench::plan::{Case, Repeats};
 use gpuwise_bench::workload::Workload;
+use gpuwise_bench_results::check;
+use gpuwise_bench_results::plan::{Case, Repeats};
 use gpuwise_model::{Dtype, Extras, Operation};
 
 /// More timed runs than the 64 input copies small cases rotate through, so every copy is

@@ -11,6 +11,7 @@
 //! assert_eq!(report.schema_version, gpuwise_core::SCHEMA_VERSION);
 //! ```
 
+pub mod cuda_result;
 mod device;
 mod environment;
 mod finding;
@@ -20,8 +21,9 @@ mod probe;
 mod report;
 mod system;
 mod units;
+mod variables;
 mod verification;
-mod visibility;
+pub mod visibility;
 
 pub use device::{Clocks, Device, FieldError, GpuProcess, MigDevice, Pcie, Vendor};
 pub use environment::{Component, Environment, Framework, Library, Outcome, Shadowed, Unmet, Unreadable};
@@ -32,5 +34,6 @@ pub use probe::ProbeStatus;
 pub use report::{Report, SCHEMA_VERSION, SnapshotError, Tool, Verdict};
 pub use system::{ContainerRuntime, Cpu, DeviceNode, Driver, Libraries, Os, PciGpu, Provenance, System};
 pub use units::{format_bytes, parse_version};
+pub use variables::{VarValue, Variables};
 pub use verification::{LiveRun, Prediction, Verification};
 pub use visibility::{EntryStatus, Visibility, VisibilityEntry, VisibleDevice};

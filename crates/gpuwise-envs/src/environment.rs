@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use gpuwise_core::Variables;
 use gpuwise_core::{Environment, ProbeStatus};
-use gpuwise_probe::Variables;
 
 use crate::distributions::Installed;
 use crate::frameworks::{self, Site};

@@ -6,7 +6,7 @@
 //! ```no_run
 //! use std::path::Path;
 //! use gpuwise_envs::{EnvironmentReader, Options, Request};
-//! let vars = gpuwise_probe::Variables::capture();
+//! let vars = gpuwise_core::Variables::capture();
 //! let requests = [Request::new("/usr/bin/python3", "argument", vars)];
 //! let envs = EnvironmentReader::new(Options::default()).read(&requests);
 //! println!("{:?}", envs[0].frameworks);
@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use gpuwise_core::Environment;
-use gpuwise_probe::Variables;
+use gpuwise_core::Variables;
 
 pub use distributions::{Distribution, Installed};
 pub use interpreter::{Interpreter, Markers, ProbeError, probe as probe_interpreter};

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use gpuwise_core::Shadowed;
-use gpuwise_probe::Variables;
+use gpuwise_core::Variables;
 
 /// Where a directory of the search came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gpuwise_probe::Variables;
+use gpuwise_core::Variables;
 
 /// The interpreter the shim at `python` runs for a shell with `vars` in `cwd`; `None` when
 /// `python` is no shim of a known manager or the answer is not exact.

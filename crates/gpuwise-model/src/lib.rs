@@ -31,5 +31,5 @@ pub use dtype::Dtype;
 pub use estimate::{Band, Bound, BreakEven, CpuSide, CurvePoint, Estimate, GpuSide, MemoryFit, Scenario, estimate};
 pub use gpus::{GpuProfile, HostLink, PeakFlops, for_device, gpu, gpus};
 pub use ops::{Extras, Kind, OPERATIONS, Operation, Work};
-pub use seed::{SeedAnswer, SeedInputs, differences, seed_answer};
+pub use seed::{SeedAnswer, SeedComparison, SeedInputs, differences, seed_answer};
 pub use timing::{CallTime, cpu_call, gpu_call, transfers};

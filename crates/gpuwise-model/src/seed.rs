@@ -7,6 +7,8 @@
 
 use serde::Serialize;
 
+use crate::Estimate;
+
 /// Elements one GPU core handles per millisecond in the seed's examples (1e7 / (5120 x 60 ms) =
 /// 32.6; 5e6 / (3584 x 45 ms) = 31.0).
 const GPU_ELEMENTS_PER_CORE_MS: f64 = 32.0;
@@ -98,6 +100,26 @@ fn ratio(value: f64) -> String {
         format!("{value:.digits$}")
     } else {
         format!("{value:.2e}")
+    }
+}
+
+/// Seed 004's formula for the same inputs, and why it differs from the cost model.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeedComparison {
+    /// The seed calculator's inputs.
+    pub inputs: SeedInputs,
+    /// Its answer.
+    pub answer: SeedAnswer,
+    /// Why the two differ, in sentences.
+    pub why: Vec<String>,
+}
+
+impl SeedComparison {
+    /// The seed's answer for `inputs` next to `estimate`; `Err` names an unusable input.
+    pub fn new(inputs: SeedInputs, estimate: &Estimate) -> Result<Self, String> {
+        let answer = seed_answer(&inputs)?;
+        let why = differences(&inputs, &answer, estimate.gpu.compute_seconds * 1e3, estimate.cpu.seconds * 1e3);
+        Ok(SeedComparison { inputs, answer, why })
     }
 }
 

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::Variables;
+use gpuwise_core::Variables;
 
 /// Files and variables that reveal a container, read from `root` (normally `/`).
 #[derive(Debug, Clone)]

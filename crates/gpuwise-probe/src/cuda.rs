@@ -27,22 +27,6 @@ const REQUIRED_SYMBOLS: [&str; 9] = [
     "cuDeviceGetUuid",
 ];
 
-/// `CUresult` codes the rules explain (CUDA Driver API, error handling).
-pub mod codes {
-    /// `CUDA_ERROR_STUB_LIBRARY`: the toolkit's link-time stub `libcuda.so` was loaded instead
-    /// of the driver's.
-    pub const STUB_LIBRARY: i32 = 34;
-    /// `CUDA_ERROR_NO_DEVICE`.
-    pub const NO_DEVICE: i32 = 100;
-    /// `CUDA_ERROR_SYSTEM_DRIVER_MISMATCH`: kernel module and libcuda versions differ.
-    pub const SYSTEM_DRIVER_MISMATCH: i32 = 803;
-    /// `CUDA_ERROR_COMPAT_NOT_SUPPORTED_ON_DEVICE`: a forward-compatibility libcuda on a GPU
-    /// that does not support it.
-    pub const COMPAT_NOT_SUPPORTED_ON_DEVICE: i32 = 804;
-    /// `CUDA_ERROR_UNKNOWN`.
-    pub const UNKNOWN: i32 = 999;
-}
-
 /// What the CUDA driver answered.
 #[derive(Debug, Default)]
 pub struct CudaProbe {
@@ -82,7 +66,7 @@ pub struct CudaDevice {
 }
 
 /// Removes `CUDA_VISIBLE_DEVICES` and `CUDA_DEVICE_ORDER` from this process's environment so
-/// the CUDA probe describes every GPU in CUDA's default order. Capture [`crate::Variables`]
+/// the CUDA probe describes every GPU in CUDA's default order. Capture [`gpuwise_core::Variables`]
 /// first: visibility is computed from the captured values.
 ///
 /// # Safety

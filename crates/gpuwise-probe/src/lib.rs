@@ -6,9 +6,9 @@
 //! on any machine.
 //!
 //! ```no_run
-//! let vars = gpuwise_probe::Variables::capture();
+//! let vars = gpuwise_core::Variables::capture();
 //! let system = gpuwise_probe::probe_system(&vars);
-//! let visibility = gpuwise_probe::visibility::resolve(&system, &vars);
+//! let visibility = gpuwise_core::visibility::resolve(&system, &vars);
 //! println!("{} GPU(s), {} visible to CUDA", system.devices.len(), visibility.visible.len());
 //! ```
 
@@ -21,15 +21,11 @@ pub mod nvml;
 pub mod os;
 pub mod pci;
 pub mod snapshot;
-pub mod variables;
-pub mod visibility;
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-use gpuwise_core::{Driver, ProbeStatus, System};
-
-pub use variables::{VarValue, Variables};
+use gpuwise_core::{Driver, ProbeStatus, System, Variables};
 
 /// Probes this machine: OS, CPU, memory, PCI GPUs, device nodes, the kernel module, NVML and
 /// the CUDA driver.

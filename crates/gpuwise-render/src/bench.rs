@@ -6,9 +6,9 @@ use std::fmt::Write as _;
 
 use comfy_table::Table;
 use comfy_table::presets::NOTHING;
-use gpuwise_bench::calibrate::CalibrationError;
-use gpuwise_bench::comparison::{self, Row};
-use gpuwise_bench::report::{Backend, BenchReport, Measurement};
+use gpuwise_bench_results::calibrate::CalibrationError;
+use gpuwise_bench_results::comparison::{self, Row};
+use gpuwise_bench_results::report::{Backend, BenchReport, Measurement};
 use plotters::prelude::*;
 
 use crate::estimate::{bold, fmt_rate, fmt_seconds, shape_text};

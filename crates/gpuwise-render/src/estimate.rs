@@ -6,33 +6,7 @@ use std::fmt::Write;
 use anstyle::{AnsiColor, Style};
 use comfy_table::Table;
 use comfy_table::presets::NOTHING;
-use gpuwise_model::{Bound, Estimate, GpuProfile, SeedAnswer, SeedInputs};
-use serde::Serialize;
-
-/// Seed 004's formula for the same inputs, and why it differs from the cost model.
-#[derive(Debug, Clone, Serialize)]
-pub struct SeedComparison {
-    /// The seed calculator's inputs.
-    pub inputs: SeedInputs,
-    /// Its answer.
-    pub answer: SeedAnswer,
-    /// Why the two differ, in sentences.
-    pub why: Vec<String>,
-}
-
-impl SeedComparison {
-    /// The seed's answer for `inputs` next to `estimate`; `Err` names an unusable input.
-    pub fn new(inputs: SeedInputs, estimate: &Estimate) -> Result<Self, String> {
-        let answer = gpuwise_model::seed_answer(&inputs)?;
-        let why = gpuwise_model::differences(
-            &inputs,
-            &answer,
-            estimate.gpu.compute_seconds * 1e3,
-            estimate.cpu.seconds * 1e3,
-        );
-        Ok(SeedComparison { inputs, answer, why })
-    }
-}
+use gpuwise_model::{Bound, Estimate, GpuProfile, SeedComparison};
 
 /// `1.38 ms`, `12.0 us`, `2.75 s`.
 pub fn fmt_seconds(seconds: f64) -> String {

@@ -16,7 +16,7 @@ mod verification;
 pub use bench::{bench_json, bench_svg, bench_terminal};
 pub use chart::{chart, svg};
 pub use describe::{Headline, headline};
-pub use estimate::{SeedComparison, estimate_json, estimate_terminal, fmt_seconds, gpu_list};
+pub use estimate::{estimate_json, estimate_terminal, fmt_seconds, gpu_list};
 pub use frameworks::{FrameworkLine, framework_lines};
 pub use json::json;
 pub use markdown::markdown;

@@ -3,7 +3,7 @@
 use gpuwise_core::{
     Device, Environment, Framework, JuliaEnvironment, Kernel, System, Verdict, Visibility, VisibleDevice,
 };
-use gpuwise_probe::{Variables, visibility};
+use gpuwise_core::{Variables, visibility};
 
 use crate::toolkit_choice::Choice;
 

@@ -4,7 +4,7 @@
 use gpuwise_core::{
     Environment, Finding, Framework, JuliaEnvironment, Kernel, Outcome, Severity, System, Unreadable, Verdict,
 };
-use gpuwise_probe::{Variables, visibility};
+use gpuwise_core::{Variables, visibility};
 
 use crate::compat::{self, Support};
 use crate::data::toolkit_supports;

@@ -7,7 +7,7 @@
 //!
 //! ```
 //! use gpuwise_core::System;
-//! use gpuwise_probe::{Variables, visibility};
+//! use gpuwise_core::{Variables, visibility};
 //! let system = System::default();
 //! let vars = Variables::default();
 //! let vis = visibility::resolve(&system, &vars);
@@ -27,8 +27,8 @@ mod testing;
 mod toolkit_choice;
 mod verdict;
 
+use gpuwise_core::Variables;
 use gpuwise_core::{Finding, System, Visibility};
-use gpuwise_probe::Variables;
 
 pub use context::{Context, EnvContext, FrameworkContext, JuliaContext, KernelContext};
 pub use data::{

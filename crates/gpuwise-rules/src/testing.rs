@@ -1,7 +1,7 @@
 //! Builders shared by the rules' tests.
 
 use gpuwise_core::{Device, Driver, Environment, Finding, Framework, Kernel, ProbeStatus, System};
-use gpuwise_probe::{VarValue, Variables, visibility};
+use gpuwise_core::{VarValue, Variables, visibility};
 
 use crate::{Context, Rule};
 

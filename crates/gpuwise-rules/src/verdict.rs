@@ -24,7 +24,7 @@ pub fn verdict(visibility: &Visibility, findings: &[Finding]) -> Verdict {
 mod tests {
     use super::*;
     use crate::testing::*;
-    use gpuwise_probe::visibility;
+    use gpuwise_core::visibility;
 
     fn finding(severity: Severity, subject: &str) -> Finding {
         Finding {

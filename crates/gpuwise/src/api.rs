@@ -5,7 +5,8 @@
 use std::path::PathBuf;
 
 use clap::Parser;
-use gpuwise_probe::{Variables, snapshot};
+use gpuwise_core::Variables;
+use gpuwise_probe::snapshot;
 
 use crate::assemble::{self, Scope};
 use crate::cli::{BenchArgs, EstimateArgs, KernelInstallArgs};

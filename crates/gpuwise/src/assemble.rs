@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use gpuwise_core::{Environment, Kernel, Report, System};
+use gpuwise_core::{Variables, visibility};
 use gpuwise_envs::{EnvironmentReader, Options, Request, jupyter};
-use gpuwise_probe::{Variables, visibility};
 use gpuwise_rules::KernelInputs;
 
 /// Which environments to read besides the machine.

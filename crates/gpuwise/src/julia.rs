@@ -1,9 +1,9 @@
 //! Adding Julia to the report: the shell's `julia` and each Julia kernel's, each read once per
 //! distinct command line and variables, and judged under the variables it starts with.
 
+use gpuwise_core::Variables;
 use gpuwise_core::{Finding, Kernel, Report};
 use gpuwise_envs::julia::{self, JuliaRequest};
-use gpuwise_probe::Variables;
 
 /// Reads and judges the shell's Julia (when `current`) and the Julia `kernels` (each with the
 /// variables its process starts with); sets each kernel's `julia` index and returns the findings.

@@ -21,7 +21,7 @@ use clap::Parser;
 pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> u8 {
     // Captured before anything else: the doctor probe later clears the CUDA selection variables
     // in this process so the CUDA driver describes every GPU.
-    let vars = gpuwise_probe::Variables::capture();
+    let vars = gpuwise_core::Variables::capture();
     let cli = match cli::Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(err) => {

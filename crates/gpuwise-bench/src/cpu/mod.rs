@@ -14,9 +14,9 @@ mod stream;
 use gpuwise_model::{Dtype, Operation};
 
 use crate::data::{Values, copies_for};
-use crate::plan::Repeats;
-use crate::stats::Summary;
 use crate::workload::{ConvShape, Workload};
+use gpuwise_bench_results::plan::Repeats;
+use gpuwise_bench_results::stats::Summary;
 
 pub use blas::{Blas, Element};
 pub use blas_search::{Chosen, GemmChoice, choose};
@@ -97,8 +97,8 @@ fn typed<T: Real>(workload: &Workload, repeats: Repeats, gemm: &GemmLibrary) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check;
-    use crate::plan::Case;
+    use gpuwise_bench_results::check;
+    use gpuwise_bench_results::plan::Case;
     use gpuwise_model::Extras;
 
     /// Every CPU kernel, in both precisions, at small and odd sizes, agrees with its reference

@@ -11,10 +11,10 @@ use super::gpu::Gpu;
 use super::host::Pinned;
 use super::ops::Op;
 use crate::data::{Values, copies_for};
-use crate::plan::Repeats;
-use crate::stats::Summary;
 use crate::timer;
 use crate::workload::Workload;
+use gpuwise_bench_results::plan::Repeats;
+use gpuwise_bench_results::stats::Summary;
 
 /// A case timed on the GPU.
 #[derive(Debug, Clone)]

@@ -12,9 +12,9 @@ use super::events::Stopwatch;
 use super::gpu::Gpu;
 use super::host::{Pinned, lengths};
 use crate::data::copies_for;
-use crate::plan::Repeats;
-use crate::stats::Summary;
 use crate::timer;
+use gpuwise_bench_results::plan::Repeats;
+use gpuwise_bench_results::stats::Summary;
 
 /// Which host memory a copy uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

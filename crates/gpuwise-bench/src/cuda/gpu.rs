@@ -16,8 +16,8 @@ use super::errors::{Context, Describe, guard};
 use super::kernels::Kernels;
 use super::launch::{self, LaunchMeasured};
 use super::libraries::{Library, require};
-use crate::plan::Repeats;
 use crate::workload::Workload;
+use gpuwise_bench_results::plan::Repeats;
 
 /// One CUDA device: its primary context, one non-blocking stream every measurement runs on,
 /// the PTX kernels loaded, and a cuBLAS handle on the stream (when cuBLAS can be loaded).

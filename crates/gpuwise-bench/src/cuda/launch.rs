@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use super::errors::Context;
 use super::gpu::Gpu;
-use crate::plan::Repeats;
-use crate::stats::Summary;
 use crate::timer;
+use gpuwise_bench_results::plan::Repeats;
+use gpuwise_bench_results::stats::Summary;
 
 /// Empty kernels queued per timed sample of [`LaunchMeasured::queued`]: enough that one
 /// synchronisation at the end costs nothing next to them, below the driver's queue depth

@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gpuwise_probe::Variables;
+use gpuwise_core::Variables;
 
 use super::*;
 use crate::interpreter::Markers;

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gpuwise_probe::Variables;
+use gpuwise_core::Variables;
 
 use super::version::JuliaVersion;
 

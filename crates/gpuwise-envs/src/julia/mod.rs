@@ -13,8 +13,8 @@ mod version;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use gpuwise_core::Variables;
 use gpuwise_core::{Component, CudaRuntime, Framework, JuliaEnvironment, ProbeStatus, Unmet, Unreadable};
-use gpuwise_probe::Variables;
 
 use crate::libraries::LibrarySearch;
 use load_path::{Layout, project_file};

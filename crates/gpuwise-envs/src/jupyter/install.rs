@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use gpuwise_probe::Variables;
+use gpuwise_core::Variables;
 use serde::Serialize;
 
 use super::replace::{Staging, put_in_place, take_away};

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use gpuwise_core::Kernel;
-use gpuwise_probe::{VarValue, Variables};
+use gpuwise_core::{VarValue, Variables};
 use serde::Deserialize;
 
 pub use install::{NewKernel, install, remove, user_kernels_dir};

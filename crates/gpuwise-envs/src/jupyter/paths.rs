@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gpuwise_probe::Variables;
+use gpuwise_core::Variables;
 
 /// The Python environment a Jupyter server would run in.
 #[derive(Debug, Clone, Default)]

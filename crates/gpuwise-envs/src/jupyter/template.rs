@@ -2,7 +2,7 @@
 //! value of a kernelspec's `env`: `$NAME` and `${NAME}` expand, `$$` is `$`, unknown names and
 //! stray `$` stay as written.
 
-use gpuwise_probe::Variables;
+use gpuwise_core::Variables;
 
 /// Expands `value` against `vars` as Jupyter does.
 pub fn safe_substitute(value: &str, vars: &Variables) -> String {

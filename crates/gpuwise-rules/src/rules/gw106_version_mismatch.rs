@@ -2,7 +2,7 @@
 
 use gpuwise_core::{Finding, ProbeStatus, Severity};
 
-use gpuwise_probe::cuda::codes;
+use gpuwise_core::cuda_result as codes;
 
 use crate::{Check, Context, Rule};
 

@@ -51,7 +51,7 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::testing::*;
-    use gpuwise_probe::VarValue;
+    use gpuwise_core::VarValue;
 
     #[test]
     fn fires_on_mixed_machines_until_pci_order_is_set() {

@@ -52,7 +52,7 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::testing::*;
-    use gpuwise_probe::VarValue;
+    use gpuwise_core::VarValue;
 
     #[test]
     fn flags_invalid_bytes() {

@@ -46,7 +46,7 @@ fn check(ctx: &FrameworkContext<'_>) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::testing::*;
-    use gpuwise_probe::Variables;
+    use gpuwise_core::Variables;
 
     #[test]
     fn cpu_only_platform_lists() {

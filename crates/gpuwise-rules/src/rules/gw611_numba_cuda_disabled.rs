@@ -43,7 +43,7 @@ fn check(ctx: &FrameworkContext<'_>) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::testing::*;
-    use gpuwise_probe::Variables;
+    use gpuwise_core::Variables;
 
     #[test]
     fn non_zero_values_disable() {

@@ -69,7 +69,7 @@ fn check(ctx: &KernelContext<'_>) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::testing::*;
-    use gpuwise_probe::Variables;
+    use gpuwise_core::Variables;
 
     #[test]
     fn an_empty_selection_hides_everything() {

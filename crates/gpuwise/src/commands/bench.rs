@@ -5,14 +5,14 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context as _, anyhow};
-use gpuwise_bench::calibrate::{self, CalibrationError};
 use gpuwise_bench::cpu::{self, GemmChoice};
 use gpuwise_bench::cuda::Gpu;
-use gpuwise_bench::plan::{Mode, validate_ops};
-use gpuwise_bench::report::BenchReport;
 use gpuwise_bench::runner::{self, Options, Predictors, Progress};
+use gpuwise_bench_results::calibrate::{self, CalibrationError};
+use gpuwise_bench_results::plan::{Mode, validate_ops};
+use gpuwise_bench_results::report::BenchReport;
+use gpuwise_core::Variables;
 use gpuwise_model::{CpuProfile, MachineProfile};
-use gpuwise_probe::Variables;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::BenchArgs;

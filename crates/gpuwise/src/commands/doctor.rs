@@ -1,7 +1,8 @@
 //! `gpuwise doctor`: probe (or load) a system, diagnose it, print the report.
 
 use anyhow::anyhow;
-use gpuwise_probe::{Variables, snapshot};
+use gpuwise_core::Variables;
+use gpuwise_probe::snapshot;
 
 use crate::assemble::{self, Scope};
 use crate::cli::DoctorArgs;

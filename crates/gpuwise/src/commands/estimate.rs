@@ -4,9 +4,10 @@ use anyhow::{Context as _, anyhow, bail};
 use std::sync::Arc;
 
 use gpuwise_core::{Device, System};
+use gpuwise_core::{Variables, visibility};
+use gpuwise_model::SeedComparison;
 use gpuwise_model::{CpuProfile, Dtype, Estimate, Extras, GpuProfile, MachineProfile, Operation, Scenario, SeedInputs};
-use gpuwise_probe::{Variables, snapshot, visibility};
-use gpuwise_render::SeedComparison;
+use gpuwise_probe::snapshot;
 
 use crate::cli::EstimateArgs;
 use crate::output;
@@ -64,7 +65,7 @@ pub fn compute(args: &EstimateArgs, vars: &Variables) -> anyhow::Result<(Estimat
     let estimate = gpuwise_model::estimate(&operation, dtype, &gpu, &cpu, scenario).map_err(|err| anyhow!(err))?;
     let seed = args
         .seed_model
-        .then(|| gpuwise_render::SeedComparison::new(seed_inputs(args, &estimate, &gpu), &estimate))
+        .then(|| SeedComparison::new(seed_inputs(args, &estimate, &gpu), &estimate))
         .transpose()
         .map_err(|err| anyhow!(err))?;
     Ok((estimate, seed))

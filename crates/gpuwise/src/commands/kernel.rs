@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, anyhow};
 use gpuwise_core::Report;
+use gpuwise_core::Variables;
 use gpuwise_envs::jupyter::{self, NewKernel};
-use gpuwise_probe::Variables;
 
 use crate::assemble::{self, Scope};
 use crate::cli::{KernelCommand, KernelInstallArgs};

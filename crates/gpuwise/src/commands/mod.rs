@@ -7,7 +7,7 @@ mod explain;
 pub(crate) mod kernel;
 mod verify;
 
-use gpuwise_probe::Variables;
+use gpuwise_core::Variables;
 
 use crate::cli::{Cli, Command};
 

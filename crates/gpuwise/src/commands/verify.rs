@@ -5,9 +5,9 @@ use std::process::Command;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use gpuwise_core::Variables;
 use gpuwise_core::{Framework, LiveRun, Prediction, Verification};
 use gpuwise_envs::process::{self, RunError};
-use gpuwise_probe::Variables;
 use serde::Deserialize;
 
 use crate::assemble::{self, Scope};

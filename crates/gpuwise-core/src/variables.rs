@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 
-use gpuwise_core::ContainerRuntime;
+use crate::ContainerRuntime;
 
 /// The value of one environment variable as the process received it.
 #[derive(Debug, Clone, PartialEq, Eq)]

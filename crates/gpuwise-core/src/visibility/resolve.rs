@@ -21,7 +21,7 @@
 
 use std::cmp::Reverse;
 
-use gpuwise_core::{Device, EntryStatus, System, Visibility, VisibilityEntry, VisibleDevice};
+use crate::{Device, EntryStatus, System, Visibility, VisibilityEntry, VisibleDevice};
 
 use crate::Variables;
 

@@ -1,6 +1,11 @@
-//! Which GPUs a CUDA process started now would see, and in which order.
+//! Which GPUs a CUDA process started now would see, and in which order: the result types, and
+//! [`resolve`], which computes them exactly as CUDA does.
+
+mod resolve;
 
 use serde::{Deserialize, Serialize};
+
+pub use resolve::{FASTEST_FIRST, PCI_BUS_ID, resolve};
 
 /// The devices a CUDA process would enumerate, computed from `CUDA_VISIBLE_DEVICES` and
 /// `CUDA_DEVICE_ORDER` against the system's devices.

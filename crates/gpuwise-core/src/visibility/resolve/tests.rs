@@ -1,4 +1,4 @@
-use gpuwise_core::{Clocks, MigDevice};
+use crate::{Clocks, MigDevice};
 use proptest::prelude::*;
 
 use super::*;

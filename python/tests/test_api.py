@@ -84,7 +84,7 @@ def test_estimate_has_numbers_text_and_chart():
 
 
 def test_bad_estimates_say_why():
-    with pytest.raises(gpuwise.InputError, match="unknown operation"):
+    with pytest.raises(gpuwise.InputError, match="unknown `gemv`; use one of matmul"):
         gpuwise.estimate("gemv", (10, 10), gpu="h100-sxm")
     with pytest.raises(gpuwise.InputError, match="fp8"):
         gpuwise.estimate("matmul", (64, 64, 64), "fp8", gpu="v100", cpu="epyc-9654")

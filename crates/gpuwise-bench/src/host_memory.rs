@@ -5,20 +5,18 @@
 
 use std::path::Path;
 
+use crate::error::HostMemoryError;
+
 /// What a case allocates besides its inputs and output, at most: rotation copies of its inputs
 /// (up to 128 MiB together), f64 copies for the reference, the libraries' workspaces.
 const CASE_OVERHEAD_BYTES: u64 = 192 << 20;
 
-/// `Err` naming the limit when `bytes` (a case's inputs and output) with their copies and
+/// [`HostMemoryError`] naming the limit when `bytes` (a case's inputs and output) with their copies and
 /// working space do not fit in what this process may still allocate.
-pub fn check(bytes: u64) -> Result<(), String> {
+pub fn check(bytes: u64) -> Result<(), HostMemoryError> {
     let needed = bytes.saturating_mul(3).saturating_add(CASE_OVERHEAD_BYTES);
     match headroom() {
-        Some((left, limit)) if needed > left => Err(format!(
-            "needs about {} MiB of host memory and {limit} leaves {} MiB: skipped rather than failing mid-run",
-            needed >> 20,
-            left >> 20
-        )),
+        Some((left, limit)) if needed > left => Err(HostMemoryError { needed, left, limit }),
         _ => Ok(()),
     }
 }
@@ -66,7 +64,7 @@ mod tests {
     #[test]
     fn this_machine_has_room_for_a_small_case_and_not_for_an_absurd_one() {
         assert!(check(1 << 20).is_ok());
-        let err = check(u64::MAX / 4).unwrap_err();
+        let err = check(u64::MAX / 4).unwrap_err().to_string();
         assert!(err.contains("needs about") && err.contains("leaves"), "{err}");
     }
 }

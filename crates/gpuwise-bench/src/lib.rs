@@ -6,6 +6,7 @@
 pub mod cpu;
 pub mod cuda;
 pub mod data;
+pub mod error;
 pub mod host_memory;
 pub mod runner;
 pub mod timer;

@@ -7,6 +7,7 @@ use gpuwise_model::{CpuProfile, Dtype, GpuProfile, Kind, cpu_call, gpu_call};
 use crate::cpu;
 use crate::cuda::{Direction, Gpu, Memory};
 use crate::data::Values;
+use crate::error::{BenchError, GpuSkipped};
 use crate::host_memory;
 use crate::workload::Workload;
 use gpuwise_bench_results::check;
@@ -44,14 +45,14 @@ pub type Progress<'a> = &'a mut dyn FnMut(usize, usize, &str);
 /// side was skipped.
 pub fn run(
     options: &Options,
-    gpu: Result<Gpu, String>,
+    gpu: Result<Gpu, GpuSkipped>,
     cpu: &cpu::Chosen,
     predictors: &Predictors,
     progress: Progress<'_>,
 ) -> BenchReport {
     let (mut gpu, gpu_skipped) = match gpu {
         Ok(gpu) => (Some(gpu), None),
-        Err(why) => (None, Some(why)),
+        Err(why) => (None, Some(why.to_string())),
     };
     let cpu_name = predictors.cpu.as_ref().map(|c| c.display.clone()).unwrap_or_else(|| "unknown CPU".into());
     let mut report = BenchReport {
@@ -87,7 +88,7 @@ pub fn run(
                     Measurement::machine("launch", Some("queued"), 0, l.queued),
                     Measurement::machine("launch", Some("synchronized"), 0, l.synchronized),
                 ]),
-                Err(message) => report.failures.push(machine_failure("launch", 0, message)),
+                Err(err) => report.failures.push(machine_failure("launch", 0, &BenchError::from(err))),
             }
             done += 1;
         }
@@ -108,15 +109,17 @@ fn machine_copies(gpu: &mut Gpu, bytes: u64, repeats: plan::Repeats, report: &mu
     let room = host_memory::check(bytes);
     for direction in Direction::ALL {
         let (op, memory) = (direction.name(), direction.memory().map(Memory::name));
-        match room.clone().and_then(|()| gpu.copy(direction, bytes, repeats)) {
+        let copied = room.clone().map_err(BenchError::from).and_then(|()| Ok(gpu.copy(direction, bytes, repeats)?));
+        match copied {
             Ok(c) => report.results.push(Measurement::machine(op, memory, bytes, c.summary)),
-            Err(message) => report.failures.push(machine_failure(op, bytes, message)),
+            Err(err) => report.failures.push(machine_failure(op, bytes, &err)),
         }
     }
 }
 
-fn machine_failure(op: &str, bytes: u64, message: String) -> Failure {
-    Failure { op: op.into(), shape: vec![bytes], dtype: "u8".into(), backend: Backend::Cuda, message }
+/// The failure of a machine measurement (copies, launches) of `bytes`.
+fn machine_failure(op: &str, bytes: u64, err: &BenchError) -> Failure {
+    Failure { op: op.into(), shape: vec![bytes], dtype: "u8".into(), backend: Backend::Cuda, message: err.to_string() }
 }
 
 /// One case on the CPU (or reused from the f32 case of the same shape when the CPU computes this
@@ -130,17 +133,16 @@ fn measure_case(
     mode: Mode,
     report: &mut BenchReport,
 ) {
-    let failure = |backend, message: String| Failure {
+    let failure = |backend, err: BenchError| Failure {
         op: case.operation.name().into(),
         shape: case.operation.shape(),
         dtype: case.dtype.name().into(),
         backend,
-        message,
+        message: err.to_string(),
     };
-    let bytes = case.operation.work(case.dtype).map_or(0, |w| w.memory_bytes as u64);
-    let workload = match host_memory::check(bytes).and_then(|()| Workload::new(case, seed)) {
+    let workload = match workload(case, seed) {
         Ok(w) => w,
-        Err(message) => return report.failures.push(failure(Backend::Cpu, message)),
+        Err(err) => return report.failures.push(failure(Backend::Cpu, err)),
     };
     let repeats = mode.repeats();
     let computes_in = cpu::computes_in(case.dtype);
@@ -151,7 +153,7 @@ fn measure_case(
         Some(found) => {
             Ok(Measurement { dtype: case.dtype.name().into(), computed_in: Some(found.dtype.clone()), ..found })
         }
-        None => cpu::run(&workload, repeats, cpu_gemm).and_then(|measured| {
+        None => cpu::run(&workload, repeats, cpu_gemm).map_err(BenchError::from).and_then(|measured| {
             let mut m = checked(case, computes_in, &workload, &measured.output, Backend::Cpu, measured.summary)?;
             m.computed_in = (computes_in != case.dtype).then(|| computes_in.name().into());
             if let Some(profile) = &predictors.cpu {
@@ -160,13 +162,13 @@ fn measure_case(
             Ok(m)
         }),
     };
-    let mut record = |backend, result: Result<Measurement, String>| match result {
+    let mut record = |backend, result: Result<Measurement, BenchError>| match result {
         Ok(m) => report.results.push(m),
-        Err(message) => report.failures.push(failure(backend, message)),
+        Err(err) => report.failures.push(failure(backend, err)),
     };
     record(Backend::Cpu, cpu_result);
     let Some(gpu) = gpu else { return };
-    let gpu_result = gpu.run(&workload, repeats).and_then(|measured| {
+    let gpu_result = gpu.run(&workload, repeats).map_err(BenchError::from).and_then(|measured| {
         let mut m = checked(case, case.dtype, &workload, &measured.output, Backend::Cuda, measured.compute)?;
         m.h2d_seconds = Some(measured.h2d.median);
         m.d2h_seconds = Some(measured.d2h.median);
@@ -178,8 +180,14 @@ fn measure_case(
     record(Backend::Cuda, gpu_result);
 }
 
+/// The workload of `case` from `seed`, when its host buffers fit.
+fn workload(case: &Case, seed: u64) -> Result<Workload, BenchError> {
+    host_memory::check(case.operation.work(case.dtype).map_or(0, |w| w.memory_bytes as u64))?;
+    Ok(Workload::new(case, seed)?)
+}
+
 /// The measurement of `case` on `backend` with its check, when `output` (computed in `dtype`)
-/// matches the reference; `Err` with the numbers when it does not.
+/// matches the reference; [`BenchError::WrongResult`] with the numbers when it does not.
 fn checked(
     case: &Case,
     dtype: Dtype,
@@ -187,24 +195,14 @@ fn checked(
     output: &Values,
     backend: Backend,
     summary: Summary,
-) -> Result<Measurement, String> {
+) -> Result<Measurement, BenchError> {
     let check = check::compare(dtype, &workload.reference, |i| output.get(i));
-    verdict(check)?;
+    if !check.passed() {
+        return Err(BenchError::WrongResult(check));
+    }
     let mut m = Measurement::of(&case.operation, case.dtype, backend, summary);
     m.check = Some(check);
     Ok(m)
-}
-
-/// `Err` with the numbers when the output is wrong.
-fn verdict(check: check::Check) -> Result<(), String> {
-    if check.passed() {
-        Ok(())
-    } else {
-        Err(format!(
-            "WRONG RESULT: relative error {:.3e} exceeds the tolerance {:.1e} ({} values compared with an f64 reference)",
-            check.error, check.tolerance, check.compared
-        ))
-    }
 }
 
 /// The estimator's CPU time and the achieved share of peak.

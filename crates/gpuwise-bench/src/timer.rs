@@ -4,9 +4,12 @@
 use gpuwise_bench_results::plan::Repeats;
 use gpuwise_bench_results::stats::Summary;
 
+use crate::error::NoTiming;
+
 /// Runs `run(i)` for warm-up and timed iterations; `run` does iteration `i` (rotate inputs by
-/// it) and returns the seconds that iteration took, or `Err` to stop the case.
-pub fn repeat(repeats: Repeats, mut run: impl FnMut(usize) -> Result<f64, String>) -> Result<Summary, String> {
+/// it) and returns the seconds that iteration took, or `Err` to stop the case. [`NoTiming`]
+/// when `repeats` allowed no timed iteration.
+pub fn repeat<E: From<NoTiming>>(repeats: Repeats, mut run: impl FnMut(usize) -> Result<f64, E>) -> Result<Summary, E> {
     for i in 0..repeats.warmup {
         run(i)?;
     }
@@ -17,7 +20,7 @@ pub fn repeat(repeats: Repeats, mut run: impl FnMut(usize) -> Result<f64, String
         timed += seconds;
         samples.push(seconds);
     }
-    Summary::of(&samples).ok_or_else(|| "no timing was recorded".to_string())
+    Summary::of(&samples).ok_or_else(|| NoTiming.into())
 }
 
 /// Wall-clock seconds `work` takes on this thread.
@@ -27,22 +30,35 @@ pub fn wall(work: impl FnOnce()) -> f64 {
     start.elapsed().as_secs_f64()
 }
 
-/// Wall-clock seconds `work` takes on this thread, or its error.
-pub fn wall_or_error(work: impl FnOnce() -> Result<(), String>) -> Result<f64, String> {
+/// Wall-clock seconds `work` takes on this thread, or its error (as the caller's error type).
+pub fn wall_or_error<E, F: Into<E>>(work: impl FnOnce() -> Result<(), F>) -> Result<f64, E> {
     let mut outcome = Ok(());
     let seconds = wall(|| outcome = work());
-    outcome.map(|()| seconds)
+    outcome.map(|()| seconds).map_err(Into::into)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// What a case's run may stop with, in these tests.
+    #[derive(Debug, PartialEq)]
+    enum Stop {
+        DeviceLost,
+        NoTiming,
+    }
+
+    impl From<NoTiming> for Stop {
+        fn from(_: NoTiming) -> Stop {
+            Stop::NoTiming
+        }
+    }
+
     #[test]
     fn warms_up_then_repeats_until_count_and_time() {
         let mut calls = Vec::new();
         let policy = Repeats { warmup: 2, min: 3, max: 10, seconds: 0.5 };
-        let summary = repeat(policy, |i| {
+        let summary = repeat::<Stop>(policy, |i| {
             calls.push(i);
             Ok(0.1)
         })
@@ -50,15 +66,18 @@ mod tests {
         // 2 warm-up calls, then 0.1 s each until 0.5 s were timed.
         assert_eq!(calls, (0..7).collect::<Vec<_>>());
         assert_eq!(summary.repeats, 5);
-        let capped = repeat(Repeats { warmup: 0, min: 1, max: 4, seconds: 100.0 }, |_| Ok(0.001)).unwrap();
+        let capped = repeat::<Stop>(Repeats { warmup: 0, min: 1, max: 4, seconds: 100.0 }, |_| Ok(0.001)).unwrap();
         assert_eq!(capped.repeats, 4);
     }
 
     #[test]
     fn an_error_stops_the_case() {
         let err = repeat(Repeats { warmup: 1, min: 3, max: 3, seconds: 0.0 }, |i| {
-            if i == 2 { Err("device lost".to_string()) } else { Ok(1.0) }
+            if i == 2 { Err(Stop::DeviceLost) } else { Ok(1.0) }
         });
-        assert_eq!(err.unwrap_err(), "device lost");
+        assert_eq!(err.unwrap_err(), Stop::DeviceLost);
+        let untimed = repeat::<Stop>(Repeats { warmup: 1, min: 0, max: 0, seconds: 0.0 }, |_| Ok(1.0));
+        assert_eq!(untimed.unwrap_err(), Stop::NoTiming);
+        assert_eq!(NoTiming.to_string(), "no timing was recorded");
     }
 }

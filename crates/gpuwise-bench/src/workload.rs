@@ -6,6 +6,7 @@ use rustfft::FftPlanner;
 use rustfft::num_complex::Complex;
 
 use crate::data::Values;
+use crate::error::{FilterTooLarge, WorkloadError};
 use gpuwise_bench_results::plan::Case;
 
 /// Most output values a reference covers: large outputs are checked at evenly spaced points.
@@ -93,10 +94,10 @@ impl Workload {
     /// Random inputs for `case` and the reference. Inputs: matmul A (m x k) and B (k x n), row
     /// major; fft the interleaved complex signals; elementwise x and y (the output is x + y);
     /// reduction x (the output is its sum); conv2d the NCHW input and KCRS filters.
-    pub fn new(case: &Case, seed: u64) -> Result<Workload, String> {
+    pub fn new(case: &Case, seed: u64) -> Result<Workload, WorkloadError> {
         let dtype = case.dtype;
-        let random = |len: u64, salt: u64| -> Result<Values, String> {
-            let len = usize::try_from(len).map_err(|_| "the case is too large for this machine".to_string())?;
+        let random = |len: u64, salt: u64| -> Result<Values, WorkloadError> {
+            let len = usize::try_from(len).map_err(|_| WorkloadError::TooLarge)?;
             Ok(Values::random(dtype, len, seed ^ salt))
         };
         let (inputs, output_len, reference) = match &case.operation {
@@ -124,13 +125,13 @@ impl Workload {
                 (vec![x], 1, vec![(0, sum)])
             }
             op @ Operation::Conv2d { .. } => {
-                let shape = ConvShape::of(op).ok_or("the filter is larger than the padded input")?;
+                let shape = ConvShape::of(op).ok_or(FilterTooLarge)?;
                 let input = random((shape.n * shape.c * shape.h * shape.w) as u64, 7)?;
                 let filters = random((shape.k * shape.taps()) as u64, 8)?;
                 let reference = conv_sample(&shape, &input.to_f64(), &filters.to_f64());
                 (vec![input, filters], shape.pixels() * shape.k, reference)
             }
-            other => return Err(format!("bench has no {} kernel for shape {:?}", other.name(), other.shape())),
+            other => return Err(WorkloadError::NoKernel { op: other.name(), shape: other.shape() }),
         };
         Ok(Workload { case: case.clone(), inputs, output_len, reference })
     }

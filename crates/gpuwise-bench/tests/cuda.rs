@@ -2,11 +2,11 @@
 //! checked against the f64 reference, plus copies, launches and the errors it must return
 //! rather than panic.
 //!
-//! These run only with `GPUWISE_GPU_TESTS=1`, on a machine with an NVIDIA GPU whose driver,
-//! cuBLAS and cuFFT can be loaded (with a CUDA 13 toolkit:
-//! `LD_LIBRARY_PATH=/usr/local/cuda/lib64`); otherwise each test prints that it was skipped.
+//! They are ignored by default: run them with `--ignored` (libtest) or `--run-ignored only`
+//! (nextest) on a machine with an NVIDIA GPU whose driver, cuBLAS and cuFFT can be loaded (with a
+//! CUDA 13 toolkit: `LD_LIBRARY_PATH=/usr/local/cuda/lib64`), as validation/run-on-gpu.sh does.
 
-use gpuwise_bench::cuda::{Direction, Gpu};
+use gpuwise_bench::cuda::{CudaError, Direction, Gpu};
 use gpuwise_bench::workload::Workload;
 use gpuwise_bench_results::check;
 use gpuwise_bench_results::plan::{Case, Repeats};
@@ -16,13 +16,9 @@ use gpuwise_model::{Dtype, Extras, Operation};
 /// reused: an operation that overwrote its input would fail the check.
 const REPEATS: Repeats = Repeats { warmup: 2, min: 70, max: 70, seconds: 0.0 };
 
-/// The GPU, or `None` (after saying so) when the GPU tests are off.
-fn gpu() -> Option<Gpu> {
-    if std::env::var("GPUWISE_GPU_TESTS").as_deref() != Ok("1") {
-        eprintln!("skipped: set GPUWISE_GPU_TESTS=1 to run the CUDA tests on a GPU");
-        return None;
-    }
-    Some(Gpu::open(0, 0.5).unwrap_or_else(|err| panic!("GPUWISE_GPU_TESTS=1 but the GPU does not open: {err}")))
+/// The GPU; a test that asks for it fails when it does not open.
+fn gpu() -> Gpu {
+    Gpu::open(0, 0.5).unwrap_or_else(|err| panic!("the GPU tests need a GPU, and it does not open: {err}"))
 }
 
 fn workload(op: &str, shape: &[u64], dtype: Dtype, extras: Extras) -> Workload {
@@ -49,8 +45,9 @@ fn assert_right(gpu: &mut Gpu, w: &Workload) {
 }
 
 #[test]
+#[ignore = "needs an NVIDIA GPU with cuBLAS and cuFFT (validation/run-on-gpu.sh runs it)"]
 fn matrix_products_in_every_dtype() {
-    let Some(mut gpu) = gpu() else { return };
+    let mut gpu = gpu();
     for dtype in [Dtype::F64, Dtype::F32, Dtype::Tf32, Dtype::F16, Dtype::Bf16] {
         // Not square, so a swapped dimension or leading dimension cannot pass.
         assert_right(&mut gpu, &workload("matmul", &[33, 17, 65], dtype, Extras::default()));
@@ -58,8 +55,9 @@ fn matrix_products_in_every_dtype() {
 }
 
 #[test]
+#[ignore = "needs an NVIDIA GPU with cuBLAS and cuFFT (validation/run-on-gpu.sh runs it)"]
 fn ffts_elementwise_and_reductions() {
-    let Some(mut gpu) = gpu() else { return };
+    let mut gpu = gpu();
     for dtype in [Dtype::F64, Dtype::F32] {
         assert_right(&mut gpu, &workload("fft", &[256], dtype, Extras { batch: 3, ..Extras::default() }));
         assert_right(&mut gpu, &workload("fft", &[100], dtype, Extras { batch: 2, ..Extras::default() }));
@@ -72,8 +70,9 @@ fn ffts_elementwise_and_reductions() {
 }
 
 #[test]
+#[ignore = "needs an NVIDIA GPU with cuBLAS and cuFFT (validation/run-on-gpu.sh runs it)"]
 fn convolutions_with_padding_and_stride() {
-    let Some(mut gpu) = gpu() else { return };
+    let mut gpu = gpu();
     for dtype in [Dtype::F32, Dtype::Tf32] {
         assert_right(&mut gpu, &workload("conv2d", &[2, 3, 9, 7, 4, 3, 3], dtype, padded(1, 1)));
         assert_right(&mut gpu, &workload("conv2d", &[1, 2, 8, 8, 3, 3, 3], dtype, padded(0, 2)));
@@ -81,24 +80,28 @@ fn convolutions_with_padding_and_stride() {
 }
 
 #[test]
+#[ignore = "needs an NVIDIA GPU with cuBLAS and cuFFT (validation/run-on-gpu.sh runs it)"]
 fn unsupported_cases_and_the_budget_are_errors_and_the_gpu_stays_usable() {
-    let Some(mut gpu) = gpu() else { return };
+    let mut gpu = gpu();
     let half = workload("elementwise", &[64], Dtype::F16, Extras::default());
-    let err = gpu.run(&half, REPEATS).unwrap_err();
+    let err = gpu.run(&half, REPEATS).unwrap_err().to_string();
     assert!(err.contains("no f16 elementwise kernel"), "{err}");
     let f64_conv = workload("conv2d", &[1, 1, 4, 4, 1, 3, 3], Dtype::F64, padded(1, 1));
-    assert!(gpu.run(&f64_conv, REPEATS).unwrap_err().contains("im2col"));
+    assert!(gpu.run(&f64_conv, REPEATS).unwrap_err().to_string().contains("im2col"));
     assert_right(&mut gpu, &workload("elementwise", &[64], Dtype::F32, Extras::default()));
 
     let mut tiny = Gpu::open(0, 1e-12).unwrap();
     let err = tiny.run(&workload("matmul", &[64, 64, 64], Dtype::F32, Extras::default()), REPEATS).unwrap_err();
+    assert!(matches!(err, CudaError::OverBudget { .. }), "{err:?}");
+    let err = err.to_string();
     assert!(err.contains("needs") && err.contains("may use"), "{err}");
-    assert!(tiny.copy(Direction::DeviceToDevice, 1 << 20, REPEATS).unwrap_err().contains("may use"));
+    assert!(tiny.copy(Direction::DeviceToDevice, 1 << 20, REPEATS).unwrap_err().to_string().contains("may use"));
 }
 
 #[test]
+#[ignore = "needs an NVIDIA GPU with cuBLAS and cuFFT (validation/run-on-gpu.sh runs it)"]
 fn copies_and_launches_take_time() {
-    let Some(mut gpu) = gpu() else { return };
+    let mut gpu = gpu();
     assert!(!gpu.name().is_empty() && gpu.uuid().starts_with("GPU-") && gpu.free_bytes() > 0, "{gpu:?}");
     let repeats = Repeats { warmup: 1, min: 5, max: 5, seconds: 0.0 };
     for direction in Direction::ALL {
@@ -106,7 +109,9 @@ fn copies_and_launches_take_time() {
         assert_eq!((copy.direction, copy.bytes), (direction, 1 << 20));
         assert!(copy.summary.min > 0.0, "{direction:?}: {:?}", copy.summary);
     }
-    assert!(gpu.copy(Direction::DeviceToDevice, 0, repeats).unwrap_err().contains("at least one byte"));
+    let empty = gpu.copy(Direction::DeviceToDevice, 0, repeats).unwrap_err();
+    assert_eq!(empty, CudaError::EmptyCopy);
+    assert_eq!(empty.to_string(), "copies need at least one byte");
     let launch = gpu.launch(repeats).unwrap();
     // Positive and finite; how fast is the bench's record to say, not a test's.
     assert!(launch.queued.min > 0.0 && launch.synchronized.min > 0.0, "{launch:?}");

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{CurveError, ProfileError};
 use crate::{CallTime, Dtype, Kind, Work};
 
 /// Version of the profile file; raised when a field changes meaning or is removed.
@@ -170,15 +171,21 @@ pub fn rescale(model: CallTime, seconds: f64) -> CallTime {
 
 /// `Err` for the first (size, value) pair with a size outside (0, 1e30], a value outside
 /// `range`, or a size not above the one before.
-fn check_pairs(pairs: &[[f64; 2]], what: &str, range: std::ops::RangeInclusive<f64>) -> Result<(), String> {
+fn check_pairs(
+    curve: &str,
+    pairs: &[[f64; 2]],
+    what: &'static str,
+    range: std::ops::RangeInclusive<f64>,
+) -> Result<(), CurveError> {
     let mut last = 0.0;
-    for (i, &[size, value]) in pairs.iter().enumerate() {
+    for (point, &[size, value]) in pairs.iter().enumerate() {
+        let error = |what, value, rule| CurveError { curve: curve.to_string(), point, what, value, rule };
         if !(size > last && size <= 1e30) {
-            return Err(format!("point {i} has size {size:e}: sizes must be positive, at most 1e30 and increasing"));
+            return Err(error("size", size, "sizes must be positive, at most 1e30 and increasing".into()));
         }
         if !range.contains(&value) {
             let (low, high) = (range.start(), range.end());
-            return Err(format!("point {i} has {what} {value:e}: it must lie between {low:e} and {high:e}"));
+            return Err(error(what, value, format!("it must lie between {low:e} and {high:e}")));
         }
         last = size;
     }
@@ -213,20 +220,16 @@ pub struct MachineProfile {
 
 impl MachineProfile {
     /// Reads a profile; `Err` names the file and what is wrong with it.
-    pub fn load(path: &Path) -> Result<MachineProfile, String> {
-        let text =
-            gpuwise_fs::read_text(path).map_err(|e| format!("cannot read the profile {}: {e}", path.display()))?;
-        let mut profile: MachineProfile = serde_json::from_str(&text).map_err(|e| {
-            format!("{} is not a gpuwise profile (`gpuwise bench --calibrate` writes one): {e}", path.display())
-        })?;
+    pub fn load(path: &Path) -> Result<MachineProfile, ProfileError> {
+        let path_buf = || path.to_path_buf();
+        let text = gpuwise_fs::read_text(path).map_err(|source| ProfileError::Read { path: path_buf(), source })?;
+        let mut profile: MachineProfile =
+            serde_json::from_str(&text).map_err(|source| ProfileError::Parse { path: path_buf(), source })?;
         if profile.schema_version != PROFILE_SCHEMA_VERSION {
-            return Err(format!(
-                "{} has profile schema {}, this gpuwise reads {PROFILE_SCHEMA_VERSION}: run `gpuwise bench --calibrate` again",
-                path.display(),
-                profile.schema_version
-            ));
+            let (found, expected) = (profile.schema_version, PROFILE_SCHEMA_VERSION);
+            return Err(ProfileError::Schema { path: path_buf(), found, expected });
         }
-        profile.check().map_err(|problem| format!("{} cannot be used: {problem}", path.display()))?;
+        profile.check().map_err(|problem| ProfileError::Curve { path: path_buf(), problem })?;
         let source = format!("measured by gpuwise bench, {}", path.display());
         profile.cpu.source.clone_from(&source);
         profile.gpu_curves.source = source;
@@ -236,7 +239,7 @@ impl MachineProfile {
     /// `Err` names the first curve and point no measurement could have produced: a size that is
     /// not positive or past 1e30, a time outside 1 ns to 1e6 s, a ratio to the model outside
     /// 1/1000 to 1000, or sizes out of order.
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), CurveError> {
         let sides = [("CPU", &self.cpu), ("GPU", &self.gpu_curves)];
         for (side, calibration) in sides {
             for curve in &calibration.curves {
@@ -244,8 +247,8 @@ impl MachineProfile {
                     Some(dtype) => format!("the {side} curve {} {dtype}", curve.family),
                     None => format!("the {side} curve {}", curve.family),
                 };
-                check_pairs(&curve.points, "seconds", 1e-9..=1e6).map_err(|e| format!("{name}: {e}"))?;
-                check_pairs(&curve.ratios, "ratio to the model", 1e-3..=1e3).map_err(|e| format!("{name}: {e}"))?;
+                check_pairs(&name, &curve.points, "seconds", 1e-9..=1e6)?;
+                check_pairs(&name, &curve.ratios, "ratio to the model", 1e-3..=1e3)?;
             }
         }
         Ok(())
@@ -339,8 +342,8 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("profile.json");
         std::fs::write(&path, "{").unwrap();
-        assert!(MachineProfile::load(&path).unwrap_err().contains("profile.json is not a gpuwise profile"));
-        assert!(MachineProfile::load(&dir.join("missing.json")).unwrap_err().contains("cannot read"));
+        assert!(MachineProfile::load(&path).unwrap_err().to_string().contains("profile.json is not a gpuwise profile"));
+        assert!(MachineProfile::load(&dir.join("missing.json")).unwrap_err().to_string().contains("cannot read"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -366,7 +369,7 @@ mod tests {
             (vec![[f64::NAN, 1e-3]], vec![], "size NaN"),
             (vec![[1e6, 1e-5]], vec![[1e6, 1e9]], "ratio to the model 1e9"),
         ] {
-            let err = profile(points, ratios).check().unwrap_err();
+            let err = profile(points, ratios).check().unwrap_err().to_string();
             assert!(err.starts_with("the GPU curve gemm f32: ") && err.contains(says), "{says}: {err}");
         }
     }

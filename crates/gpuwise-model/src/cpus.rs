@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 use gpuwise_core::Cpu;
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Input, InputError, ModelError, Problem};
 use crate::{Dtype, constants};
 
 /// What the CPU side of an estimate assumes.
@@ -45,7 +46,7 @@ impl CpuProfile {
 
     /// This machine's CPU from the probe: AVX-512 (two FMA pipes on Intel, two 256-bit pipes on
     /// AMD Zen 4), AVX2 with FMA, AVX, SSE or NEON; bandwidth assumed per core.
-    pub fn probed(cpu: &Cpu) -> Result<CpuProfile, String> {
+    pub fn probed(cpu: &Cpu) -> Result<CpuProfile, ModelError> {
         let has = |feature: &str| cpu.simd.iter().any(|s| s == feature);
         let amd = cpu.model.contains("AMD");
         let f32_flops_per_cycle = if has("avx512f") && !amd {
@@ -56,7 +57,7 @@ impl CpuProfile {
             // AVX without FMA (8 lanes, separate multiply and add), SSE2 and NEON (4 lanes, two pipes).
             16
         };
-        let frequency = cpu.frequency_mhz.filter(|&f| f > 0).ok_or("the CPU's frequency is unknown on this machine")?;
+        let frequency = cpu.frequency_mhz.filter(|&f| f > 0).ok_or(ModelError::CpuFrequencyUnknown)?;
         let cores = cpu.physical_cores.max(1);
         let per_core = constants().cpu_memory_bandwidth_per_core.value;
         Ok(CpuProfile {
@@ -95,11 +96,11 @@ pub fn cpus() -> &'static [CpuProfile] {
 }
 
 /// The preset `name`; `Err` lists them.
-pub fn cpu(name: &str) -> Result<&'static CpuProfile, String> {
+pub fn cpu(name: &str) -> Result<&'static CpuProfile, InputError> {
     let wanted = name.trim().to_ascii_lowercase();
     cpus().iter().find(|c| c.name == wanted).ok_or_else(|| {
-        let names: Vec<&str> = cpus().iter().map(|c| c.name.as_str()).collect();
-        format!("unknown CPU `{name}`: use auto (this machine) or one of {}", names.join(", "))
+        let choices = std::iter::once("auto").chain(cpus().iter().map(|c| c.name.as_str())).map(String::from).collect();
+        InputError::new(Input::Cpu, Problem::Unknown { got: name.into(), choices })
     })
 }
 
@@ -113,7 +114,7 @@ mod tests {
         for c in cpus() {
             assert!(c.source.len() > 20 && c.cores > 0 && c.frequency_hz > 1e9, "{}", c.name);
         }
-        assert!(cpu("epyc-9999").unwrap_err().contains("epyc-9654"));
+        assert!(cpu("epyc-9999").unwrap_err().to_string().contains("epyc-9654"));
     }
 
     #[test]
@@ -130,6 +131,6 @@ mod tests {
         assert!((profile.peak(Dtype::F32) / 1e9 - 156.48).abs() < 0.01);
         assert!((profile.peak(Dtype::F64) / 1e9 - 78.24).abs() < 0.01);
         let unknown = Cpu { frequency_mhz: None, ..probe };
-        assert!(CpuProfile::probed(&unknown).unwrap_err().contains("frequency"));
+        assert!(CpuProfile::probed(&unknown).unwrap_err().to_string().contains("frequency"));
     }
 }

@@ -5,6 +5,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::{Input, InputError, Problem};
+
 /// A number format an operation computes in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -57,9 +59,9 @@ impl fmt::Display for Dtype {
 }
 
 impl FromStr for Dtype {
-    type Err = String;
+    type Err = InputError;
 
-    fn from_str(text: &str) -> Result<Self, String> {
+    fn from_str(text: &str) -> Result<Self, InputError> {
         let wanted = text.trim().to_ascii_lowercase();
         let alias = match wanted.as_str() {
             "float64" | "double" => "f64",
@@ -70,8 +72,8 @@ impl FromStr for Dtype {
             other => other,
         };
         Dtype::ALL.into_iter().find(|d| d.name() == alias).ok_or_else(|| {
-            let names: Vec<&str> = Dtype::ALL.iter().map(|d| d.name()).collect();
-            format!("unknown dtype `{text}`: use one of {}", names.join(", "))
+            let choices = Dtype::ALL.iter().map(|d| d.name().to_string()).collect();
+            InputError::new(Input::Dtype, Problem::Unknown { got: text.into(), choices })
         })
     }
 }
@@ -85,7 +87,7 @@ mod tests {
         assert_eq!("bf16".parse::<Dtype>(), Ok(Dtype::Bf16));
         assert_eq!("float32".parse::<Dtype>(), Ok(Dtype::F32));
         assert_eq!(" TF32 ".parse::<Dtype>(), Ok(Dtype::Tf32));
-        assert!("int4".parse::<Dtype>().unwrap_err().contains("f64, f32, tf32, f16, bf16, fp8"));
+        assert!("int4".parse::<Dtype>().unwrap_err().to_string().contains("f64, f32, tf32, f16, bf16, fp8"));
         assert_eq!(Dtype::Tf32.bytes(), 4, "TF32 is stored as f32");
     }
 }

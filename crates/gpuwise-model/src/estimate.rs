@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::error::ModelError;
 use crate::timing::{CallTime, cpu_call, gpu_call, transfers};
 use crate::{CpuProfile, Dtype, GpuProfile, Operation, Work, constants};
 
@@ -200,7 +201,7 @@ impl Sides {
         gpu: &GpuProfile,
         cpu: &CpuProfile,
         scenario: Scenario,
-    ) -> Result<Sides, String> {
+    ) -> Result<Sides, ModelError> {
         let work = op.work(dtype)?;
         let (h2d, d2h) = if scenario.resident { (0.0, 0.0) } else { transfers(&work, gpu, scenario.pinned) };
         Ok(Sides { cpu: cpu_call(&work, dtype, cpu), gpu: gpu_call(&work, dtype, gpu)?, h2d, d2h, work })
@@ -219,7 +220,7 @@ pub fn estimate(
     gpu: &GpuProfile,
     cpu: &CpuProfile,
     scenario: Scenario,
-) -> Result<Estimate, String> {
+) -> Result<Estimate, ModelError> {
     let repeats = scenario.repeats.max(1);
     let scenario = Scenario { repeats, ..scenario };
     let sides = Sides::new(op, dtype, gpu, cpu, scenario)?;

@@ -7,6 +7,7 @@ use gpuwise_core::Device;
 use serde::{Deserialize, Serialize};
 
 use crate::Dtype;
+use crate::error::{Input, InputError, ModelError, Problem};
 
 /// Dense peak rates, FLOP/s; `None` where the part has no such unit.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -120,7 +121,7 @@ pub fn gpus() -> &'static [GpuProfile] {
 }
 
 /// The built-in profile `name` (case-insensitive); `Err` suggests the nearest names.
-pub fn gpu(name: &str) -> Result<&'static GpuProfile, String> {
+pub fn gpu(name: &str) -> Result<&'static GpuProfile, InputError> {
     let wanted = name.trim().to_ascii_lowercase();
     if let Some(found) = gpus().iter().find(|g| g.name == wanted) {
         return Ok(found);
@@ -128,22 +129,20 @@ pub fn gpu(name: &str) -> Result<&'static GpuProfile, String> {
     let mut nearest: Vec<(f64, &str)> =
         gpus().iter().map(|g| (strsim::jaro_winkler(&wanted, &g.name), g.name.as_str())).collect();
     nearest.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let names: Vec<&str> = nearest.iter().take(3).map(|(_, n)| *n).collect();
-    Err(format!("unknown GPU `{name}`: did you mean {}? (`gpuwise estimate --list-gpus` lists all)", names.join(", ")))
+    let nearest = nearest.iter().take(3).map(|(_, n)| n.to_string()).collect();
+    Err(InputError::new(Input::Gpu, Problem::Unnamed { got: name.into(), nearest }))
 }
 
 /// The profile of a probed device: the table row its name matches, with the device's own
 /// memory, multiprocessor count and host link; `Err` when no row matches.
-pub fn for_device(device: &Device) -> Result<GpuProfile, String> {
+pub fn for_device(device: &Device) -> Result<GpuProfile, ModelError> {
     let name = device.name.to_ascii_lowercase();
     let matched = gpus()
         .iter()
         .filter_map(|g| g.aliases.iter().filter(|a| matches_word(&name, a)).map(|a| (a.len(), g)).max_by_key(|m| m.0))
         .max_by_key(|m| m.0)
         .map(|(_, g)| g)
-        .ok_or_else(|| {
-            format!("{} is not in the built-in table: name the closest part with --gpu (see --list-gpus)", device.name)
-        })?;
+        .ok_or_else(|| ModelError::NotInTable(device.name.clone()))?;
     let mut profile = matched.clone();
     profile.display = format!("{} (GPU {}, this machine)", device.name, device.index);
     if let Some(bytes) = device.memory_total_bytes {
@@ -192,7 +191,7 @@ mod tests {
 
     #[test]
     fn unknown_names_get_suggestions() {
-        let err = gpu("h100").unwrap_err();
+        let err = gpu("h100").unwrap_err().to_string();
         assert!(err.contains("h100-sxm") && err.contains("h100-pcie"), "{err}");
         assert_eq!(gpu("H100-SXM").unwrap().name, "h100-sxm");
     }

@@ -15,6 +15,7 @@ mod calibration;
 mod constants;
 mod cpus;
 mod dtype;
+mod error;
 mod estimate;
 mod gpus;
 mod ops;
@@ -28,6 +29,7 @@ pub use calibration::{
 pub use constants::{Constant, Constants, constants};
 pub use cpus::{CpuProfile, cpu, cpus};
 pub use dtype::Dtype;
+pub use error::{CurveError, Input, InputError, ModelError, Naming, Problem, ProfileError, model_name};
 pub use estimate::{Band, Bound, BreakEven, CpuSide, CurvePoint, Estimate, GpuSide, MemoryFit, Scenario, estimate};
 pub use gpus::{GpuProfile, HostLink, PeakFlops, for_device, gpu, gpus};
 pub use ops::{Extras, Kind, OPERATIONS, Operation, Work};

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::Dtype;
+use crate::error::{Input, InputError, ModelError, Problem};
 
 /// Names of the operations, as the command line takes them.
 pub const OPERATIONS: [&str; 7] = ["matmul", "dense", "conv2d", "fft", "elementwise", "reduction", "custom"];
@@ -178,19 +179,20 @@ impl Default for Extras {
 }
 
 impl Operation {
-    /// Builds an operation from its name, `--shape` and the other options; `Err` says what is
-    /// wrong in words that name the input.
-    pub fn parse(op: &str, shape: &[u64], extras: &Extras) -> Result<Operation, String> {
+    /// Builds an operation from its name, sizes and the other inputs; `Err` names the input
+    /// that cannot be used and why.
+    pub fn parse(op: &str, shape: &[u64], extras: &Extras) -> Result<Operation, InputError> {
         if let Some(zero) = shape.iter().position(|&d| d == 0) {
-            return Err(format!("--shape: dimension {} is 0; every size must be at least 1", zero + 1));
+            return Err(InputError::new(Input::Shape, Problem::ZeroDimension(zero + 1)));
         }
-        let want = |forms: &str| format!("--shape for {op} takes {forms}, got {} number(s)", shape.len());
-        let positive = |value: u64, name: &str| {
-            if value == 0 { Err(format!("--{name} must be at least 1")) } else { Ok(value) }
+        let operation = op_name(op)?;
+        let want = |forms| InputError::new(Input::Shape, Problem::Sizes { op: operation, forms, got: shape.len() });
+        let positive = |value: u64, input| {
+            if value == 0 { Err(InputError::new(input, Problem::Zero)) } else { Ok(value) }
         };
-        let operation = match op {
+        let operation = match operation {
             "matmul" => match *shape {
-                [m, n, k] => Operation::Matmul { batch: positive(extras.batch, "batch")?, m, n, k },
+                [m, n, k] => Operation::Matmul { batch: positive(extras.batch, Input::Batch)?, m, n, k },
                 [batch, m, n, k] => Operation::Matmul { batch, m, n, k },
                 _ => return Err(want("M,N,K or BATCH,M,N,K")),
             },
@@ -202,31 +204,36 @@ impl Operation {
             },
             "conv2d" => match *shape {
                 [n, c, h, w, k, r, s] => {
-                    let stride = positive(extras.stride, "stride")?;
+                    let stride = positive(extras.stride, Input::Stride)?;
                     let conv = Operation::Conv2d { n, c, h, w, k, r, s, stride, padding: extras.padding };
                     if conv.conv_output().is_none() {
-                        return Err(format!(
-                            "conv2d: a {r}x{s} filter does not fit a {h}x{w} input padded by {}",
-                            extras.padding
-                        ));
+                        let problem =
+                            Problem::FilterTooLarge { filter: (r, s), image: (h, w), padding: extras.padding };
+                        return Err(InputError::new(Input::Shape, problem));
                     }
                     conv
                 }
                 _ => return Err(want("N,C,H,W,K,R,S")),
             },
             "fft" => match shape.len() {
-                1 | 2 => {
-                    Operation::Fft { batch: positive(extras.batch, "batch")?, dims: shape.to_vec(), real: extras.real }
-                }
+                1 | 2 => Operation::Fft {
+                    batch: positive(extras.batch, Input::Batch)?,
+                    dims: shape.to_vec(),
+                    real: extras.real,
+                },
                 _ => return Err(want("N (1-D) or NX,NY (2-D)")),
             },
             "elementwise" => match *shape {
                 [elements] => {
                     if !(1..=2).contains(&extras.inputs) {
-                        return Err(format!("--inputs must be 1 (unary) or 2 (binary), got {}", extras.inputs));
+                        let got = extras.inputs.to_string();
+                        return Err(InputError::new(
+                            Input::Inputs,
+                            Problem::Expected { expected: "1 (unary) or 2 (binary)", got },
+                        ));
                     }
                     if !(extras.flops_per_element.is_finite() && extras.flops_per_element >= 0.0) {
-                        return Err("--flops-per-element must be a number >= 0".into());
+                        return Err(InputError::new(Input::FlopsPerElement, Problem::Negative));
                     }
                     Operation::Elementwise {
                         elements,
@@ -240,17 +247,15 @@ impl Operation {
                 [elements] => Operation::Reduction { elements },
                 _ => return Err(want("ELEMENTS")),
             },
-            "custom" => {
+            _ => {
                 let Some((flops, bytes_in, bytes_out)) = extras.custom else {
-                    return Err("custom takes --flops, --bytes-in and --bytes-out".into());
+                    let needs = vec![Input::Flops, Input::BytesIn, Input::BytesOut];
+                    return Err(InputError::new(Input::Op, Problem::Needs("custom", needs)));
                 };
                 if !(flops.is_finite() && flops >= 0.0) {
-                    return Err("--flops must be a number >= 0".into());
+                    return Err(InputError::new(Input::Flops, Problem::Negative));
                 }
                 Operation::Custom { flops, bytes_in, bytes_out }
-            }
-            other => {
-                return Err(format!("unknown operation `{other}`: use one of {}", OPERATIONS.join(", ")));
             }
         };
         Ok(operation)
@@ -316,7 +321,7 @@ impl Operation {
     }
 
     /// What the operation costs in `dtype`; `Err` when its sizes are absurd.
-    pub fn work(&self, dtype: Dtype) -> Result<Work, String> {
+    pub fn work(&self, dtype: Dtype) -> Result<Work, ModelError> {
         let size = dtype.bytes() as f64;
         let work = match self {
             Operation::Matmul { batch, m, n, k } => {
@@ -353,8 +358,9 @@ impl Operation {
                     },
                 }
             }
-            Operation::Conv2d { n, c, h, w, k, r, s, .. } => {
-                let (p, q) = self.conv_output().ok_or("the filter does not fit the input")?;
+            Operation::Conv2d { n, c, h, w, k, r, s, padding, .. } => {
+                let problem = Problem::FilterTooLarge { filter: (*r, *s), image: (*h, *w), padding: *padding };
+                let (p, q) = self.conv_output().ok_or_else(|| InputError::new(Input::Shape, problem))?;
                 let f = |values: &[u64]| values.iter().map(|&v| v as f64).product::<f64>();
                 let input = f(&[*n, *c, *h, *w]) * size;
                 let filters = f(&[*k, *c, *r, *s]) * size;
@@ -432,13 +438,13 @@ impl Operation {
             }
         };
         if work.memory_bytes > ABSURD_BYTES || work.flops > 1e30 || !work.flops.is_finite() {
-            return Err(format!(
-                "{} {:?} in {dtype} would need {:.3e} bytes and {:.3e} FLOPs: too large to be a real workload",
-                self.name(),
-                self.shape(),
-                work.memory_bytes,
-                work.flops
-            ));
+            return Err(ModelError::TooLarge {
+                op: self.name(),
+                shape: self.shape(),
+                dtype,
+                bytes: work.memory_bytes,
+                flops: work.flops,
+            });
         }
         Ok(work)
     }
@@ -477,14 +483,25 @@ impl Operation {
 }
 
 /// FLOPs per element of a dense layer's activation.
-fn activation_flops(name: &str) -> Result<u64, String> {
+fn activation_flops(name: &str) -> Result<u64, InputError> {
     match name {
         "none" | "linear" => Ok(0),
         "relu" => Ok(1),
         "sigmoid" | "tanh" => Ok(4),
         "gelu" | "silu" | "swish" => Ok(8),
-        other => Err(format!("unknown activation `{other}`: use none, relu, sigmoid, tanh, gelu or silu")),
+        other => Err(unknown(Input::Activation, other, &["none", "relu", "sigmoid", "tanh", "gelu", "silu"])),
     }
+}
+
+/// `name` as one of [`OPERATIONS`].
+fn op_name(name: &str) -> Result<&'static str, InputError> {
+    OPERATIONS.iter().find(|&&op| op == name).copied().ok_or_else(|| unknown(Input::Op, name, &OPERATIONS))
+}
+
+/// `got` is not among `choices`.
+fn unknown(input: Input, got: &str, choices: &[&str]) -> InputError {
+    let choices = choices.iter().map(|c| c.to_string()).collect();
+    InputError::new(input, Problem::Unknown { got: got.into(), choices })
 }
 
 #[cfg(test)]
@@ -513,7 +530,7 @@ mod tests {
         let work = conv.work(Dtype::F16).unwrap();
         assert_eq!(work.flops, 2.0 * 32.0 * 64.0 * 112.0 * 112.0 * 3.0 * 49.0);
         assert!(matches!(work.kind, Kind::Gemm { m, n: 64, k: 147, .. } if m == 32 * 112 * 112));
-        let err = Operation::parse("conv2d", &[1, 3, 4, 4, 8, 7, 7], &Extras::default()).unwrap_err();
+        let err = Operation::parse("conv2d", &[1, 3, 4, 4, 8, 7, 7], &Extras::default()).unwrap_err().to_string();
         assert!(err.contains("does not fit"), "{err}");
     }
 
@@ -531,12 +548,16 @@ mod tests {
     #[test]
     fn bad_sizes_are_named() {
         let e = Extras::default();
-        assert!(Operation::parse("matmul", &[0, 4, 4], &e).unwrap_err().contains("dimension 1 is 0"));
-        assert!(Operation::parse("matmul", &[4, 4], &e).unwrap_err().contains("M,N,K"));
-        assert!(Operation::parse("sort", &[4], &e).unwrap_err().contains("unknown operation `sort`"));
+        assert!(Operation::parse("matmul", &[0, 4, 4], &e).unwrap_err().to_string().contains("dimension 1 is 0"));
+        assert!(Operation::parse("matmul", &[4, 4], &e).unwrap_err().to_string().contains("M,N,K"));
+        let unknown = Operation::parse("sort", &[4], &e).unwrap_err();
+        assert_eq!(unknown.input, Input::Op);
+        assert!(unknown.describe(|i| i.flag()).starts_with("--op: unknown `sort`; use one of matmul"), "{unknown}");
         let huge = op("matmul", &[u64::MAX, u64::MAX, u64::MAX]);
-        assert!(huge.work(Dtype::F32).unwrap_err().contains("too large"));
-        assert!(Operation::parse("custom", &[], &e).unwrap_err().contains("--flops"));
+        assert!(huge.work(Dtype::F32).unwrap_err().to_string().contains("too large"));
+        let custom = Operation::parse("custom", &[], &e).unwrap_err();
+        assert_eq!(custom.describe(|i| i.flag()), "custom needs --flops, --bytes-in and --bytes-out");
+        assert_eq!(custom.to_string(), "custom needs flops, bytes_in and bytes_out");
     }
 
     #[test]

@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::Estimate;
+use crate::error::{Input, InputError, Problem};
 
 /// Elements one GPU core handles per millisecond in the seed's examples (1e7 / (5120 x 60 ms) =
 /// 32.6; 5e6 / (3584 x 45 ms) = 31.0).
@@ -52,16 +53,16 @@ pub struct SeedAnswer {
 }
 
 /// The seed formula applied to `inputs`; `Err` names an input that cannot be used.
-pub fn seed_answer(inputs: &SeedInputs) -> Result<SeedAnswer, String> {
-    for (name, value) in
-        [("--size", inputs.size), ("--gpu-cores", inputs.gpu_cores), ("--cpu-factor", inputs.cpu_factor)]
+pub fn seed_answer(inputs: &SeedInputs) -> Result<SeedAnswer, InputError> {
+    for (input, value) in
+        [(Input::Size, inputs.size), (Input::GpuCores, inputs.gpu_cores), (Input::CpuFactor, inputs.cpu_factor)]
     {
         if !(value.is_finite() && value > 0.0) {
-            return Err(format!("{name} must be a number above 0 for the seed model"));
+            return Err(InputError::new(input, Problem::NotPositive));
         }
     }
     if !(inputs.overhead_ms.is_finite() && inputs.overhead_ms >= 0.0) {
-        return Err("--overhead-ms must be a number >= 0".into());
+        return Err(InputError::new(Input::OverheadMs, Problem::Negative));
     }
     let gpu_ms = inputs.size / (inputs.gpu_cores * GPU_ELEMENTS_PER_CORE_MS);
     let cpu_ms = inputs.size / (inputs.cpu_factor * cpu_elements_per_factor_ms(&inputs.op));
@@ -116,7 +117,7 @@ pub struct SeedComparison {
 
 impl SeedComparison {
     /// The seed's answer for `inputs` next to `estimate`; `Err` names an unusable input.
-    pub fn new(inputs: SeedInputs, estimate: &Estimate) -> Result<Self, String> {
+    pub fn new(inputs: SeedInputs, estimate: &Estimate) -> Result<Self, InputError> {
         let answer = seed_answer(&inputs)?;
         let why = differences(&inputs, &answer, estimate.gpu.compute_seconds * 1e3, estimate.cpu.seconds * 1e3);
         Ok(SeedComparison { inputs, answer, why })
@@ -154,6 +155,6 @@ mod tests {
         let answer = seed_answer(&rtx).unwrap();
         assert!(within(answer.gpu_ms, 45.0) && within(answer.cpu_ms, 700.0), "{answer:?}");
         let zero = SeedInputs { gpu_cores: 0.0, ..rtx };
-        assert!(seed_answer(&zero).unwrap_err().contains("--gpu-cores"));
+        assert_eq!(seed_answer(&zero).unwrap_err().describe(|i| i.flag()), "--gpu-cores must be a number above 0");
     }
 }

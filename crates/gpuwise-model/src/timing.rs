@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::calibration::{self, Calibration};
+use crate::error::ModelError;
 use crate::{CpuProfile, Dtype, GpuProfile, Kind, Work, constants};
 
 /// One call's time on one side, with its parts.
@@ -24,9 +25,9 @@ pub struct CallTime {
 }
 
 /// One call on `gpu`; `Err` when the part cannot compute in `dtype` for this operation.
-pub fn gpu_call(work: &Work, dtype: Dtype, gpu: &GpuProfile) -> Result<CallTime, String> {
+pub fn gpu_call(work: &Work, dtype: Dtype, gpu: &GpuProfile) -> Result<CallTime, ModelError> {
     let c = constants();
-    let lacks = |what: &str| format!("the {} has no {dtype} {what}", gpu.display);
+    let lacks = |units| ModelError::NoUnits { gpu: gpu.display.clone(), dtype, units };
     let bandwidth = gpu.memory_bandwidth_bytes_per_s * c.memory_efficiency.value;
     let (peak, rate, passes, launches) = match work.kind {
         Kind::Gemm { m, n, batch, epilogue, convolution, .. } => {
@@ -40,7 +41,7 @@ pub fn gpu_call(work: &Work, dtype: Dtype, gpu: &GpuProfile) -> Result<CallTime,
         }
         Kind::Fft { passes } => {
             if matches!(dtype, Dtype::Tf32 | Dtype::Bf16 | Dtype::Fp8) {
-                return Err(format!("cuFFT has no {dtype} transforms: use f64, f32 or f16"));
+                return Err(ModelError::NoFft(dtype));
             }
             let peak = vector_peak(gpu, dtype).ok_or_else(|| lacks("units"))?;
             (peak, peak * c.vector_efficiency.value, passes as f64, 1.0)
@@ -172,7 +173,7 @@ mod tests {
     #[test]
     fn parts_without_a_dtype_say_so() {
         let work = Operation::parse("matmul", &[64, 64, 64], &Extras::default()).unwrap().work(Dtype::Fp8).unwrap();
-        let err = gpu_call(&work, Dtype::Fp8, gpu("v100").unwrap()).unwrap_err();
+        let err = gpu_call(&work, Dtype::Fp8, gpu("v100").unwrap()).unwrap_err().to_string();
         assert!(err.contains("has no fp8"), "{err}");
     }
 

@@ -49,12 +49,14 @@ pub fn probe_system(vars: &Variables) -> System {
         container_runtime: vars.container_runtime(),
         ..System::default()
     };
-    let nvml = nvml
-        .wait(deadline, timeout)
-        .unwrap_or_else(|error| nvml::NvmlProbe { status: ProbeStatus::Failed { error }, ..Default::default() });
-    let cuda = cuda
-        .wait(deadline, timeout)
-        .unwrap_or_else(|error| cuda::CudaProbe { status: ProbeStatus::Failed { error }, ..Default::default() });
+    let nvml = nvml.wait(deadline, timeout).unwrap_or_else(|why| nvml::NvmlProbe {
+        status: ProbeStatus::Failed { error: why.to_string() },
+        ..Default::default()
+    });
+    let cuda = cuda.wait(deadline, timeout).unwrap_or_else(|why| cuda::CudaProbe {
+        status: ProbeStatus::Failed { error: why.to_string() },
+        ..Default::default()
+    });
     system.libraries.nvml = nvml.status.clone();
     system.libraries.cuda = cuda.status.clone();
     system.libraries.cuda_driver_version = cuda.driver_version.clone();
@@ -78,18 +80,23 @@ const DEFAULT_PROBE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// `GPUWISE_PROBE_TIMEOUT`'s value (`None`: unset) as a timeout: seconds, more than 0 and at
 /// most 3600. `Err` names the variable, the value and what it takes.
-pub fn probe_timeout_setting(value: Option<&str>) -> Result<Duration, String> {
+pub fn probe_timeout_setting(value: Option<&str>) -> Result<Duration, BadTimeout> {
     let Some(value) = value else { return Ok(DEFAULT_PROBE_TIMEOUT) };
     match value.trim().parse::<f64>() {
         Ok(seconds) if seconds.is_finite() && seconds > 0.0 && seconds <= 3600.0 => {
             Ok(Duration::from_secs_f64(seconds))
         }
-        _ => Err(format!(
-            "GPUWISE_PROBE_TIMEOUT={value:?} is not a timeout: give seconds, more than 0 and at most 3600 \
-             (such as 30 or 2.5), or unset it for the default of 30"
-        )),
+        _ => Err(BadTimeout(value.to_string())),
     }
 }
+
+/// A `GPUWISE_PROBE_TIMEOUT` that is not a timeout.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "GPUWISE_PROBE_TIMEOUT={0:?} is not a timeout: give seconds, more than 0 and at most 3600 \
+     (such as 30 or 2.5), or unset it for the default of 30"
+)]
+pub struct BadTimeout(pub String);
 
 /// More devices than any machine holds: a driver library that reports more is not believed
 /// (reading each would take hours, or exhaust memory).
@@ -121,17 +128,32 @@ impl<T: Send + 'static> Pending<T> {
 
     /// Its answer, waited for until `deadline`; `Err` says that it did not answer within
     /// `timeout` (the driver may be hung) or that it stopped inside the library.
-    pub fn wait(self, deadline: Instant, timeout: Duration) -> Result<T, String> {
+    pub fn wait(self, deadline: Instant, timeout: Duration) -> Result<T, Unanswered> {
+        let call = self.call;
         self.receiver.recv_timeout(deadline.saturating_duration_since(Instant::now())).map_err(|why| match why {
-            RecvTimeoutError::Timeout => format!(
-                "{} did not answer within {timeout:?}: the driver may be hung (check `sudo dmesg | grep -i nvrm`)",
-                self.call
-            ),
-            RecvTimeoutError::Disconnected => {
-                format!("{} failed inside the driver library without an answer: the library may be damaged", self.call)
-            }
+            RecvTimeoutError::Timeout => Unanswered::TimedOut { call, timeout },
+            RecvTimeoutError::Disconnected => Unanswered::Died { call },
         })
     }
+}
+
+/// Why a driver call gave no answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unanswered {
+    /// It did not answer before the deadline.
+    #[error("{call} did not answer within {timeout:?}: the driver may be hung (check `sudo dmesg | grep -i nvrm`)")]
+    TimedOut {
+        /// The call (`cuInit`, `NVML`).
+        call: &'static str,
+        /// How long it was given.
+        timeout: Duration,
+    },
+    /// Its thread ended without an answer.
+    #[error("{call} failed inside the driver library without an answer: the library may be damaged")]
+    Died {
+        /// The call.
+        call: &'static str,
+    },
 }
 
 /// Assembles the driver description from whichever sources answered.
@@ -162,7 +184,7 @@ mod tests {
         assert_eq!(probe_timeout_setting(Some(" 2.5 ")), Ok(Duration::from_millis(2500)));
         assert_eq!(probe_timeout_setting(Some("3600")), Ok(Duration::from_secs(3600)));
         for bad in ["0", "abc", "", "-1", "inf", "NaN", "3601", "1e400"] {
-            let err = probe_timeout_setting(Some(bad)).unwrap_err();
+            let err = probe_timeout_setting(Some(bad)).unwrap_err().to_string();
             assert!(err.starts_with("GPUWISE_PROBE_TIMEOUT=") && err.contains(bad), "{bad}: {err}");
         }
     }

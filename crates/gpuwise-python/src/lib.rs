@@ -8,9 +8,10 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 /// Runs the `gpuwise` command line (`argv[0]` is the program name) and returns its exit status.
+/// The Python process's environment is left as it is (other threads may read it).
 #[pyfunction]
 fn main(py: Python<'_>, argv: Vec<String>) -> u8 {
-    py.detach(|| gpuwise::main_with_args(argv.into_iter().map(Into::into)))
+    py.detach(|| gpuwise::main_with_args(argv.into_iter().map(Into::into)).code())
 }
 
 /// Doctor's report for this machine (or the recorded `system` file), the interpreters in
@@ -41,7 +42,7 @@ fn kernel_install(py: Python<'_>, args: Vec<String>) -> PyResult<PathBuf> {
 /// Removes the kernel `name`; returns its directory. Raises ValueError when there is none.
 #[pyfunction]
 fn kernel_remove(py: Python<'_>, name: String) -> PyResult<PathBuf> {
-    py.detach(|| gpuwise::api::kernel_remove(&name)).map_err(PyValueError::new_err)
+    py.detach(|| gpuwise::api::kernel_remove(&name)).map_err(|err| PyValueError::new_err(err.to_string()))
 }
 
 /// `gpuwise bench` with `args` as the command line takes them, as `(json, text, svg, passed)`;

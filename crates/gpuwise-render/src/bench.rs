@@ -11,6 +11,7 @@ use gpuwise_bench_results::comparison::{self, Row};
 use gpuwise_bench_results::report::{Backend, BenchReport, Measurement};
 use plotters::prelude::*;
 
+use crate::chart_error::{ChartError, drawing as draw};
 use crate::estimate::{bold, fmt_rate, fmt_seconds, shape_text};
 
 /// The run for a person at a terminal.
@@ -186,7 +187,7 @@ struct Line {
 
 /// Time against size for every operation and dtype measured, CPU solid and GPU (copies
 /// included) dashed, on log axes, as an SVG document.
-pub fn bench_svg(report: &BenchReport) -> Result<String, String> {
+pub fn bench_svg(report: &BenchReport) -> Result<String, ChartError> {
     let rows = comparison::rows(report);
     let mut lines: Vec<Line> = Vec::new();
     for row in &rows {
@@ -201,7 +202,7 @@ pub fn bench_svg(report: &BenchReport) -> Result<String, String> {
         }
     }
     if lines.is_empty() {
-        return Err("nothing was measured to chart".into());
+        return Err(ChartError::Empty("nothing was measured"));
     }
     let all = lines.iter().flat_map(|l| l.points.iter().copied());
     let (x0, x1, y0, y1) =
@@ -209,7 +210,6 @@ pub fn bench_svg(report: &BenchReport) -> Result<String, String> {
     let mut text = String::new();
     {
         let root = SVGBackend::with_string(&mut text, (900, 600)).into_drawing_area();
-        let draw = |err: DrawingAreaErrorKind<_>| format!("drawing the chart failed: {err}");
         root.fill(&WHITE).map_err(draw)?;
         let title = match &report.gpu {
             Some(g) => format!("{} vs {}", g.name, report.cpu),

@@ -6,25 +6,44 @@ use std::path::Path;
 use gpuwise_model::Estimate;
 use plotters::prelude::*;
 
+use crate::chart_error::{ChartError, drawing as draw};
 use crate::estimate::{fmt_seconds, shape_text};
 
-/// The chart for `path`'s extension: `.svg` or `.html`; `Err` for another extension or a
-/// drawing failure.
-pub fn chart(estimate: &Estimate, path: &Path) -> Result<String, String> {
-    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    let svg = svg(estimate)?;
-    match extension.as_str() {
-        "svg" => Ok(svg),
-        "html" | "htm" => Ok(html(estimate, &svg)),
-        _ => Err(format!("--plot {}: the chart is written as .svg or .html", path.display())),
+/// The documents a chart is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartFormat {
+    /// An SVG document.
+    Svg,
+    /// An HTML page holding the SVG (for notebooks and browsers).
+    Html,
+}
+
+impl ChartFormat {
+    /// The format a file name asks for by its extension (`.svg`, `.html`, `.htm`), if any.
+    pub fn of_path(path: &Path) -> Option<ChartFormat> {
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        match extension.as_str() {
+            "svg" => Some(ChartFormat::Svg),
+            "html" | "htm" => Some(ChartFormat::Html),
+            _ => None,
+        }
     }
 }
 
+/// The chart as a document of `format`.
+pub fn chart(estimate: &Estimate, format: ChartFormat) -> Result<String, ChartError> {
+    let svg = svg(estimate)?;
+    Ok(match format {
+        ChartFormat::Svg => svg,
+        ChartFormat::Html => html(estimate, &svg),
+    })
+}
+
 /// The chart as an SVG document.
-pub fn svg(estimate: &Estimate) -> Result<String, String> {
+pub fn svg(estimate: &Estimate) -> Result<String, ChartError> {
     let points = &estimate.curve;
     let (Some(first), Some(last)) = (points.first(), points.last()) else {
-        return Err("no sizes to chart".into());
+        return Err(ChartError::Empty("the estimate has no sizes"));
     };
     let all = points.iter().flat_map(|p| [p.cpu_seconds, p.gpu_seconds]);
     let (low, high) = all.fold((f64::MAX, 0f64), |(lo, hi), t| (lo.min(t), hi.max(t)));
@@ -33,7 +52,6 @@ pub fn svg(estimate: &Estimate) -> Result<String, String> {
     let mut text = String::new();
     {
         let root = SVGBackend::with_string(&mut text, (820, 520)).into_drawing_area();
-        let draw = |err: DrawingAreaErrorKind<_>| format!("drawing the chart failed: {err}");
         root.fill(&WHITE).map_err(draw)?;
         let mut chart = ChartBuilder::on(&root)
             .caption(title, ("sans-serif", 20))

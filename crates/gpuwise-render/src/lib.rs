@@ -5,6 +5,7 @@
 
 mod bench;
 mod chart;
+mod chart_error;
 mod describe;
 mod estimate;
 mod frameworks;
@@ -14,7 +15,8 @@ mod terminal;
 mod verification;
 
 pub use bench::{bench_json, bench_svg, bench_terminal};
-pub use chart::{chart, svg};
+pub use chart::{ChartFormat, chart, svg};
+pub use chart_error::ChartError;
 pub use describe::{Headline, headline};
 pub use estimate::{estimate_json, estimate_terminal, fmt_seconds, gpu_list};
 pub use frameworks::{FrameworkLine, framework_lines};

@@ -26,14 +26,14 @@ fn parse<T: clap::Args>(command: &str, args: &[String]) -> Result<T, String> {
 /// `Err` naming the first gpuwise setting in `vars` that cannot be used (a
 /// `GPUWISE_PROBE_TIMEOUT` that is not positive seconds). Every entry point checks this
 /// before it probes, the command line and the Python API alike.
-pub(crate) fn check_settings(vars: &Variables) -> Result<(), String> {
+pub(crate) fn check_settings(vars: &Variables) -> Result<(), gpuwise_probe::BadTimeout> {
     gpuwise_probe::probe_timeout_setting(vars.get("GPUWISE_PROBE_TIMEOUT")).map(drop)
 }
 
 /// This process's variables, once [`check_settings`] accepts them.
 fn captured() -> Result<Variables, String> {
     let vars = Variables::capture();
-    check_settings(&vars)?;
+    check_settings(&vars).map_err(|err| err.to_string())?;
     Ok(vars)
 }
 
@@ -45,7 +45,7 @@ pub fn kernel_install(args: &[String]) -> Result<PathBuf, String> {
 }
 
 /// Removes the kernel `name` (the first in Jupyter's search order); returns its directory.
-pub fn kernel_remove(name: &str) -> Result<PathBuf, String> {
+pub fn kernel_remove(name: &str) -> Result<PathBuf, gpuwise_envs::jupyter::KernelError> {
     let vars = Variables::capture();
     let dirs = gpuwise_envs::jupyter::kernel_dirs(&vars, &gpuwise_envs::jupyter::ServerEnv::default());
     gpuwise_envs::jupyter::remove(name, &dirs)
@@ -94,7 +94,7 @@ pub fn estimate(args: &[String]) -> Result<EstimateViews, String> {
     Ok(EstimateViews {
         json: gpuwise_render::estimate_json(&estimate, seed.as_ref()),
         text: anstream::adapter::strip_str(&text).to_string(),
-        svg: gpuwise_render::svg(&estimate)?,
+        svg: gpuwise_render::svg(&estimate).map_err(|err| err.to_string())?,
     })
 }
 
@@ -121,7 +121,7 @@ pub fn bench(args: &[String], progress: &mut dyn FnMut(usize, usize, &str)) -> R
     Ok(BenchViews {
         json: gpuwise_render::bench_json(report, calibration),
         text: anstream::adapter::strip_str(&text).to_string(),
-        svg: gpuwise_render::bench_svg(report)?,
+        svg: gpuwise_render::bench_svg(report).map_err(|err| err.to_string())?,
         passed: report.failures.is_empty(),
     })
 }

@@ -1,5 +1,6 @@
 //! The `gpuwise` command: parses the command line, runs the command, exits with its status.
 
 fn main() -> std::process::ExitCode {
-    std::process::ExitCode::from(gpuwise::main_with_args(std::env::args_os()))
+    // SAFETY: first thing in main: no other thread exists and CUDA is not initialised.
+    unsafe { gpuwise::run_program(std::env::args_os()) }.into()
 }

@@ -89,8 +89,9 @@ fn bad_input_is_named() {
 /// the OpenBLAS its numpy wheel ships, as a notebook there would, and the products pass their
 /// checks; `--cpu-gemm faer` keeps faer.
 #[test]
-fn matrix_products_use_the_blas_of_numpy() {
-    let Some(python) = real_env("numba") else { return };
+#[ignore = "needs scripts/test-envs' real environments (GPUWISE_TEST_VENVS); scripts/test runs it"]
+fn real_numpy_blas_multiplies_the_matrices() {
+    let python = real_env("numba");
     let run = |op: &str, choice: &str| {
         let args =
             ["--quick", "--cpu-only", "--json", "--op", op, "--python", python.to_str().unwrap(), "--cpu-gemm", choice];

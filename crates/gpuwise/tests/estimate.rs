@@ -73,8 +73,13 @@ fn bad_input_is_refused_with_a_reason() {
     refused(&["--op", "matmul", "--shape", "4000000000,4000000000,4000000000", "--gpu", "h100-sxm"], "too large");
     refused(&["--op", "matmul", "--shape", "64,64,64", "--dtype", "fp8", "--gpu", "v100"], "has no fp8");
     refused(&["--op", "matmul", "--shape", "64,64,64", "--gpu", "h100"], "did you mean h100-sxm");
-    refused(&["--op", "sort", "--shape", "64"], "unknown operation `sort`");
-    refused(&["--op", "matmul", "--shape", "64,64,64", "--dtype", "int4"], "unknown dtype `int4`");
+    refused(&["--op", "sort", "--shape", "64"], "--op: unknown `sort`; use one of matmul");
+    refused(&["--op", "matmul", "--shape", "64,64,64", "--dtype", "int4"], "--dtype: unknown `int4`; use one of f64");
+    refused(
+        &["--op", "elementwise", "--shape", "64", "--inputs", "3"],
+        "--inputs must be 1 (unary) or 2 (binary), got 3",
+    );
+    refused(&["--op", "custom", "--flops", "1e9"], "custom needs --flops, --bytes-in and --bytes-out");
     refused(&["--op", "fft", "--shape", "1024", "--dtype", "bf16", "--gpu", "h100-sxm"], "cuFFT has no bf16");
     refused(&["--op", "matmul"], "--shape is required");
 }

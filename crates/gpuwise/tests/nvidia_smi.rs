@@ -1,7 +1,7 @@
 //! Doctor's fields against `nvidia-smi -q -x`, the reference every user trusts.
 //!
 //! The comparison runs on recorded pairs under `validation/` (doctor.json beside nvidia-smi.xml)
-//! and, with `GPUWISE_GPU_TESTS=1` on a machine with an NVIDIA GPU, live.
+//! and live on a machine with an NVIDIA GPU (an ignored test: `--run-ignored only`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -169,11 +169,8 @@ fn recorded_gpu_machines_agree_with_nvidia_smi() {
 }
 
 #[test]
+#[ignore = "needs an NVIDIA GPU and nvidia-smi: run with --run-ignored on the GPU machine (validation/README.md)"]
 fn live_gpu_agrees_with_nvidia_smi() {
-    if std::env::var_os("GPUWISE_GPU_TESTS").is_none() {
-        eprintln!("skipped: set GPUWISE_GPU_TESTS=1 on a machine with an NVIDIA GPU");
-        return;
-    }
     let doctor = Command::new(env!("CARGO_BIN_EXE_gpuwise")).args(["doctor", "--json"]).output().unwrap();
     let smi = Command::new("nvidia-smi").args(["-q", "-x"]).output().expect("nvidia-smi on PATH");
     let report: Value = serde_json::from_slice(&doctor.stdout).unwrap();

@@ -21,6 +21,8 @@ use std::path::{Path, PathBuf};
 use gpuwise_probe::cuda::has_symbol;
 use libloading::Library;
 
+use super::errors::{BlasError, GemmError};
+
 /// `CblasRowMajor`, `CblasNoTrans` and `CblasTrans` of the CBLAS interface.
 const ROW_MAJOR: c_int = 101;
 const NO_TRANSPOSE: c_int = 111;
@@ -101,15 +103,14 @@ impl Blas {
     /// Opens the library at `path` (a file, or a bare name such as `libopenblas.so.0` for the
     /// dynamic loader to search) and finds its `sgemm` and `dgemm`. `Err` says why it cannot
     /// be used.
-    pub fn open(path: &Path) -> Result<Blas, String> {
+    pub fn open(path: &Path) -> Result<Blas, BlasError> {
         // SAFETY: loading runs the library's initialisers. The path is one the user named as a
         // BLAS (--cpu-gemm) or one found by a BLAS's own file name; such libraries only set up
         // their thread pools there.
-        let library = unsafe { Library::new(path) }.map_err(|err| {
+        let library = unsafe { Library::new(path) }.map_err(|err| BlasError::Load {
+            path: path.to_path_buf(),
             // libloading keeps the loader's own words (no such file, wrong ELF class) as the source.
-            let detail = std::error::Error::source(&err).map_or_else(|| err.to_string(), ToString::to_string);
-            let named = path.display().to_string();
-            if detail.contains(&named) { detail } else { format!("{named}: {detail}") }
+            detail: std::error::Error::source(&err).map_or_else(|| err.to_string(), ToString::to_string),
         })?;
         let exports = |name: String| has_symbol(&library, &name);
         let (prefix, suffix) = SPELLINGS
@@ -117,18 +118,14 @@ impl Blas {
             .find(|(prefix, suffix)| {
                 exports(gemm_name::<f32>(prefix, suffix)) && exports(gemm_name::<f64>(prefix, suffix))
             })
-            .ok_or_else(|| format!("{}: no CBLAS sgemm and dgemm in it (not a BLAS library)", path.display()))?;
+            .ok_or_else(|| BlasError::NotBlas { path: path.to_path_buf() })?;
         let ilp64 = match suffix {
             "64_" => true,
-            _ => integer_width(&library, prefix, suffix).ok_or_else(|| {
-                format!(
-                    "{}: cannot tell whether its BLAS takes 32- or 64-bit integers (not OpenBLAS, MKL or BLIS)",
-                    path.display()
-                )
-            })?,
+            _ => integer_width(&library, prefix, suffix)
+                .ok_or_else(|| BlasError::UnknownIntegers { path: path.to_path_buf() })?,
         };
         let file = path.file_name().map_or_else(|| path.display().to_string(), |f| f.to_string_lossy().into());
-        let missing = || format!("{}: its ?gemm symbols could not be loaded", path.display());
+        let missing = || BlasError::MissingGemm { path: path.to_path_buf() };
         Ok(Blas {
             single: entry(&library, prefix, suffix, ilp64).ok_or_else(missing)?,
             double: entry(&library, prefix, suffix, ilp64).ok_or_else(missing)?,
@@ -149,7 +146,7 @@ impl Blas {
         b_transposed: bool,
         c: &mut [T],
         (m, n, k): (usize, usize, usize),
-    ) -> Result<(), String> {
+    ) -> Result<(), GemmError> {
         let (a, b, c) = exact_operands(a, b, c, (m, n, k))?;
         let product = Product { a: a.as_ptr(), b: b.as_ptr(), c: c.as_mut_ptr(), b_transposed, m, n, k };
         // SAFETY: the slices hold the m x k, k x n (or n x k) and m x n row-major matrices
@@ -180,9 +177,9 @@ impl<T: Element> Product<T> {
     ///
     /// # Safety
     /// The pointers must hold the matrices the dimensions describe.
-    unsafe fn call<I: TryFrom<usize>>(&self, gemm: Cblas<T, I>) -> Result<(), String> {
+    unsafe fn call<I: TryFrom<usize>>(&self, gemm: Cblas<T, I>) -> Result<(), GemmError> {
         let Product { a, b, c, b_transposed, m, n, k } = *self;
-        let int = |v: usize| I::try_from(v).map_err(|_| format!("{m}x{n}x{k} is too large for this BLAS's integers"));
+        let int = |v: usize| I::try_from(v).map_err(|_| GemmError::TooLarge { m, n, k });
         let (trans_b, ldb) = if b_transposed { (TRANSPOSE, k) } else { (NO_TRANSPOSE, n) };
         let (rows, cols, depth) = (int(m)?, int(n)?, int(k)?);
         // CBLAS wants leading dimensions of at least 1, even for empty matrices.
@@ -196,15 +193,15 @@ impl<T: Element> Product<T> {
 /// The two factors and the output of a product.
 pub(super) type Operands<'a, T> = (&'a [T], &'a [T], &'a mut [T]);
 
-/// The first `m x k`, `k x n` and `m x n` values of `a`, `b` and `c`, or `Err` when a slice is
-/// shorter than its matrix.
+/// The first `m x k`, `k x n` and `m x n` values of `a`, `b` and `c`, or
+/// [`GemmError::ShortOperands`] when a slice is shorter than its matrix.
 pub(super) fn exact_operands<'a, T>(
     a: &'a [T],
     b: &'a [T],
     c: &'a mut [T],
     (m, n, k): (usize, usize, usize),
-) -> Result<Operands<'a, T>, String> {
-    let short = || format!("operands smaller than a {m}x{n}x{k} product");
+) -> Result<Operands<'a, T>, GemmError> {
+    let short = || GemmError::ShortOperands { m, n, k };
     let a = m.checked_mul(k).and_then(|len| a.get(..len)).ok_or_else(short)?;
     let b = k.checked_mul(n).and_then(|len| b.get(..len)).ok_or_else(short)?;
     let c = m.checked_mul(n).and_then(|len| c.get_mut(..len)).ok_or_else(short)?;
@@ -317,7 +314,8 @@ mod tests {
         let fake = dir.join("libopenblas.so.0");
         std::fs::write(&fake, b"not an ELF file").unwrap();
         let err = Blas::open(&fake).unwrap_err();
-        assert!(err.contains(&fake.display().to_string()), "{err}");
+        assert!(matches!(&err, BlasError::Load { path, .. } if *path == fake), "{err:?}");
+        assert!(err.to_string().contains(&fake.display().to_string()), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -325,6 +323,6 @@ mod tests {
     fn a_library_without_cblas_is_refused() {
         // The C library is always loaded and has no cblas_dgemm.
         let err = Blas::open(Path::new("libc.so.6")).unwrap_err();
-        assert!(err.contains("not a BLAS library"), "{err}");
+        assert_eq!(err.to_string(), "libc.so.6: no CBLAS sgemm and dgemm in it (not a BLAS library)");
     }
 }

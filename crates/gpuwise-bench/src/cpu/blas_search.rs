@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::blas::Blas;
+use super::errors::GemmChoiceError;
 use super::gemm::GemmLibrary;
 
 /// What `--cpu-gemm` asks for.
@@ -20,11 +21,11 @@ pub enum GemmChoice {
 }
 
 impl std::str::FromStr for GemmChoice {
-    type Err = String;
+    type Err = GemmChoiceError;
 
-    fn from_str(text: &str) -> Result<GemmChoice, String> {
+    fn from_str(text: &str) -> Result<GemmChoice, GemmChoiceError> {
         match text {
-            "" => Err("give auto, faer, or the path of a BLAS library".into()),
+            "" => Err(GemmChoiceError::Empty),
             "auto" => Ok(GemmChoice::Auto),
             "faer" => Ok(GemmChoice::Faer),
             path => Ok(GemmChoice::Library(path.into())),
@@ -63,11 +64,11 @@ pub struct Chosen {
 
 /// Chooses the CPU's matrix library. `site_dirs` are the `sys.path` of the user's Python (empty
 /// when there is none). `Err` only when an explicitly named library cannot be used.
-pub fn choose(choice: &GemmChoice, site_dirs: &[PathBuf]) -> Result<Chosen, String> {
+pub fn choose(choice: &GemmChoice, site_dirs: &[PathBuf]) -> Result<Chosen, GemmChoiceError> {
     match choice {
         GemmChoice::Faer => Ok(Chosen { library: GemmLibrary::Faer, skipped: Vec::new() }),
         GemmChoice::Library(path) => {
-            let blas = Blas::open(path).map_err(|err| format!("--cpu-gemm {err}"))?;
+            let blas = Blas::open(path).map_err(GemmChoiceError::Unusable)?;
             Ok(Chosen { library: GemmLibrary::Blas { blas, origin: "--cpu-gemm".into() }, skipped: Vec::new() })
         }
         GemmChoice::Auto => {
@@ -89,7 +90,7 @@ pub fn choose(choice: &GemmChoice, site_dirs: &[PathBuf]) -> Result<Chosen, Stri
                     }
                     // A missing system library is the normal case, not worth a line.
                     Err(_) if candidate.origin == SYSTEM_ORIGIN => {}
-                    Err(reason) => skipped.push(reason),
+                    Err(reason) => skipped.push(reason.to_string()),
                 }
             }
             Ok(Chosen { library: GemmLibrary::Faer, skipped })
@@ -144,6 +145,7 @@ fn files_in(dir: &Path, wanted: impl Fn(&str) -> bool) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cpu::BlasError;
 
     fn touch(path: &Path) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -181,7 +183,9 @@ mod tests {
     #[test]
     fn a_named_library_that_cannot_be_used_is_an_error_naming_the_option() {
         let err = choose(&GemmChoice::Library("/nonexistent/libopenblas.so".into()), &[]).unwrap_err();
-        assert!(err.starts_with("--cpu-gemm /nonexistent/libopenblas.so"), "{err}");
+        assert!(matches!(err, GemmChoiceError::Unusable(BlasError::Load { .. })), "{err:?}");
+        let message = err.to_string();
+        assert!(message.starts_with("--cpu-gemm /nonexistent/libopenblas.so"), "{message}");
         assert!(matches!(choose(&GemmChoice::Faer, &[]).unwrap().library, GemmLibrary::Faer));
     }
 
@@ -190,6 +194,7 @@ mod tests {
         assert_eq!("auto".parse(), Ok(GemmChoice::Auto));
         assert_eq!("faer".parse(), Ok(GemmChoice::Faer));
         assert_eq!("/opt/lib/libblis.so".parse(), Ok(GemmChoice::Library("/opt/lib/libblis.so".into())));
-        assert!("".parse::<GemmChoice>().is_err());
+        assert_eq!("".parse::<GemmChoice>(), Err(GemmChoiceError::Empty));
+        assert_eq!(GemmChoiceError::Empty.to_string(), "give auto, faer, or the path of a BLAS library");
     }
 }

@@ -3,6 +3,7 @@
 
 use rayon::prelude::*;
 
+use super::errors::GemmError;
 use super::{GemmLibrary, Real};
 use crate::workload::ConvShape;
 
@@ -15,7 +16,7 @@ pub fn forward<T: Real>(
     filters: &[T],
     columns: &mut [T],
     output: &mut [T],
-) -> Result<(), String> {
+) -> Result<(), GemmError> {
     let taps = shape.taps();
     columns.par_chunks_mut(taps).enumerate().for_each(|(pixel, row)| unfold_pixel(shape, input, pixel, row));
     gemm.multiply(columns, filters, true, output, (shape.pixels(), shape.k, taps))

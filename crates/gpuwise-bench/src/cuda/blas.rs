@@ -15,7 +15,7 @@ use cudarc::cublas::sys::{
 use cudarc::driver::{CudaSlice, CudaStream, DevicePtr, DevicePtrMut};
 use gpuwise_model::Dtype;
 
-use super::errors::{Context, Describe};
+use super::errors::{Context, CudaError};
 use super::libraries::{self, Library};
 
 /// A row-major product `C (m x n) = A (m x k) · B`, where B is stored either as k x n or, with
@@ -52,8 +52,8 @@ impl Gemm {
     /// Aᵀ (k x m, leading dimension k). Row-major B (k x n) is column-major Bᵀ (n x k, leading
     /// dimension n); stored n x k it is column-major B itself (leading dimension k), which
     /// cuBLAS transposes.
-    fn column_major(&self) -> Result<ColumnMajor, String> {
-        let int = |v: usize| c_int::try_from(v).map_err(|_| format!("matrix size {v} exceeds cuBLAS's 32-bit sizes"));
+    fn column_major(&self) -> Result<ColumnMajor, CudaError> {
+        let int = |v: usize| c_int::try_from(v).map_err(|_| CudaError::MatrixTooLarge(v));
         Ok(ColumnMajor {
             transpose_first: self.b_transposed,
             m: int(self.n)?,
@@ -69,14 +69,14 @@ impl Gemm {
 /// Storage type and compute type per dtype, as `torch.matmul` runs them by default: f32 in full
 /// f32 (no TF32: `allow_tf32` is off by default), tf32 as f32 data on TF32 tensor cores, f16 and
 /// bf16 stored in their type and accumulated in f32.
-fn types(dtype: Dtype) -> Result<(Data, Compute), String> {
+fn types(dtype: Dtype) -> Result<(Data, Compute), CudaError> {
     Ok(match dtype {
         Dtype::F64 => (Data::CUDA_R_64F, Compute::CUBLAS_COMPUTE_64F),
         Dtype::F32 => (Data::CUDA_R_32F, Compute::CUBLAS_COMPUTE_32F),
         Dtype::Tf32 => (Data::CUDA_R_32F, Compute::CUBLAS_COMPUTE_32F_FAST_TF32),
         Dtype::F16 => (Data::CUDA_R_16F, Compute::CUBLAS_COMPUTE_32F),
         Dtype::Bf16 => (Data::CUDA_R_16BF, Compute::CUBLAS_COMPUTE_32F),
-        Dtype::Fp8 => return Err("the GPU backend has no fp8 matrix product".into()),
+        Dtype::Fp8 => return Err(CudaError::NoFp8Product),
     })
 }
 
@@ -94,7 +94,7 @@ unsafe impl Send for Blas {}
 
 impl Blas {
     /// Loads cuBLAS (checked first) and creates a handle queuing on `stream`.
-    pub fn new(stream: &Arc<CudaStream>) -> Result<Blas, String> {
+    pub fn new(stream: &Arc<CudaStream>) -> Result<Blas, CudaError> {
         libraries::require(Library::Cublas)?;
         stream.context().bind_to_thread().context("binding the CUDA context")?;
         let handle = result::create_handle().context("creating a cuBLAS handle")?;
@@ -113,15 +113,15 @@ impl Blas {
         a: &CudaSlice<T>,
         b: &CudaSlice<T>,
         c: &mut CudaSlice<T>,
-    ) -> Result<(), String> {
+    ) -> Result<(), CudaError> {
         let (data, compute) = types(dtype)?;
         let call = gemm.column_major()?;
         if size_of::<T>() as u64 != dtype.bytes() {
-            return Err(format!("{} matrix product on {}-byte values", dtype.name(), size_of::<T>()));
+            return Err(CudaError::GemmValues { dtype, bytes: size_of::<T>() });
         }
         let (m, n, k) = (gemm.m, gemm.n, gemm.k);
         if a.len() != m * k || b.len() != k * n || c.len() != m * n {
-            return Err(format!("{m}x{k} by {k}x{n} product on buffers of {}, {} and {}", a.len(), b.len(), c.len()));
+            return Err(CudaError::GemmBuffers { m, n, k, a: a.len(), b: b.len(), c: c.len() });
         }
         // alpha = 1, beta = 0 in the compute type's scalar type: f64 for 64F, f32 otherwise.
         let (double, single) = ([1.0f64, 0.0], [1.0f32, 0.0]);
@@ -164,7 +164,7 @@ impl Blas {
                 cublasGemmAlgo_t::CUBLAS_GEMM_DEFAULT,
             )
         }
-        .map_err(|err| format!("cublasGemmEx ({} {m}x{n}x{k}): {}", dtype.name(), err.describe()))
+        .map_err(|status| CudaError::Gemm { dtype, m, n, k, status })
     }
 }
 
@@ -225,8 +225,11 @@ mod tests {
     #[test]
     fn sizes_beyond_32_bits_and_fp8_are_refused() {
         let huge = Gemm { m: 1 << 31, n: 1, k: 1, b_transposed: false };
-        assert!(huge.column_major().unwrap_err().contains("32-bit"));
-        assert!(types(Dtype::Fp8).is_err());
+        assert_eq!(
+            huge.column_major().unwrap_err().to_string(),
+            "matrix size 2147483648 exceeds cuBLAS's 32-bit sizes"
+        );
+        assert_eq!(types(Dtype::Fp8), Err(CudaError::NoFp8Product));
         assert_eq!(types(Dtype::Tf32).unwrap().1, Compute::CUBLAS_COMPUTE_32F_FAST_TF32);
     }
 }

@@ -2,6 +2,8 @@
 //! free when it starts. Rotation copies of the inputs are given up first; a case that does not
 //! fit even with one copy is refused with the numbers.
 
+use super::errors::CudaError;
+
 /// What a case may allocate.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Budget {
@@ -18,8 +20,9 @@ impl Budget {
     }
 
     /// How many copies of an input set of `set` bytes fit beside `fixed` bytes (output, scratch,
-    /// library work areas): `wanted` when they all fit, fewer when not, `Err` when not one does.
-    pub fn copies(&self, fixed: u64, set: u64, wanted: usize) -> Result<usize, String> {
+    /// library work areas): `wanted` when they all fit, fewer when not,
+    /// [`CudaError::OverBudget`] when not one does.
+    pub fn copies(&self, fixed: u64, set: u64, wanted: usize) -> Result<usize, CudaError> {
         let fit = self.allowed().checked_sub(fixed).map_or(0, |room| room / set.max(1));
         if fit == 0 {
             return Err(self.refusal(fixed.saturating_add(set)));
@@ -28,18 +31,13 @@ impl Budget {
     }
 
     /// `Ok` when `needed` bytes fit.
-    pub fn check(&self, needed: u64) -> Result<(), String> {
+    pub fn check(&self, needed: u64) -> Result<(), CudaError> {
         if needed <= self.allowed() { Ok(()) } else { Err(self.refusal(needed)) }
     }
 
-    fn refusal(&self, needed: u64) -> String {
-        format!(
-            "needs {} of GPU memory but may use {} ({:.0}% of the {} free)",
-            size(needed),
-            size(self.allowed()),
-            self.fraction * 100.0,
-            size(self.free)
-        )
+    /// Why `needed` bytes are refused.
+    fn refusal(&self, needed: u64) -> CudaError {
+        CudaError::OverBudget { needed, allowed: self.allowed(), fraction: self.fraction, free: self.free }
     }
 }
 
@@ -61,7 +59,7 @@ mod tests {
         assert_eq!(budget.copies(GIB, GIB / 4, 8), Ok(8));
         assert_eq!(budget.copies(GIB, GIB, 8), Ok(4));
         assert_eq!(budget.copies(4 * GIB, GIB, 8), Ok(1));
-        let refused = budget.copies(4 * GIB, 2 * GIB, 8).unwrap_err();
+        let refused = budget.copies(4 * GIB, 2 * GIB, 8).unwrap_err().to_string();
         assert!(refused.contains("needs 6.00 GiB") && refused.contains("may use 5.00 GiB"), "{refused}");
         assert!(refused.contains("50% of the 10.00 GiB"), "{refused}");
         assert!(budget.copies(6 * GIB, 1, 8).is_err(), "the fixed part alone does not fit");
@@ -71,6 +69,6 @@ mod tests {
     fn check_compares_with_the_allowance() {
         let budget = Budget { free: 1000, fraction: 0.9 };
         assert!(budget.check(900).is_ok());
-        assert!(budget.check(901).unwrap_err().contains("(901 bytes)"));
+        assert!(budget.check(901).unwrap_err().to_string().contains("(901 bytes)"));
     }
 }

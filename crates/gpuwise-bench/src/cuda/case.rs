@@ -6,6 +6,7 @@ use cudarc::driver::CudaSlice;
 
 use super::device::{alloc, poison};
 use super::element::Element;
+use super::errors::CudaError;
 use super::events::Stopwatch;
 use super::gpu::Gpu;
 use super::host::Pinned;
@@ -32,7 +33,7 @@ pub struct GpuMeasured {
 }
 
 /// Times `workload` with device values of type `T` (the dtype's storage type).
-pub(super) fn run<T: Element>(gpu: &Gpu, workload: &Workload, repeats: Repeats) -> Result<GpuMeasured, String> {
+pub(super) fn run<T: Element>(gpu: &Gpu, workload: &Workload, repeats: Repeats) -> Result<GpuMeasured, CudaError> {
     let stream = &gpu.stream;
     let mut op = Op::new::<T>(gpu, workload)?;
     let staged = workload.inputs.iter().map(|values| Pinned::<T>::of(stream, values)).collect::<Result<Vec<_>, _>>()?;

@@ -7,7 +7,7 @@ use cudarc::driver::{CudaSlice, CudaStream};
 use serde::Serialize;
 
 use super::device::alloc;
-use super::errors::Context;
+use super::errors::{Context, CudaError};
 use super::events::Stopwatch;
 use super::gpu::Gpu;
 use super::host::{Pinned, lengths};
@@ -95,7 +95,7 @@ enum Host {
 
 impl Host {
     /// `values` in `memory`.
-    fn new(stream: &Arc<CudaStream>, memory: Memory, values: Vec<u8>) -> Result<Host, String> {
+    fn new(stream: &Arc<CudaStream>, memory: Memory, values: Vec<u8>) -> Result<Host, CudaError> {
         Ok(match memory {
             Memory::Pinned => {
                 let mut pinned = Pinned::new(stream, values.len())?;
@@ -106,7 +106,7 @@ impl Host {
         })
     }
 
-    fn upload(&self, stream: &Arc<CudaStream>, device: &mut CudaSlice<u8>) -> Result<(), String> {
+    fn upload(&self, stream: &Arc<CudaStream>, device: &mut CudaSlice<u8>) -> Result<(), CudaError> {
         match self {
             Host::Pinned(pinned) => pinned.upload(device),
             Host::Pageable(values) => {
@@ -116,7 +116,7 @@ impl Host {
         }
     }
 
-    fn download(&mut self, stream: &Arc<CudaStream>, device: &CudaSlice<u8>) -> Result<(), String> {
+    fn download(&mut self, stream: &Arc<CudaStream>, device: &CudaSlice<u8>) -> Result<(), CudaError> {
         match self {
             Host::Pinned(pinned) => pinned.download(device),
             Host::Pageable(values) => {
@@ -139,8 +139,13 @@ enum Transfer {
 
 /// Times copies of `bytes` in `direction`. The bytes are a non-zero pattern; device buffers
 /// count against the budget.
-pub(super) fn measure(gpu: &Gpu, direction: Direction, bytes: u64, repeats: Repeats) -> Result<CopyMeasured, String> {
-    let len = usize::try_from(bytes).ok().filter(|&len| len > 0).ok_or("copies need at least one byte")?;
+pub(super) fn measure(
+    gpu: &Gpu,
+    direction: Direction,
+    bytes: u64,
+    repeats: Repeats,
+) -> Result<CopyMeasured, CudaError> {
+    let len = usize::try_from(bytes).ok().filter(|&len| len > 0).ok_or(CudaError::EmptyCopy)?;
     // Device copies rotate through source and target pairs, as computing cases rotate their
     // inputs, so that small copies are not served from L2; host copies use one device buffer.
     let budget = gpu.budget()?;

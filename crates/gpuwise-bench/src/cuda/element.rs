@@ -5,6 +5,7 @@ use cudarc::cufft::sys::cufftType;
 use cudarc::driver::{DeviceRepr, ValidAsZeroBits};
 use half::{bf16, f16};
 
+use super::errors::CudaError;
 use super::kernels::Kernel;
 use crate::data::Values;
 
@@ -23,7 +24,7 @@ pub(super) trait Element: DeviceRepr + ValidAsZeroBits + Copy + Send + Sync + 's
 
     /// Rounds host `values` (f64 for f64 cases, f32 for every other dtype) into `out`, which has
     /// as many slots.
-    fn narrow(values: &Values, out: &mut [Self]) -> Result<(), String>;
+    fn narrow(values: &Values, out: &mut [Self]) -> Result<(), CudaError>;
 
     /// `values` widened for the check: f64 stays f64, every other type becomes f32.
     fn widen(values: &[Self]) -> Values;
@@ -41,7 +42,7 @@ macro_rules! element {
             const FFT: Option<cufftType> = $fft;
             const NAME: &'static str = $name;
 
-            fn narrow(values: &Values, out: &mut [Self]) -> Result<(), String> {
+            fn narrow(values: &Values, out: &mut [Self]) -> Result<(), CudaError> {
                 match values {
                     Values::$stored(v) if v.len() == out.len() => {
                         for (slot, &x) in out.iter_mut().zip(v) {
@@ -49,12 +50,7 @@ macro_rules! element {
                         }
                         Ok(())
                     }
-                    _ => Err(format!(
-                        "{} device values need {} {} host values",
-                        $name,
-                        out.len(),
-                        stringify!($stored).to_lowercase()
-                    )),
+                    _ => Err(CudaError::HostValues { element: $name, len: out.len(), host: stringify!($stored) }),
                 }
             }
 
@@ -94,7 +90,8 @@ mod tests {
         assert!(f64::narrow(&Values::F64(vec![1.0, 2.0]), &mut out).is_ok());
         assert_eq!(out, [1.0, 2.0]);
         let err = f64::narrow(&Values::F32(vec![1.0, 2.0]), &mut out).unwrap_err();
-        assert_eq!(err, "f64 device values need 2 f64 host values");
+        assert_eq!(err, CudaError::HostValues { element: "f64", len: 2, host: "F64" });
+        assert_eq!(err.to_string(), "f64 device values need 2 f64 host values");
         assert!(f32::narrow(&Values::F32(vec![1.0]), &mut [0.0f32; 2]).is_err());
     }
 }

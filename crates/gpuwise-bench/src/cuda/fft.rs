@@ -12,7 +12,7 @@ use cudarc::cufft::result;
 use cudarc::cufft::sys::{cufftComplex, cufftDoubleComplex, cufftHandle, cufftType};
 use cudarc::driver::{CudaSlice, CudaStream, DevicePtr, DevicePtrMut};
 
-use super::errors::Context;
+use super::errors::{Context, CudaError};
 use super::libraries::{self, Library};
 
 /// A plan for `batch` forward transforms of length `n`, out of place, unnormalised, on
@@ -32,9 +32,9 @@ pub(super) struct Plan {
 impl Plan {
     /// Loads cuFFT (checked first) and plans `batch` transforms of length `n` of `kind`
     /// (`CUFFT_C2C` on f32 pairs, `CUFFT_Z2Z` on f64 pairs), without a work area yet.
-    pub fn new(stream: &Arc<CudaStream>, kind: cufftType, n: usize, batch: usize) -> Result<Plan, String> {
+    pub fn new(stream: &Arc<CudaStream>, kind: cufftType, n: usize, batch: usize) -> Result<Plan, CudaError> {
         libraries::require(Library::Cufft)?;
-        let int = |v: usize| c_int::try_from(v).map_err(|_| format!("FFT size {v} exceeds cuFFT's 32-bit plans"));
+        let int = |v: usize| c_int::try_from(v).map_err(|_| CudaError::FftTooLarge(v));
         let (length, count) = (int(n)?, int(batch)?);
         stream.context().bind_to_thread().context("binding the CUDA context")?;
         let handle = result::create().context("cufftCreate")?;
@@ -61,7 +61,7 @@ impl Plan {
                 count,
             )
         }
-        .context(&format!("planning {batch} FFTs of length {n} (cufftMakePlanMany)"))?;
+        .context(format!("planning {batch} FFTs of length {n} (cufftMakePlanMany)"))?;
         // SAFETY: the handle is a made plan; the stream lives as long as `plan`.
         unsafe { result::set_stream(handle, stream.cu_stream() as _) }.context("cufftSetStream")?;
         Ok(plan)
@@ -73,11 +73,11 @@ impl Plan {
     }
 
     /// Allocates the work area on the stream and hands it to the plan.
-    pub fn attach_work_area(&mut self) -> Result<(), String> {
+    pub fn attach_work_area(&mut self) -> Result<(), CudaError> {
         let bytes = self.work_bytes() as usize;
         // SAFETY: the work area is cuFFT's scratch: it is written before it is read.
         let mut work = unsafe { self.stream.alloc::<u8>(bytes) }
-            .context(&format!("allocating {bytes} bytes of cuFFT work area"))?;
+            .context(format!("allocating {bytes} bytes of cuFFT work area"))?;
         {
             let (area, _record) = work.device_ptr_mut(&self.stream);
             // SAFETY: `area` points at `bytes` >= the plan's work size bytes, kept alive in
@@ -90,17 +90,17 @@ impl Plan {
 
     /// Queues the forward transforms of `input` into `output`, each holding the plan's values
     /// of the type its kind transforms (f32 for C2C, f64 for Z2Z).
-    pub fn forward<T>(&self, input: &CudaSlice<T>, output: &mut CudaSlice<T>) -> Result<(), String> {
+    pub fn forward<T>(&self, input: &CudaSlice<T>, output: &mut CudaSlice<T>) -> Result<(), CudaError> {
         if self.work.is_none() {
-            return Err("cuFFT plan run without its work area".into());
+            return Err(CudaError::FftWithoutWorkArea);
         }
         let element = match self.kind {
             cufftType::CUFFT_C2C => size_of::<f32>(),
             cufftType::CUFFT_Z2Z => size_of::<f64>(),
-            other => return Err(format!("no forward transform of kind {other:?}")),
+            other => return Err(CudaError::FftKind(other)),
         };
         if input.len() != self.values || output.len() != self.values || size_of::<T>() != element {
-            return Err(format!("FFT of {} values on buffers of {} and {}", self.values, input.len(), output.len()));
+            return Err(CudaError::FftBuffers { values: self.values, input: input.len(), output: output.len() });
         }
         let (from, _from) = input.device_ptr(&self.stream);
         let (to, _to) = output.device_ptr_mut(&self.stream);

@@ -12,7 +12,7 @@ use super::blas::Blas;
 use super::budget::Budget;
 use super::case::{self, GpuMeasured};
 use super::copy::{self, CopyMeasured, Direction};
-use super::errors::{Context, Describe, guard};
+use super::errors::{Context, CudaError, guard};
 use super::kernels::Kernels;
 use super::launch::{self, LaunchMeasured};
 use super::libraries::{Library, require};
@@ -31,7 +31,7 @@ pub struct Gpu {
     /// The loaded PTX kernels.
     pub(super) kernels: Kernels,
     /// The cuBLAS handle, or why there is none.
-    blas: Result<Blas, String>,
+    blas: Result<Blas, CudaError>,
     /// The stream all work is queued on; it holds the context.
     pub(super) stream: Arc<CudaStream>,
     name: String,
@@ -56,9 +56,9 @@ impl Gpu {
     /// free when it starts. `Err` says why the GPU side is skipped: libcuda not found or too
     /// old, `cuInit` failing (with the driver's error name and text), no such device, the PTX
     /// not loading. A missing cuBLAS does not fail here; it fails the matmul and conv2d cases.
-    pub fn open(ordinal: usize, memory_fraction: f64) -> Result<Gpu, String> {
+    pub fn open(ordinal: usize, memory_fraction: f64) -> Result<Gpu, CudaError> {
         if !(memory_fraction > 0.0 && memory_fraction <= 1.0) {
-            return Err(format!("the GPU memory fraction must be above 0 and at most 1, not {memory_fraction}"));
+            return Err(CudaError::MemoryFraction(memory_fraction));
         }
         guard("opening the GPU", || {
             require(Library::Driver)?;
@@ -68,9 +68,10 @@ impl Gpu {
             init.wait(std::time::Instant::now() + timeout, timeout)??;
             let count = result::device::get_count().context("cuDeviceGetCount")?;
             if ordinal >= usize::try_from(count).unwrap_or(0) {
-                return Err(no_such_device(ordinal, count));
+                let visible = std::env::var("CUDA_VISIBLE_DEVICES").ok();
+                return Err(CudaError::NoDevice { ordinal, count, visible });
             }
-            let ctx = CudaContext::new(ordinal).context(&format!("opening CUDA device {ordinal}"))?;
+            let ctx = CudaContext::new(ordinal).context(format!("opening CUDA device {ordinal}"))?;
             let name = ctx.name().context("cuDeviceGetName")?;
             let uuid = format_uuid(&ctx.uuid().context("cuDeviceGetUuid")?.bytes);
             // SAFETY: tracking is turned off before any buffer, stream or event exists in this
@@ -104,31 +105,31 @@ impl Gpu {
     /// computation with the data resident, the output's download into pinned memory, and the
     /// output widened for the check. Inputs stay in the dtype's storage type on the device
     /// (f16 and bf16 rounded from the f32 host values, which are already representable).
-    pub fn run(&mut self, workload: &Workload, repeats: Repeats) -> Result<GpuMeasured, String> {
+    pub fn run(&mut self, workload: &Workload, repeats: Repeats) -> Result<GpuMeasured, CudaError> {
         let what = format!("{} in {} on the GPU", workload.case.operation.name(), workload.dtype().name());
         self.session(&what, |gpu| match workload.dtype() {
             Dtype::F64 => case::run::<f64>(gpu, workload, repeats),
             Dtype::F32 | Dtype::Tf32 => case::run::<f32>(gpu, workload, repeats),
             Dtype::F16 => case::run::<f16>(gpu, workload, repeats),
             Dtype::Bf16 => case::run::<bf16>(gpu, workload, repeats),
-            Dtype::Fp8 => Err("the GPU backend has no fp8 kernels".into()),
+            Dtype::Fp8 => Err(CudaError::NoFp8Kernels),
         })
     }
 
     /// Times copies of `bytes` in `direction`.
-    pub fn copy(&mut self, direction: Direction, bytes: u64, repeats: Repeats) -> Result<CopyMeasured, String> {
+    pub fn copy(&mut self, direction: Direction, bytes: u64, repeats: Repeats) -> Result<CopyMeasured, CudaError> {
         self.session(&format!("{} copies", direction.name()), |gpu| copy::measure(gpu, direction, bytes, repeats))
     }
 
     /// Times launches of an empty kernel, queued back to back and each waited for.
-    pub fn launch(&mut self, repeats: Repeats) -> Result<LaunchMeasured, String> {
+    pub fn launch(&mut self, repeats: Repeats) -> Result<LaunchMeasured, CudaError> {
         self.session("kernel launches", |gpu| launch::measure(gpu, repeats))
     }
 
     /// Runs one measurement: panics caught, the context bound to this thread, and afterwards
     /// (everything `body` allocated freed by then) the stream drained and errors deferred by
     /// the frees collected, so the next measurement starts clean.
-    fn session<T>(&mut self, what: &str, body: impl FnOnce(&Gpu) -> Result<T, String>) -> Result<T, String> {
+    fn session<T>(&mut self, what: &str, body: impl FnOnce(&Gpu) -> Result<T, CudaError>) -> Result<T, CudaError> {
         guard(what, || {
             let ctx = self.stream.context();
             // An error a previous measurement's cleanup left behind was reported with it.
@@ -137,35 +138,26 @@ impl Gpu {
             let measured = body(self);
             let settled = self.stream.synchronize().and_then(|()| ctx.check_err());
             match (measured, settled) {
-                (Ok(_), Err(err)) => Err(format!("{what}: cleaning up on the GPU: {}", err.describe())),
+                (Ok(_), Err(status)) => Err(CudaError::Cleanup { what: what.to_string(), status }),
                 (measured, _) => measured,
             }
         })
     }
 
     /// Device memory free now, bytes.
-    fn free(&self) -> Result<u64, String> {
+    fn free(&self) -> Result<u64, CudaError> {
         self.stream.context().mem_get_info().map(|(free, _total)| free as u64).context("cuMemGetInfo")
     }
 
     /// What the next allocation may use: the memory fraction of what is free now.
-    pub(super) fn budget(&self) -> Result<Budget, String> {
+    pub(super) fn budget(&self) -> Result<Budget, CudaError> {
         Ok(Budget { free: self.free()?, fraction: self.memory_fraction })
     }
 
     /// The cuBLAS handle, or why there is none.
-    pub(super) fn blas(&self) -> Result<&Blas, String> {
+    pub(super) fn blas(&self) -> Result<&Blas, CudaError> {
         self.blas.as_ref().map_err(Clone::clone)
     }
-}
-
-/// Why `ordinal` names no device, with `CUDA_VISIBLE_DEVICES` when it is set (it renumbers them).
-fn no_such_device(ordinal: usize, count: i32) -> String {
-    let visible = match std::env::var("CUDA_VISIBLE_DEVICES") {
-        Ok(value) => format!(" with CUDA_VISIBLE_DEVICES={value}"),
-        Err(_) => String::new(),
-    };
-    format!("there is no CUDA device {ordinal}: the driver sees {count} device(s){visible}")
 }
 
 #[cfg(test)]
@@ -179,13 +171,15 @@ mod tests {
             return;
         }
         let err = Gpu::open(0, 0.9).unwrap_err();
-        assert!(err.contains("libcuda.so.1") && err.contains("was not found"), "{err}");
+        assert_eq!(err, CudaError::NotFound(Library::Driver));
+        let message = err.to_string();
+        assert!(message.contains("libcuda.so.1") && message.contains("was not found"), "{message}");
     }
 
     #[test]
     fn the_memory_fraction_is_checked_first() {
         for fraction in [0.0, -0.5, 1.5, f64::NAN] {
-            assert!(Gpu::open(0, fraction).unwrap_err().contains("memory fraction"), "{fraction}");
+            assert!(Gpu::open(0, fraction).unwrap_err().to_string().contains("memory fraction"), "{fraction}");
         }
     }
 

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use cudarc::driver::{CudaSlice, CudaStream, DeviceRepr, PinnedHostSlice, ValidAsZeroBits};
 
 use super::element::Element;
-use super::errors::Context;
+use super::errors::{Context, CudaError};
 use crate::data::Values;
 
 /// Pinned host values whose copies run on one stream.
@@ -24,16 +24,16 @@ pub(super) struct Pinned<T> {
 
 impl<T: DeviceRepr + ValidAsZeroBits> Pinned<T> {
     /// `len` values, zeroed, for copies on `stream`.
-    pub fn new(stream: &Arc<CudaStream>, len: usize) -> Result<Pinned<T>, String> {
+    pub fn new(stream: &Arc<CudaStream>, len: usize) -> Result<Pinned<T>, CudaError> {
         if len == 0 {
-            return Err("pinned host memory for no values".into());
+            return Err(CudaError::EmptyPinned);
         }
-        let bytes = len.checked_mul(size_of::<T>()).ok_or("pinned host memory larger than the address space")?;
+        let bytes = len.checked_mul(size_of::<T>()).ok_or(CudaError::PinnedTooLarge)?;
         let what = format!("allocating {bytes} bytes of pinned host memory");
         // SAFETY: flags 0 are valid flags for cuMemHostAlloc. The memory starts uninitialised;
         // it is zeroed below through its raw pointer before any slice of it is made.
-        let mut memory = unsafe { stream.context().alloc_pinned_with_flags::<T>(len, 0) }.context(&what)?;
-        let start = memory.as_mut_ptr().context(&what)?;
+        let mut memory = unsafe { stream.context().alloc_pinned_with_flags::<T>(len, 0) }.context(what.clone())?;
+        let start = memory.as_mut_ptr().context(what)?;
         // SAFETY: `start` points at `len` values of T just allocated and not yet shared; all-zero
         // bits are a valid T (ValidAsZeroBits).
         unsafe { start.write_bytes(0, len) };
@@ -41,13 +41,13 @@ impl<T: DeviceRepr + ValidAsZeroBits> Pinned<T> {
     }
 
     /// The values, once every copy queued on the stream has finished.
-    pub fn values(&self) -> Result<&[T], String> {
+    pub fn values(&self) -> Result<&[T], CudaError> {
         self.stream.synchronize().context("waiting for copies into pinned memory")?;
         self.memory.as_slice().context("reading pinned memory")
     }
 
     /// The values to write, once every copy queued on the stream has finished.
-    pub fn values_mut(&mut self) -> Result<&mut [T], String> {
+    pub fn values_mut(&mut self) -> Result<&mut [T], CudaError> {
         self.stream.synchronize().context("waiting for copies from pinned memory")?;
         self.memory.as_mut_slice().context("writing pinned memory")
     }
@@ -58,13 +58,13 @@ impl<T: DeviceRepr + ValidAsZeroBits> Pinned<T> {
     }
 
     /// Queues a copy of all values into `device`, which holds as many.
-    pub fn upload(&self, device: &mut CudaSlice<T>) -> Result<(), String> {
+    pub fn upload(&self, device: &mut CudaSlice<T>) -> Result<(), CudaError> {
         lengths(self.len(), device.len())?;
         self.stream.memcpy_htod(&self.memory, device).context("copying host to device")
     }
 
     /// Queues a copy of `device`, which holds as many values, into these.
-    pub fn download(&mut self, device: &CudaSlice<T>) -> Result<(), String> {
+    pub fn download(&mut self, device: &CudaSlice<T>) -> Result<(), CudaError> {
         lengths(self.len(), device.len())?;
         self.stream.memcpy_dtoh(device, &mut self.memory).context("copying device to host")
     }
@@ -72,7 +72,7 @@ impl<T: DeviceRepr + ValidAsZeroBits> Pinned<T> {
 
 impl<T: Element> Pinned<T> {
     /// Host `values` rounded to `T`, pinned.
-    pub fn of(stream: &Arc<CudaStream>, values: &Values) -> Result<Pinned<T>, String> {
+    pub fn of(stream: &Arc<CudaStream>, values: &Values) -> Result<Pinned<T>, CudaError> {
         let mut pinned = Pinned::new(stream, values.len())?;
         T::narrow(values, pinned.values_mut()?)?;
         Ok(pinned)
@@ -80,8 +80,8 @@ impl<T: Element> Pinned<T> {
 }
 
 /// `Err` unless host and device sides hold as many values (cudarc asserts this).
-pub(super) fn lengths(host: usize, device: usize) -> Result<(), String> {
-    if host == device { Ok(()) } else { Err(format!("copy between {host} host and {device} device values")) }
+pub(super) fn lengths(host: usize, device: usize) -> Result<(), CudaError> {
+    if host == device { Ok(()) } else { Err(CudaError::CopyLengths { host, device }) }
 }
 
 impl<T> Drop for Pinned<T> {

@@ -11,10 +11,12 @@
 
 use std::sync::Arc;
 
-use cudarc::driver::{CudaContext, CudaFunction, CudaSlice, CudaStream, DeviceRepr, LaunchConfig, PushKernelArg};
+use cudarc::driver::{
+    CudaContext, CudaFunction, CudaSlice, CudaStream, DeviceRepr, DriverError, LaunchConfig, PushKernelArg,
+};
 use cudarc::nvrtc::Ptx;
 
-use super::errors::Context;
+use super::errors::{Context, CudaError};
 use crate::workload::ConvShape;
 
 /// `kernels.cu` compiled by `scripts/ptx`.
@@ -82,13 +84,13 @@ pub(super) struct Kernels {
 
 impl Kernels {
     /// Loads the PTX into `ctx` (the driver compiles it for the GPU here) and finds every kernel.
-    pub fn load(ctx: &Arc<CudaContext>) -> Result<Kernels, String> {
+    pub fn load(ctx: &Arc<CudaContext>) -> Result<Kernels, CudaError> {
         let module = ctx
             .load_module(Ptx::from_src(PTX))
             .context("loading the PTX kernels (the driver compiles them for this GPU)")?;
         let functions = Kernel::ALL
             .iter()
-            .map(|kernel| module.load_function(kernel.name()).context(&format!("finding kernel {}", kernel.name())))
+            .map(|kernel| module.load_function(kernel.name()).context(format!("finding kernel {}", kernel.name())))
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Kernels { functions })
     }
@@ -98,10 +100,10 @@ impl Kernels {
     }
 
     /// Queues the empty kernel: one block of one thread.
-    pub fn empty(&self, stream: &CudaStream) -> Result<(), String> {
+    pub fn empty(&self, stream: &CudaStream) -> Result<(), CudaError> {
         let one = LaunchConfig { grid_dim: (1, 1, 1), block_dim: (1, 1, 1), shared_mem_bytes: 0 };
         // SAFETY: `empty` takes no arguments and touches no memory.
-        unsafe { stream.launch_builder(self.function(Kernel::Empty)).launch(one) }.map(drop).context("launching empty")
+        launched(Kernel::Empty, unsafe { stream.launch_builder(self.function(Kernel::Empty)).launch(one) })
     }
 
     /// Queues `out = x + y` with `kernel`, an add kernel for `T` (see `Element::ADD`).
@@ -112,17 +114,17 @@ impl Kernels {
         x: &CudaSlice<T>,
         y: &CudaSlice<T>,
         out: &mut CudaSlice<T>,
-    ) -> Result<(), String> {
+    ) -> Result<(), CudaError> {
         let n = out.len();
         if x.len() != n || y.len() != n {
-            return Err(format!("{}: inputs of {} and {} values for {n} outputs", kernel.name(), x.len(), y.len()));
+            return Err(CudaError::AddLengths { kernel: kernel.name(), x: x.len(), y: y.len(), out: n });
         }
         let count = n as u64;
         let mut launch = stream.launch_builder(self.function(kernel));
         launch.arg(x).arg(y).arg(out).arg(&count);
         // SAFETY: `kernel` is add_f32 or add_f64 for T, taking (const T*, const T*, T*, unsigned
         // long long n) as pushed; it touches indices below n, which all three buffers hold.
-        unsafe { launch.launch(config(blocks(n))) }.map(drop).context(&format!("launching {}", kernel.name()))
+        launched(kernel, unsafe { launch.launch(config(blocks(n))) })
     }
 
     /// Queues the sum of `x` into `out[0]` with `kernel`, a sum kernel for `T` (see
@@ -135,24 +137,23 @@ impl Kernels {
         x: &CudaSlice<T>,
         partials: &mut CudaSlice<T>,
         out: &mut CudaSlice<T>,
-    ) -> Result<(), String> {
+    ) -> Result<(), CudaError> {
         let blocks = blocks(x.len());
         if partials.len() < blocks as usize || out.is_empty() {
-            return Err(format!("{}: {} partials for {blocks} blocks", kernel.name(), partials.len()));
+            return Err(CudaError::Partials { kernel: kernel.name(), partials: partials.len(), blocks });
         }
         let (n, count) = (x.len() as u64, u64::from(blocks));
-        let what = format!("launching {}", kernel.name());
         let mut first = stream.launch_builder(self.function(kernel));
         first.arg(x).arg(&mut *partials).arg(&n);
         // SAFETY: `kernel` is sum_f32 or sum_f64 for T, taking (const T*, T*, unsigned long
         // long n); with THREADS threads per block (as the kernel requires) it reads x[..n] and
         // writes partials[..blocks], which `partials` holds.
-        unsafe { first.launch(config(blocks)) }.context(&what)?;
+        launched(kernel, unsafe { first.launch(config(blocks)) })?;
         let mut second = stream.launch_builder(self.function(kernel));
         second.arg(&*partials).arg(out).arg(&count);
         // SAFETY: the same kernel with one block of THREADS threads reads partials[..blocks]
         // and writes out[0], which exists.
-        unsafe { second.launch(config(1)) }.map(drop).context(&what)
+        launched(kernel, unsafe { second.launch(config(1)) })
     }
 
     /// Queues the unfolding of NCHW `input` into `columns` (pixels x taps, row major) with
@@ -164,14 +165,14 @@ impl Kernels {
         shape: &ConvShape,
         input: &CudaSlice<T>,
         columns: &mut CudaSlice<T>,
-    ) -> Result<(), String> {
+    ) -> Result<(), CudaError> {
         let total = shape.pixels() * shape.taps();
         let values = shape.n * shape.c * shape.h * shape.w;
         if columns.len() != total || input.len() != values {
-            return Err(format!("{}: buffers of {} and {} values", kernel.name(), input.len(), columns.len()));
+            return Err(CudaError::Im2colBuffers { kernel: kernel.name(), input: input.len(), columns: columns.len() });
         }
         if total.max(values) > i32::MAX as usize {
-            return Err(format!("{}: {total} unfolded values are too many for its 32-bit indices", kernel.name()));
+            return Err(CudaError::Im2colTooLarge { kernel: kernel.name(), total });
         }
         let ConvShape { c, h, w, r, s, stride, padding, p, q, .. } = *shape;
         // Every value is at most `total` or `values` (or a filter size or stride no larger).
@@ -184,8 +185,13 @@ impl Kernels {
         // SAFETY: `kernel` is im2col_f32 for T = f32, taking (const float*, float*, then ten
         // unsigned ints in this order); it writes columns[..total] and reads input at indices
         // below N x C x H x W, the two buffers' checked lengths, all below 2^31.
-        unsafe { launch.launch(config(blocks(total))) }.map(drop).context(&format!("launching {}", kernel.name()))
+        launched(kernel, unsafe { launch.launch(config(blocks(total))) })
     }
+}
+
+/// The outcome of a launch of `kernel`, its failure as [`CudaError::Launch`].
+fn launched<T>(kernel: Kernel, outcome: Result<T, DriverError>) -> Result<(), CudaError> {
+    outcome.map(drop).map_err(|status| CudaError::Launch { kernel: kernel.name(), status })
 }
 
 /// Partial sums [`Kernels::sum`] needs room for when summing `n` values.

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::errors::Context;
+use super::errors::{Context, CudaError};
 use super::gpu::Gpu;
 use crate::timer;
 use gpuwise_bench_results::plan::Repeats;
@@ -29,10 +29,10 @@ pub struct LaunchMeasured {
 }
 
 /// Measures both latencies with `repeats`.
-pub(super) fn measure(gpu: &Gpu, repeats: Repeats) -> Result<LaunchMeasured, String> {
+pub(super) fn measure(gpu: &Gpu, repeats: Repeats) -> Result<LaunchMeasured, CudaError> {
     let stream = &gpu.stream;
     let idle = || stream.synchronize().context("synchronising the stream");
-    let queued = timer::repeat(repeats, |_| {
+    let queued = timer::repeat(repeats, |_| -> Result<f64, CudaError> {
         idle()?;
         let start = Instant::now();
         for _ in 0..QUEUED {
@@ -41,7 +41,7 @@ pub(super) fn measure(gpu: &Gpu, repeats: Repeats) -> Result<LaunchMeasured, Str
         idle()?;
         Ok(start.elapsed().as_secs_f64() / QUEUED as f64)
     })?;
-    let synchronized = timer::repeat(repeats, |_| {
+    let synchronized = timer::repeat(repeats, |_| -> Result<f64, CudaError> {
         let start = Instant::now();
         gpu.kernels.empty(stream)?;
         idle()?;

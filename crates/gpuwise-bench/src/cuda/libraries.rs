@@ -7,9 +7,11 @@
 
 use cudarc::{cublas, cufft, driver};
 
+use super::errors::CudaError;
+
 /// A library the backend loads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Library {
+pub enum Library {
     /// The driver API, `libcuda.so.1`.
     Driver,
     /// cuBLAS, for matrix products and the convolution's GEMM.
@@ -159,7 +161,7 @@ impl Library {
     }
 
     /// Why a library that loads cannot be used.
-    fn lacks(self, symbol: &str) -> String {
+    pub(super) fn lacks(self, symbol: &str) -> String {
         let update = match self {
             Library::Driver => "the driver is older than gpuwise supports: update the NVIDIA driver",
             Library::Cublas | Library::Cufft => "it is older than gpuwise supports (CUDA 12 or newer is needed)",
@@ -177,12 +179,12 @@ fn toolkit_hint(stem: &str) -> String {
 }
 
 /// `Ok` when `library` can be used: it loads and exports every symbol the backend calls.
-pub(super) fn require(library: Library) -> Result<(), String> {
+pub(super) fn require(library: Library) -> Result<(), CudaError> {
     if !library.present() {
-        return Err(library.not_found());
+        return Err(CudaError::NotFound(library));
     }
     match library.symbols().iter().find(|symbol| !library.exports(symbol)) {
-        Some(missing) => Err(library.lacks(missing)),
+        Some(&symbol) => Err(CudaError::TooOld { library, symbol }),
         None => Ok(()),
     }
 }
@@ -199,7 +201,9 @@ mod tests {
         let driver = Library::Driver.not_found();
         assert!(driver.contains("libcuda.so.1") && driver.contains("install the NVIDIA driver"), "{driver}");
         assert!(Library::Cufft.not_found().contains("nvidia/cufft/lib"));
-        assert!(Library::Cufft.lacks("cufftMakePlanMany").contains("does not export cufftMakePlanMany"));
+        let old = CudaError::TooOld { library: Library::Cufft, symbol: "cufftMakePlanMany" };
+        assert_eq!(old.to_string(), Library::Cufft.lacks("cufftMakePlanMany"));
+        assert!(old.to_string().contains("does not export cufftMakePlanMany"), "{old}");
     }
 
     #[test]
@@ -216,7 +220,9 @@ mod tests {
     fn a_missing_library_is_an_error_not_a_panic() {
         for library in [Library::Driver, Library::Cublas, Library::Cufft] {
             if !library.present() {
-                assert_eq!(require(library), Err(library.not_found()));
+                let err = require(library).unwrap_err();
+                assert_eq!(err, CudaError::NotFound(library));
+                assert_eq!(err.to_string(), library.not_found());
             }
         }
     }

@@ -7,7 +7,7 @@
 //! - **Nothing is linked.** cudarc loads libcuda, cuBLAS and cuFFT at run time and *panics* when
 //!   a library or a symbol is missing. So every library is checked before its first use: present
 //!   under one of the names cudarc tries, and exporting every symbol this module calls
-//!   (`libraries`). Absence becomes an `Err` that names the library and how to make it
+//!   (`libraries`). Absence becomes a [`CudaError`] that names the library and how to make it
 //!   findable. Every public entry point also runs inside `catch_unwind`, so a panic that slips
 //!   through becomes an `Err` too (the default panic hook still prints it to stderr).
 //! - **Only the driver is required.** [`Gpu::open`] fails only without a usable driver and device.
@@ -50,5 +50,7 @@ mod ops;
 
 pub use case::GpuMeasured;
 pub use copy::{CopyMeasured, Direction, Memory};
+pub use errors::CudaError;
 pub use gpu::Gpu;
 pub use launch::LaunchMeasured;
+pub use libraries::Library;

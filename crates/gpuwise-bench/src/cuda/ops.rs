@@ -6,9 +6,11 @@ use gpuwise_model::{Dtype, Operation};
 
 use super::blas::Gemm;
 use super::element::Element;
+use super::errors::CudaError;
 use super::fft::Plan;
 use super::gpu::Gpu;
 use super::kernels::{Kernel, partials_for};
+use crate::error::FilterTooLarge;
 use crate::workload::{ConvShape, Workload};
 
 /// One operation, ready to run on buffers of its element type.
@@ -47,9 +49,9 @@ pub(super) enum Op {
 impl Op {
     /// What `workload` computes, on values of type `T`; `Err` for operations, shapes and types
     /// the GPU backend has no kernel for, or when a library it needs is missing.
-    pub fn new<T: Element>(gpu: &Gpu, workload: &Workload) -> Result<Op, String> {
+    pub fn new<T: Element>(gpu: &Gpu, workload: &Workload) -> Result<Op, CudaError> {
         let dtype = workload.dtype();
-        let missing = |what: &str| format!("the GPU backend has no {} {what} kernel", T::NAME);
+        let missing = |kind: &'static str| CudaError::NoKernel { element: T::NAME, kind };
         let op = match &workload.case.operation {
             &Operation::Matmul { batch: 1, m, n, k } => {
                 gpu.blas()?;
@@ -65,15 +67,13 @@ impl Op {
                 partials: partials_for(*elements as usize),
             },
             op @ Operation::Conv2d { .. } => {
-                let shape = ConvShape::of(op).ok_or("the filter is larger than the padded input")?;
+                let shape = ConvShape::of(op).ok_or(FilterTooLarge)?;
                 let im2col = T::IM2COL.ok_or_else(|| missing("im2col"))?;
                 gpu.blas()?;
                 let gemm = Gemm { m: shape.pixels(), n: shape.k, k: shape.taps(), b_transposed: true };
                 Op::Conv { dtype, shape, im2col, gemm }
             }
-            other => {
-                return Err(format!("the GPU backend has no {} kernel for shape {:?}", other.name(), other.shape()));
-            }
+            other => return Err(CudaError::NoOperation { op: other.name(), shape: other.shape() }),
         };
         Ok(op)
     }
@@ -93,7 +93,7 @@ impl Op {
     }
 
     /// Allocates what a library needs on top (after the budget allowed it).
-    pub fn prepare(&mut self) -> Result<(), String> {
+    pub fn prepare(&mut self) -> Result<(), CudaError> {
         if let Op::Fft(plan) = self { plan.attach_work_area() } else { Ok(()) }
     }
 
@@ -105,10 +105,10 @@ impl Op {
         inputs: &[CudaSlice<T>],
         scratch: Option<&mut CudaSlice<T>>,
         output: &mut CudaSlice<T>,
-    ) -> Result<(), String> {
+    ) -> Result<(), CudaError> {
         let input =
-            |i: usize| inputs.get(i).ok_or_else(|| format!("the case has {} inputs, not {}", inputs.len(), i + 1));
-        let scratch = || scratch.ok_or_else(|| "the case's scratch buffer is missing".to_string());
+            |i: usize| inputs.get(i).ok_or_else(|| CudaError::MissingInput { inputs: inputs.len(), wanted: i + 1 });
+        let scratch = || scratch.ok_or(CudaError::MissingScratch);
         let stream = &gpu.stream;
         match self {
             Op::Matmul { dtype, gemm } => gpu.blas()?.product(*dtype, gemm, input(0)?, input(1)?, output),

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use gpuwise_core::Variables;
 use serde::Serialize;
 
+use super::KernelError;
 use super::replace::{Staging, put_in_place, take_away};
 use super::valid_name;
 
@@ -83,31 +84,25 @@ pub fn user_kernels_dir(vars: &Variables) -> Option<PathBuf> {
 /// `name` lower-cased when it is a kernel name: what Jupyter accepts (ASCII letters, digits,
 /// `.`, `_`, `-`) and one directory inside the kernels directory (not `.` or `..`, which
 /// Jupyter's character rule lets through). `Err` says why not.
-fn kernel_name(name: &str) -> Result<String, String> {
+fn kernel_name(name: &str) -> Result<String, KernelError> {
     let lower = name.to_lowercase();
-    if valid_name(&lower) {
-        Ok(lower)
-    } else {
-        Err(format!(
-            "'{name}' is not a kernel name: use ASCII letters, digits, '.', '_' and '-' (not only dots, and no '/')"
-        ))
-    }
+    if valid_name(&lower) { Ok(lower) } else { Err(KernelError::BadName(name.to_string())) }
 }
 
 /// Writes `kernel` into `kernels_dir/NAME/kernel.json`, whole or not at all: built in a staging
 /// directory beside the kernels directory, then put in place in one step. An existing kernel of
 /// that name is replaced only with `force`, and stays until the new one is in place. Returns the
 /// kernel's directory.
-pub fn install(kernel: &NewKernel, kernels_dir: &Path, force: bool) -> Result<PathBuf, String> {
+pub fn install(kernel: &NewKernel, kernels_dir: &Path, force: bool) -> Result<PathBuf, KernelError> {
     let name = kernel_name(&kernel.name)?;
     if !kernel.python.is_absolute() || !kernel.python.is_file() {
-        return Err(format!("the interpreter {} does not exist (give an absolute path)", kernel.python.display()));
+        return Err(KernelError::NoInterpreter(kernel.python.clone()));
     }
     let target = kernels_dir.join(&name);
     if std::fs::symlink_metadata(&target).is_ok() && !force {
-        return Err(format!("the kernel '{name}' already exists at {}: pass --force to replace it", target.display()));
+        return Err(KernelError::Exists { name, path: target });
     }
-    std::fs::create_dir_all(kernels_dir).map_err(|e| format!("cannot create {}: {e}", kernels_dir.display()))?;
+    std::fs::create_dir_all(kernels_dir).map_err(KernelError::io("create", kernels_dir))?;
     let staging = Staging::beside(kernels_dir)?;
     let new = staging.path().join("new");
     let written = std::fs::create_dir(&new)
@@ -117,16 +112,16 @@ pub fn install(kernel: &NewKernel, kernels_dir: &Path, force: bool) -> Result<Pa
             file.sync_all()
         })
         .and_then(|()| put_in_place(&new, &target, staging));
-    written.map_err(|e| format!("cannot write the kernel to {}: {e}", target.display()))?;
+    written.map_err(KernelError::io("write the kernel to", &target))?;
     Ok(target)
 }
 
 /// Removes the kernel `name` found first in `dirs` (jupyter_client's search order); returns
 /// the directory removed. `name` is a kernel name, never a path.
-pub fn remove(name: &str, dirs: &[PathBuf]) -> Result<PathBuf, String> {
+pub fn remove(name: &str, dirs: &[PathBuf]) -> Result<PathBuf, KernelError> {
     let name = kernel_name(name)?;
     let found = dirs.iter().find(|d| d.join(&name).join("kernel.json").is_file());
-    let kernels_dir = found.ok_or_else(|| format!("no kernel named '{name}' (`gpuwise kernel list` shows them)"))?;
+    let kernels_dir = found.ok_or_else(|| KernelError::NotFound(name.clone()))?;
     let dir = kernels_dir.join(&name);
     take_away(&dir, kernels_dir)?;
     Ok(dir)
@@ -159,25 +154,30 @@ mod tests {
         assert_eq!(k.env["XLA_PYTHON_CLIENT_PREALLOCATE"], "false");
         assert!(!k.env.contains_key("TF_FORCE_GPU_ALLOW_GROWTH"));
         assert_eq!(k.argv[1..3], ["-m".to_string(), "ipykernel_launcher".to_string()]);
-        assert!(install(&kernel("ml-gpu"), &kernels, false).unwrap_err().contains("--force"));
+        assert!(install(&kernel("ml-gpu"), &kernels, false).unwrap_err().to_string().contains("--force"));
         let replaced = NewKernel { gpu: None, ..kernel("ml-gpu") };
         install(&replaced, &kernels, true).unwrap();
         let again = super::super::find_kernels(std::slice::from_ref(&kernels));
         assert!(!again[0].kernel.env.contains_key("CUDA_VISIBLE_DEVICES"));
         assert_eq!(std::fs::read_dir(&kernels).unwrap().count(), 1, "no temporary directory left behind");
         assert_eq!(remove("ML-gpu", std::slice::from_ref(&kernels)).unwrap(), kernels.join("ml-gpu"));
-        assert!(remove("ml-gpu", &[kernels]).unwrap_err().contains("no kernel named"));
+        assert!(remove("ml-gpu", &[kernels]).unwrap_err().to_string().contains("no kernel named"));
     }
 
     #[test]
     fn bad_names_and_interpreters_are_refused() {
         let dir = tempfile::tempdir().unwrap();
-        assert!(install(&kernel("my kernel"), dir.path(), false).unwrap_err().contains("not a kernel name"));
+        assert!(
+            install(&kernel("my kernel"), dir.path(), false).unwrap_err().to_string().contains("not a kernel name")
+        );
         for name in [".", "..", "...", "../x", "/tmp/x", "a/b", ""] {
-            assert!(install(&kernel(name), dir.path(), true).unwrap_err().contains("not a kernel name"), "{name}");
+            assert!(
+                install(&kernel(name), dir.path(), true).unwrap_err().to_string().contains("not a kernel name"),
+                "{name}"
+            );
         }
         let missing = NewKernel { python: "/nonexistent/python".into(), ..kernel("k") };
-        assert!(install(&missing, dir.path(), false).unwrap_err().contains("does not exist"));
+        assert!(install(&missing, dir.path(), false).unwrap_err().to_string().contains("does not exist"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Jupyter kernelspecs, found and read as jupyter_client does, and the variables each kernel's
 //! process gets.
 
+mod error;
 mod install;
 mod paths;
 mod replace;
@@ -13,6 +14,7 @@ use gpuwise_core::Kernel;
 use gpuwise_core::{VarValue, Variables};
 use serde::Deserialize;
 
+pub use error::KernelError;
 pub use install::{NewKernel, install, remove, user_kernels_dir};
 pub use paths::{ServerEnv, kernel_dirs, user_data_dir};
 pub use template::safe_substitute;

@@ -14,6 +14,8 @@ use std::time::{Duration, SystemTime};
 
 use tempfile::TempDir;
 
+use super::KernelError;
+
 /// How staging directories start, so a later run can recognise what a killed one left.
 const STAGING_PREFIX: &str = ".gpuwise-staging-";
 
@@ -25,17 +27,17 @@ pub(super) struct Staging(TempDir);
 
 impl Staging {
     /// Makes one in the parent of `kernels_dir`, first removing stale leftovers there.
-    pub(super) fn beside(kernels_dir: &Path) -> Result<Staging, String> {
+    pub(super) fn beside(kernels_dir: &Path) -> Result<Staging, KernelError> {
         let root = kernels_dir
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
-            .ok_or_else(|| format!("{} has no parent directory to stage in", kernels_dir.display()))?;
+            .ok_or_else(|| KernelError::NoParent(kernels_dir.to_path_buf()))?;
         remove_stale(root);
         tempfile::Builder::new()
             .prefix(STAGING_PREFIX)
             .tempdir_in(root)
             .map(Staging)
-            .map_err(|e| format!("cannot create a staging directory in {}: {e}", root.display()))
+            .map_err(KernelError::io("create a staging directory in", root))
     }
 
     /// Where to build things.
@@ -63,9 +65,9 @@ pub(super) fn put_in_place(new: &Path, target: &Path, staging: Staging) -> std::
 
 /// Removes the kernel directory `dir` (a link is removed, not followed): moved into staging in
 /// one rename, then deleted there.
-pub(super) fn take_away(dir: &Path, kernels_dir: &Path) -> Result<(), String> {
+pub(super) fn take_away(dir: &Path, kernels_dir: &Path) -> Result<(), KernelError> {
     let staging = Staging::beside(kernels_dir)?;
-    std::fs::rename(dir, staging.path().join("old")).map_err(|e| format!("cannot remove {}: {e}", dir.display()))
+    std::fs::rename(dir, staging.path().join("old")).map_err(KernelError::io("remove", dir))
 }
 
 /// Swaps two paths in one step (Linux `RENAME_EXCHANGE`).

@@ -7,6 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::{Context as _, anyhow};
 use gpuwise_bench::cpu::{self, GemmChoice};
 use gpuwise_bench::cuda::Gpu;
+use gpuwise_bench::error::GpuSkipped;
 use gpuwise_bench::runner::{self, Options, Predictors, Progress};
 use gpuwise_bench_results::calibrate::{self, CalibrationError};
 use gpuwise_bench_results::plan::{Mode, validate_ops};
@@ -15,13 +16,14 @@ use gpuwise_core::Variables;
 use gpuwise_model::{CpuProfile, MachineProfile};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::ExitStatus;
 use crate::cli::BenchArgs;
 use crate::files::write_atomically;
 use crate::output;
 
 /// Runs the bench with a progress bar on stderr and prints the result; exits 1 when any case
 /// failed (a wrong result or an error), 0 otherwise.
-pub fn run(args: &BenchArgs, vars: &Variables) -> anyhow::Result<u8> {
+pub fn run(args: &BenchArgs, vars: &Variables) -> anyhow::Result<ExitStatus> {
     let bar = ProgressBar::new(0);
     bar.set_style(
         ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}")
@@ -47,7 +49,7 @@ pub fn run(args: &BenchArgs, vars: &Variables) -> anyhow::Result<u8> {
         text
     };
     output::print(&text)?;
-    Ok(if report.failures.is_empty() { 0 } else { 1 })
+    Ok(ExitStatus::reported_unless(report.failures.is_empty()))
 }
 
 /// A finished run.
@@ -85,9 +87,9 @@ pub fn measure(args: &BenchArgs, vars: &Variables, progress: Progress<'_>) -> an
     // Open the GPU before the probe: the probe clears CUDA_VISIBLE_DEVICES in this process, and
     // the device ordinal must mean what it means to the user's own CUDA programs.
     let gpu = if args.cpu_only {
-        Err("--cpu-only was given".to_string())
+        Err(GpuSkipped::CpuOnly)
     } else {
-        Gpu::open(args.device.unwrap_or(0), args.memory_fraction)
+        Gpu::open(args.device.unwrap_or(0), args.memory_fraction).map_err(GpuSkipped::from)
     };
     if let (Some(device), Err(why)) = (args.device, &gpu) {
         return Err(anyhow!("--device {device}: {why}"));
@@ -107,7 +109,7 @@ pub fn measure(args: &BenchArgs, vars: &Variables, progress: Progress<'_>) -> an
         GemmChoice::Auto => python_sites(args.python.as_deref(), vars)?,
         _ => Vec::new(),
     };
-    let cpu = cpu::choose(&args.cpu_gemm, &sites).map_err(|err| anyhow!(err))?;
+    let cpu = cpu::choose(&args.cpu_gemm, &sites)?;
     let report = runner::run(&options, gpu, &cpu, &predictors, progress);
     if report.results.is_empty() && report.failures.is_empty() {
         let why = report.gpu_skipped.as_deref().unwrap_or("no case matched");
@@ -122,7 +124,7 @@ pub fn measure(args: &BenchArgs, vars: &Variables, progress: Progress<'_>) -> an
         None => None,
     };
     if let Some(path) = &args.plot {
-        let svg = gpuwise_render::bench_svg(&report).map_err(|err| anyhow!(err))?;
+        let svg = gpuwise_render::bench_svg(&report)?;
         write_atomically(path, &svg).with_context(|| format!("cannot write the chart to {}", path.display()))?;
     }
     Ok(Measured { report, calibration, profile: profile_path })

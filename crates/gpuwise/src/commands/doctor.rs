@@ -7,21 +7,17 @@ use gpuwise_probe::snapshot;
 use crate::assemble::{self, Scope};
 use crate::cli::DoctorArgs;
 use crate::output;
+use crate::{ExitStatus, Host};
 
 /// Builds the report and prints it in the requested format.
-pub fn run(args: &DoctorArgs, vars: &Variables) -> anyhow::Result<u8> {
+pub fn run(args: &DoctorArgs, vars: &Variables, host: Host) -> anyhow::Result<ExitStatus> {
     let (system, source) = match &args.system {
         Some(path) => {
             let system = snapshot::load(path)
                 .map_err(|err| anyhow!("{err}\nhint: pass a file written by `gpuwise doctor --json`"))?;
             (system, format!("snapshot {}", path.display()))
         }
-        None => {
-            // SAFETY: the command line is parsed on the main thread and no other thread exists
-            // yet; CUDA has not been initialised in this process.
-            unsafe { gpuwise_probe::cuda::expose_all_devices() };
-            (gpuwise_probe::probe_system(vars), "this machine".to_string())
-        }
+        None => (crate::commands::probe(host, vars), "this machine".to_string()),
     };
     let mut report = assemble::machine_report(system, vars);
     if !args.no_envs {
@@ -36,8 +32,5 @@ pub fn run(args: &DoctorArgs, vars: &Variables) -> anyhow::Result<u8> {
         gpuwise_render::terminal(&report, &source)
     };
     output::print(&text)?;
-    if args.require_gpu && !report.verdict.gpu_usable {
-        return Ok(1);
-    }
-    Ok(0)
+    Ok(ExitStatus::reported_unless(!args.require_gpu || report.verdict.gpu_usable))
 }

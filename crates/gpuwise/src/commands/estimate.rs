@@ -6,21 +6,27 @@ use std::sync::Arc;
 use gpuwise_core::{Device, System};
 use gpuwise_core::{Variables, visibility};
 use gpuwise_model::SeedComparison;
-use gpuwise_model::{CpuProfile, Dtype, Estimate, Extras, GpuProfile, MachineProfile, Operation, Scenario, SeedInputs};
+use gpuwise_model::{
+    CpuProfile, Dtype, Estimate, Extras, GpuProfile, Input, MachineProfile, ModelError, Operation, Scenario, SeedInputs,
+};
 use gpuwise_probe::snapshot;
+use gpuwise_render::ChartFormat;
 
+use crate::ExitStatus;
 use crate::cli::EstimateArgs;
 use crate::output;
 
 /// Estimates, prints, and writes the chart when asked.
-pub fn run(args: &EstimateArgs, vars: &Variables) -> anyhow::Result<u8> {
+pub fn run(args: &EstimateArgs, vars: &Variables) -> anyhow::Result<ExitStatus> {
     if args.list_gpus {
         output::print(&gpuwise_render::gpu_list(gpuwise_model::gpus()))?;
-        return Ok(0);
+        return Ok(ExitStatus::Success);
     }
     let (estimate, seed) = compute(args, vars)?;
     if let Some(path) = &args.plot {
-        let chart = gpuwise_render::chart(&estimate, path).map_err(|err| anyhow!(err))?;
+        let format = ChartFormat::of_path(path)
+            .ok_or_else(|| anyhow!("--plot {}: the chart is written as .svg or .html", path.display()))?;
+        let chart = gpuwise_render::chart(&estimate, format)?;
         crate::files::write_atomically(path, &chart)
             .with_context(|| format!("cannot write the chart to {}", path.display()))?;
     }
@@ -30,13 +36,13 @@ pub fn run(args: &EstimateArgs, vars: &Variables) -> anyhow::Result<u8> {
         gpuwise_render::estimate_terminal(&estimate, seed.as_ref())
     };
     output::print(&text)?;
-    Ok(0)
+    Ok(ExitStatus::Success)
 }
 
 /// The estimate `args` ask for, and seed 004's answer beside it with `--seed-model`.
 pub fn compute(args: &EstimateArgs, vars: &Variables) -> anyhow::Result<(Estimate, Option<SeedComparison>)> {
     let op_name = args.op.as_deref().unwrap_or_default();
-    let dtype: Dtype = args.dtype.parse().map_err(|err: String| anyhow!("--dtype: {err}"))?;
+    let dtype: Dtype = args.dtype.parse().map_err(flagged)?;
     if op_name != "custom" && args.shape.is_empty() {
         bail!("--shape is required for {op_name} (see `gpuwise estimate --help`)");
     }
@@ -53,7 +59,7 @@ pub fn compute(args: &EstimateArgs, vars: &Variables) -> anyhow::Result<(Estimat
             _ => None,
         },
     };
-    let operation = Operation::parse(op_name, &args.shape, &extras).map_err(|err| anyhow!(err))?;
+    let operation = Operation::parse(op_name, &args.shape, &extras).map_err(flagged)?;
     let mut machine = Machine::new(args, vars);
     let profile = machine_profile(args)?;
     let mut gpu = gpu_profile(&args.gpu, &mut machine)?;
@@ -62,13 +68,18 @@ pub fn compute(args: &EstimateArgs, vars: &Variables) -> anyhow::Result<(Estimat
         calibrate(profile, args, &mut machine, &mut gpu, &mut cpu)?;
     }
     let scenario = Scenario { resident: args.resident, pinned: !args.pageable, repeats: args.repeats };
-    let estimate = gpuwise_model::estimate(&operation, dtype, &gpu, &cpu, scenario).map_err(|err| anyhow!(err))?;
+    let estimate = gpuwise_model::estimate(&operation, dtype, &gpu, &cpu, scenario).map_err(flagged)?;
     let seed = args
         .seed_model
         .then(|| SeedComparison::new(seed_inputs(args, &estimate, &gpu), &estimate))
         .transpose()
-        .map_err(|err| anyhow!(err))?;
+        .map_err(flagged)?;
     Ok((estimate, seed))
+}
+
+/// The model's error as the command line says it: inputs named by their options.
+fn flagged(err: impl Into<ModelError>) -> anyhow::Error {
+    anyhow!(err.into().describe(Input::flag))
 }
 
 /// The machine `auto` refers to, probed (or loaded) once, on first need.
@@ -98,9 +109,11 @@ impl<'a> Machine<'a> {
 /// `--gpu`: a table name, or `auto`: the first GPU a CUDA program here would use.
 fn gpu_profile(name: &str, machine: &mut Machine<'_>) -> anyhow::Result<GpuProfile> {
     if name != "auto" {
-        return gpuwise_model::gpu(name).cloned().map_err(|err| anyhow!(err));
+        return gpuwise_model::gpu(name)
+            .cloned()
+            .map_err(|err| anyhow!("{} (`gpuwise estimate --list-gpus` lists all)", flagged(err)));
     }
-    gpuwise_model::for_device(&first_visible(machine)?).map_err(|err| anyhow!(err))
+    gpuwise_model::for_device(&first_visible(machine)?).map_err(|err| anyhow!("{err} (see --list-gpus)"))
 }
 
 /// The first GPU a CUDA program here would use.
@@ -116,7 +129,7 @@ fn first_visible(machine: &mut Machine<'_>) -> anyhow::Result<Device> {
 /// `--cpu`: a preset, or `auto`: this machine's.
 fn cpu_profile(name: &str, machine: &mut Machine<'_>) -> anyhow::Result<CpuProfile> {
     if name != "auto" {
-        return gpuwise_model::cpu(name).cloned().map_err(|err| anyhow!(err));
+        return gpuwise_model::cpu(name).cloned().map_err(flagged);
     }
     let cpu = machine.system()?.cpu.clone();
     CpuProfile::probed(&cpu).map_err(|err| anyhow!("{err}: name a preset with --cpu"))
@@ -126,7 +139,7 @@ fn cpu_profile(name: &str, machine: &mut Machine<'_>) -> anyhow::Result<CpuProfi
 /// that cannot be read is reported on stderr and left out (an explicit one is an error).
 fn machine_profile(args: &EstimateArgs) -> anyhow::Result<Option<Explicit<MachineProfile>>> {
     if let Some(path) = &args.profile {
-        return MachineProfile::load(path).map(|p| Some(Explicit(p, true))).map_err(|err| anyhow!(err));
+        return Ok(Some(Explicit(MachineProfile::load(path)?, true)));
     }
     // The default profile describes this machine: it matters only where `auto` is asked for.
     if args.gpu != "auto" && args.cpu != "auto" {

@@ -2,23 +2,24 @@
 
 use anyhow::bail;
 
+use crate::ExitStatus;
 use crate::cli::ExplainArgs;
 use crate::output;
 
 /// Prints one rule's page, or the list of all codes.
-pub fn run(args: &ExplainArgs) -> anyhow::Result<u8> {
+pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
     let Some(code) = &args.code else {
         let mut list = String::new();
         for rule in gpuwise_rules::catalogue() {
             list.push_str(&format!("{}  {:<8} {}\n", rule.code, rule.severity.as_str(), rule.title));
         }
         output::print(&list)?;
-        return Ok(0);
+        return Ok(ExitStatus::Success);
     };
     match gpuwise_rules::rule(code) {
         Some(rule) => {
             output::print(rule.explain)?;
-            Ok(0)
+            Ok(ExitStatus::Success)
         }
         None => {
             let group: Vec<&str> = gpuwise_rules::catalogue()

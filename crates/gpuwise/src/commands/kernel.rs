@@ -8,6 +8,7 @@ use gpuwise_core::Report;
 use gpuwise_core::Variables;
 use gpuwise_envs::jupyter::{self, NewKernel};
 
+use crate::ExitStatus;
 use crate::assemble::{self, Scope};
 use crate::cli::{KernelCommand, KernelInstallArgs};
 use crate::output;
@@ -17,7 +18,7 @@ const GPU_VARIABLES: [&str; 4] =
     ["CUDA_VISIBLE_DEVICES", "CUDA_DEVICE_ORDER", "TF_FORCE_GPU_ALLOW_GROWTH", "XLA_PYTHON_CLIENT_PREALLOCATE"];
 
 /// Runs one kernel command.
-pub fn run(command: &KernelCommand, vars: &Variables) -> anyhow::Result<u8> {
+pub fn run(command: &KernelCommand, vars: &Variables) -> anyhow::Result<ExitStatus> {
     match command {
         KernelCommand::Install(args) => {
             let path = install(args, vars)?;
@@ -35,11 +36,11 @@ pub fn run(command: &KernelCommand, vars: &Variables) -> anyhow::Result<u8> {
             output::print(&text)?;
         }
         KernelCommand::Remove { name } => {
-            let removed = crate::api::kernel_remove(name).map_err(|err| anyhow!(err))?;
+            let removed = crate::api::kernel_remove(name)?;
             output::print(&format!("Removed kernel '{}' ({})\n", name.to_lowercase(), removed.display()))?;
         }
     }
-    Ok(0)
+    Ok(ExitStatus::Success)
 }
 
 /// Writes the kernel `args` describe; returns its directory.
@@ -66,7 +67,7 @@ pub fn install(args: &KernelInstallArgs, vars: &Variables) -> anyhow::Result<Pat
         memory_growth: args.memory_growth,
         jax_no_prealloc: args.jax_no_prealloc,
     };
-    jupyter::install(&kernel, &kernels_dir, args.force).map_err(|err| anyhow!(err))
+    Ok(jupyter::install(&kernel, &kernels_dir, args.force)?)
 }
 
 /// `--gpu` indices (nvidia-smi's numbering) replaced by the devices' UUIDs; UUIDs kept.

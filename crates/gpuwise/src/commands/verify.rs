@@ -13,16 +13,15 @@ use serde::Deserialize;
 use crate::assemble::{self, Scope};
 use crate::cli::VerifyArgs;
 use crate::output;
+use crate::{ExitStatus, Host};
 
 /// The check each framework runs; it prints one line starting with [`MARKER`].
 const SCRIPT: &str = include_str!("verify.py");
 const MARKER: &str = "GPUWISE-VERIFY ";
 
 /// Verifies every framework of the chosen interpreters; exit status 1 when any disagrees.
-pub fn run(args: &VerifyArgs, vars: &Variables) -> anyhow::Result<u8> {
-    // SAFETY: called on the main thread before any other thread exists; CUDA is not initialised.
-    unsafe { gpuwise_probe::cuda::expose_all_devices() };
-    let mut report = assemble::machine_report(gpuwise_probe::probe_system(vars), vars);
+pub fn run(args: &VerifyArgs, vars: &Variables, host: Host) -> anyhow::Result<ExitStatus> {
+    let mut report = assemble::machine_report(crate::commands::probe(host, vars), vars);
     let scope = Scope { current: args.python.is_empty(), pythons: args.python.clone(), kernels: false };
     assemble::add_environments(&mut report, vars, &scope);
     if report.environments.is_empty() {
@@ -47,7 +46,7 @@ pub fn run(args: &VerifyArgs, vars: &Variables) -> anyhow::Result<u8> {
         gpuwise_render::verification(&results, &report)
     };
     output::print(&text)?;
-    Ok(if results.iter().all(|r| r.agrees) { 0 } else { 1 })
+    Ok(ExitStatus::reported_unless(results.iter().all(|r| r.agrees)))
 }
 
 fn compare(interpreter: &str, framework: &Framework, live: LiveRun) -> Verification {

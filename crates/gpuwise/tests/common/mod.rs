@@ -97,15 +97,17 @@ pub fn refused(subcommand: &str, args: &[&str], says: &str) {
     assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
 }
 
-/// The Python of a real environment built by scripts/test-envs (`jax-cpu`, `numba`, ...), or `None` when the run did not ask for them.
-pub fn real_env(name: &str) -> Option<PathBuf> {
-    let Some(dir) = std::env::var_os("GPUWISE_TEST_VENVS") else {
-        eprintln!("GPUWISE_TEST_VENVS unset: skipping the real-environment check (scripts/test sets it)");
-        return None;
-    };
+/// Why the tests on real environments are ignored by default; scripts/test builds the
+/// environments and runs them (`--run-ignored only -E 'test(/real_/)'`).
+pub const NEEDS_REAL_ENVS: &str = "needs scripts/test-envs' real environments (GPUWISE_TEST_VENVS)";
+
+/// The Python of a real environment built by scripts/test-envs (`jax-cpu`, `numba`, ...).
+pub fn real_env(name: &str) -> PathBuf {
+    let dir = std::env::var_os("GPUWISE_TEST_VENVS")
+        .unwrap_or_else(|| panic!("GPUWISE_TEST_VENVS is unset: this test {NEEDS_REAL_ENVS}; scripts/test runs it"));
     let python = PathBuf::from(dir).join(name).join("bin/python");
     assert!(python.exists(), "GPUWISE_TEST_VENVS is set but {} is missing", python.display());
-    Some(python)
+    python
 }
 
 /// Runs doctor against `system` judging `python` only: no kernels (HOME and the Jupyter

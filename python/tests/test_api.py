@@ -258,5 +258,5 @@ def test_bench_measures_checks_and_reports_progress():
 
     _gpuwise.bench(["--quick", "--op", "reduction", "--cpu-only"], lambda *step: seen.append(step))
     assert seen[0][0] == 0 and seen[-1] == (4, 4, "done")
-    with pytest.raises(gpuwise.InputError, match="unknown operation 'gemv'"):
+    with pytest.raises(gpuwise.InputError, match="invalid value 'gemv' for '--op"):
         gpuwise.bench(op="gemv")

@@ -12,9 +12,40 @@ pub enum Mode {
     Full,
 }
 
-/// The operations `--op` accepts: estimate's operations plus the machine's own figures
-/// (`copy`: host-device and device-device bandwidth; `launch`: kernel launch latency).
-pub const OPS: &[&str] = &["matmul", "fft", "elementwise", "reduction", "conv2d", "copy", "launch"];
+/// What a run can measure: estimate's operations, and the machine's own figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+pub enum BenchOp {
+    /// Matrix products.
+    Matmul,
+    /// Fast Fourier transforms.
+    Fft,
+    /// `x * 2 + 1` over arrays.
+    Elementwise,
+    /// Sums of arrays.
+    Reduction,
+    /// 2-D convolutions.
+    Conv2d,
+    /// Host-device and device-device copy bandwidth.
+    Copy,
+    /// Kernel launch latency.
+    Launch,
+}
+
+impl BenchOp {
+    /// Its name, as `--op` and the results spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            BenchOp::Matmul => "matmul",
+            BenchOp::Fft => "fft",
+            BenchOp::Elementwise => "elementwise",
+            BenchOp::Reduction => "reduction",
+            BenchOp::Conv2d => "conv2d",
+            BenchOp::Copy => "copy",
+            BenchOp::Launch => "launch",
+        }
+    }
+}
 
 /// One operation at one size in one dtype.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,31 +96,22 @@ impl Mode {
 }
 
 /// True when `ops` (empty: all) includes `op`.
-pub fn wants(ops: &[String], op: &str) -> bool {
-    ops.is_empty() || ops.iter().any(|o| o == op)
-}
-
-/// Checks `--op` names; `Err` names the unknown one and the choices.
-pub fn validate_ops(ops: &[String]) -> Result<(), String> {
-    match ops.iter().find(|op| !OPS.contains(&op.as_str())) {
-        Some(unknown) => Err(format!("unknown operation '{unknown}' for --op: choose from {}", OPS.join(", "))),
-        None => Ok(()),
-    }
+pub fn wants(ops: &[BenchOp], op: BenchOp) -> bool {
+    ops.is_empty() || ops.contains(&op)
 }
 
 /// The computing cases of `mode` for the operations in `ops` (all when empty), smallest first
 /// within each operation and dtype. With `gpu` false the dtypes only a GPU adds (tf32, f16, bf16
 /// matrix products, whose CPU side computes in f32) are left out.
-pub fn cases(mode: Mode, ops: &[String], gpu: bool) -> Vec<Case> {
-    let wanted = |op: &str| wants(ops, op);
+pub fn cases(mode: Mode, ops: &[BenchOp], gpu: bool) -> Vec<Case> {
     let mut cases = Vec::new();
-    let mut add = |name: &str, dtypes: &[Dtype], shapes: &[Vec<u64>], extras: &Extras| {
-        if !wanted(name) {
+    let mut add = |op: BenchOp, dtypes: &[Dtype], shapes: &[Vec<u64>], extras: &Extras| {
+        if !wants(ops, op) {
             return;
         }
         for &dtype in dtypes {
             for shape in shapes {
-                let operation = Operation::parse(name, shape, extras).expect("built-in bench shapes are valid");
+                let operation = Operation::parse(op.name(), shape, extras).expect("built-in bench shapes are valid");
                 cases.push(Case { operation, dtype });
             }
         }
@@ -99,7 +121,7 @@ pub fn cases(mode: Mode, ops: &[String], gpu: bool) -> Vec<Case> {
         if gpu { &[Dtype::F32, Dtype::F64, Dtype::Tf32, Dtype::F16, Dtype::Bf16] } else { &[Dtype::F32, Dtype::F64] };
     let edges: &[u64] = if quick { &[256, 1024] } else { &[128, 256, 512, 1024, 2048, 4096] };
     let cubes: Vec<Vec<u64>> = edges.iter().map(|&n| vec![n, n, n]).collect();
-    add("matmul", matmul_dtypes, &cubes, &Extras::default());
+    add(BenchOp::Matmul, matmul_dtypes, &cubes, &Extras::default());
 
     let ffts: &[(u64, u64)] = if quick {
         &[(4096, 256), (1 << 20, 1)]
@@ -107,18 +129,18 @@ pub fn cases(mode: Mode, ops: &[String], gpu: bool) -> Vec<Case> {
         &[(256, 4096), (4096, 256), (1 << 16, 16), (1 << 20, 1), (1 << 22, 1)]
     };
     for &(n, batch) in ffts {
-        add("fft", &[Dtype::F32, Dtype::F64], &[vec![n]], &Extras { batch, ..Extras::default() });
+        add(BenchOp::Fft, &[Dtype::F32, Dtype::F64], &[vec![n]], &Extras { batch, ..Extras::default() });
     }
 
     let lengths: Vec<Vec<u64>> =
         if quick { vec![vec![1 << 20], vec![1 << 24]] } else { (8..=13).map(|i| vec![1u64 << (2 * i)]).collect() };
-    for op in ["elementwise", "reduction"] {
+    for op in [BenchOp::Elementwise, BenchOp::Reduction] {
         add(op, &[Dtype::F32, Dtype::F64], &lengths, &Extras::default());
     }
 
     let batches: &[u64] = if quick { &[8] } else { &[1, 8, 32] };
     let convs: Vec<Vec<u64>> = batches.iter().map(|&n| vec![n, 64, 56, 56, 64, 3, 3]).collect();
-    add("conv2d", &[Dtype::F32], &convs, &Extras { padding: 1, ..Extras::default() });
+    add(BenchOp::Conv2d, &[Dtype::F32], &convs, &Extras { padding: 1, ..Extras::default() });
     cases
 }
 
@@ -137,15 +159,9 @@ mod tests {
 
     #[test]
     fn op_filter_and_cpu_only_dtypes() {
-        let only = cases(Mode::Quick, &["matmul".into()], false);
+        let only = cases(Mode::Quick, &[BenchOp::Matmul], false);
         assert!(only.iter().all(|c| c.operation.name() == "matmul" && matches!(c.dtype, Dtype::F32 | Dtype::F64)));
-        assert!(cases(Mode::Quick, &["fft".into()], true).iter().all(|c| c.operation.name() == "fft"));
+        assert!(cases(Mode::Quick, &[BenchOp::Fft], true).iter().all(|c| c.operation.name() == "fft"));
         assert!(cases(Mode::Full, &[], true).len() > cases(Mode::Quick, &[], true).len());
-    }
-
-    #[test]
-    fn unknown_op_is_named() {
-        let err = validate_ops(&["matmul".into(), "gemv".into()]).unwrap_err();
-        assert!(err.contains("'gemv'") && err.contains("reduction"));
     }
 }

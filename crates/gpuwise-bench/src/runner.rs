@@ -12,7 +12,7 @@ use crate::host_memory;
 use crate::workload::Workload;
 use gpuwise_bench_results::check;
 use gpuwise_bench_results::comparison;
-use gpuwise_bench_results::plan::{self, Case, Mode};
+use gpuwise_bench_results::plan::{self, BenchOp, Case, Mode};
 use gpuwise_bench_results::report::{Backend, BenchReport, Failure, GpuInfo, Measurement};
 use gpuwise_bench_results::stats::Summary;
 
@@ -21,8 +21,8 @@ use gpuwise_bench_results::stats::Summary;
 pub struct Options {
     /// Quick or full.
     pub mode: Mode,
-    /// Operations to run (see [`plan::OPS`]); all when empty.
-    pub ops: Vec<String>,
+    /// Operations to run; all when empty.
+    pub ops: Vec<BenchOp>,
     /// The most of the GPU's free memory a case may take (0 to 1), for the report.
     pub memory_fraction: f64,
 }
@@ -67,10 +67,10 @@ pub fn run(
         gpu_skipped,
         ..BenchReport::new(options.mode.name(), cpu_name, rayon::current_num_threads())
     };
-    let wanted = |op: &str| plan::wants(&options.ops, op);
+    let wanted = |op| plan::wants(&options.ops, op);
     let cases = plan::cases(options.mode, &options.ops, gpu.is_some());
-    let copy_sizes = if gpu.is_some() && wanted("copy") { options.mode.copy_sizes() } else { Vec::new() };
-    let launches = usize::from(gpu.is_some() && wanted("launch"));
+    let copy_sizes = if gpu.is_some() && wanted(BenchOp::Copy) { options.mode.copy_sizes() } else { Vec::new() };
+    let launches = usize::from(gpu.is_some() && wanted(BenchOp::Launch));
     let total = cases.len() + copy_sizes.len() + launches;
     let mut done = 0;
     let repeats = options.mode.repeats();

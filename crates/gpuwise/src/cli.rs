@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 use gpuwise_bench::cpu::GemmChoice;
+use gpuwise_bench_results::plan::BenchOp;
 
 /// Will my code run on the GPU, why not, and is it worth it?
 ///
@@ -102,10 +103,10 @@ pub struct BenchArgs {
     /// is the full sweep.
     #[arg(long)]
     pub quick: bool,
-    /// Operations to measure, comma-separated: matmul, fft, elementwise, reduction, conv2d, copy
-    /// (host-device bandwidth), launch (kernel launch latency). Default: all.
-    #[arg(long, value_delimiter = ',', num_args = 1..)]
-    pub op: Vec<String>,
+    /// Operations to measure, comma-separated (copy: host-device bandwidth; launch: kernel
+    /// launch latency). Default: all.
+    #[arg(long, value_enum, value_delimiter = ',', num_args = 1..)]
+    pub op: Vec<BenchOp>,
     /// Measure the CPU only.
     #[arg(long)]
     pub cpu_only: bool,

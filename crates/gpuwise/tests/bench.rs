@@ -67,7 +67,7 @@ fn terminal_view_has_a_table_per_operation() {
 
 #[test]
 fn bad_input_is_named() {
-    refused("bench", &["--op", "gemv"], "unknown operation 'gemv'");
+    refused("bench", &["--op", "gemv"], "invalid value 'gemv' for '--op <OP>...'");
     refused("bench", &["--memory-fraction", "1.5"], "fraction");
     refused("bench", &["--plot", "chart.png"], "--plot chart.png");
     refused("bench", &["--quick", "--op", "copy,launch", "--cpu-only"], "nothing to measure");

@@ -10,7 +10,7 @@ use gpuwise_bench::cuda::Gpu;
 use gpuwise_bench::error::GpuSkipped;
 use gpuwise_bench::runner::{self, Options, Predictors, Progress};
 use gpuwise_bench_results::calibrate::{self, CalibrationError};
-use gpuwise_bench_results::plan::{Mode, validate_ops};
+use gpuwise_bench_results::plan::Mode;
 use gpuwise_bench_results::report::BenchReport;
 use gpuwise_core::Variables;
 use gpuwise_model::{CpuProfile, MachineProfile};
@@ -66,7 +66,6 @@ pub struct Measured {
 /// when asked. `Err` for bad options, an unusable `--device`, files that cannot be written, or a
 /// run that can measure nothing.
 pub fn measure(args: &BenchArgs, vars: &Variables, progress: Progress<'_>) -> anyhow::Result<Measured> {
-    validate_ops(&args.op).map_err(|err| anyhow!(err))?;
     if let Some(path) = &args.plot
         && !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"))
     {
@@ -115,7 +114,7 @@ pub fn measure(args: &BenchArgs, vars: &Variables, progress: Progress<'_>) -> an
         let why = report.gpu_skipped.as_deref().unwrap_or("no case matched");
         return Err(anyhow!(
             "nothing to measure: --op {} runs on the GPU only, and the GPU side was skipped: {why}",
-            args.op.join(",")
+            args.op.iter().map(|op| op.name()).collect::<Vec<_>>().join(",")
         ));
     }
 

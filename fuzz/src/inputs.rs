@@ -132,8 +132,8 @@ pub fn profile(bytes: &[u8]) {
     let path = dir.join("profile.json").display().to_string();
     let args =
         ["--op", "matmul", "--shape", "512,512,512", "--gpu", "h100-sxm", "--cpu", "epyc-9654", "--profile", &path];
-    if let Ok(views) = gpuwise::api::estimate(&args.map(String::from)) {
-        assert_finite(&views.json);
+    if let Some(json) = estimate_json(&args.map(String::from)) {
+        assert_finite(&json);
     }
 }
 
@@ -141,9 +141,17 @@ pub fn profile(bytes: &[u8]) {
 pub fn estimate_arguments(bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
     let args: Vec<String> = text.lines().map(String::from).collect();
-    if let Ok(views) = gpuwise::api::estimate(&args) {
-        assert_finite(&views.json);
+    if let Some(json) = estimate_json(&args) {
+        assert_finite(&json);
     }
+}
+
+/// What `gpuwise estimate ARGS --json` prints, when the arguments are usable.
+fn estimate_json(args: &[String]) -> Option<String> {
+    let settings = gpuwise::estimate_settings(args).ok()?;
+    let vars = gpuwise_core::Variables::capture();
+    let estimated = gpuwise_service::estimate::estimate(&settings, &vars, &mut drop).ok()?;
+    Some(gpuwise_render::estimate_json(&estimated.estimate, estimated.seed.as_ref()))
 }
 
 /// Every number in `json` is finite (JSON has no infinity: serde writes null for one).

@@ -6,8 +6,7 @@ import sys
 from html import escape
 
 from . import _gpuwise
-from ._args import flags
-from ._errors import InputError
+from ._errors import checked
 from ._html import badge
 from ._view import JsonView
 
@@ -66,12 +65,17 @@ def bench(quick=True, op=None, cpu_only=False, device=None, memory_fraction=None
     path). Shows progress in a notebook.
 
     Raises InputError for bad options."""
-    ops = ",".join(op) if isinstance(op, (list, tuple)) else op
-    args = flags(quick=quick, op=ops, cpu_only=cpu_only, device=device, memory_fraction=memory_fraction,
-                 calibrate=calibrate, cpu_gemm=cpu_gemm, python=_interpreter())
+    ops = op.split(",") if isinstance(op, str) else None if op is None else [str(o) for o in op]
+    options = {
+        "quick": quick,
+        "op": ops,
+        "cpu_only": cpu_only,
+        "device": device,
+        "memory_fraction": 0.5 if memory_fraction is None else memory_fraction,
+        "calibrate": calibrate,
+        "cpu_gemm": "auto" if cpu_gemm is None else str(cpu_gemm),
+        "python": _interpreter(),
+    }
     callback = _notebook_progress() if progress else None
-    try:
-        text, view, svg, passed = _gpuwise.bench(args, callback)
-    except ValueError as err:
-        raise InputError(str(err).strip()) from None
+    text, view, svg, passed = checked(_gpuwise.bench, callback, **options)
     return Bench(json.loads(text), view, svg, passed)

@@ -18,3 +18,14 @@ class GpuUnavailableError(GpuwiseError, RuntimeError):
     def __init__(self, message, findings=()):
         super().__init__(message)
         self.findings = list(findings)
+
+
+def checked(call, *args, **kwargs):
+    """Calls into the compiled module, raising its errors as gpuwise's: the caller's mistakes
+    (ValueError) as InputError, anything else (RuntimeError) as GpuwiseError."""
+    try:
+        return call(*args, **kwargs)
+    except ValueError as err:
+        raise InputError(str(err).strip()) from None
+    except RuntimeError as err:
+        raise GpuwiseError(str(err).strip()) from None

@@ -3,8 +3,7 @@
 import json
 
 from . import _gpuwise
-from ._args import flags
-from ._errors import InputError
+from ._errors import InputError, checked
 from ._html import badge, table
 from ._view import JsonView
 
@@ -51,14 +50,14 @@ def estimate(op, shape, dtype="f32", gpu="auto", cpu="auto", **options):
 
     Raises InputError with the reason for bad input.
     """
-    args = ["--op", str(op), "--shape", ",".join(str(int(s)) for s in _sizes(shape)), "--dtype", str(dtype)]
-    args += ["--gpu", str(gpu), "--cpu", str(cpu)] + flags(**options)
-    try:
-        text, view, svg = _gpuwise.estimate(args)
-    except ValueError as err:
-        raise InputError(str(err).strip()) from None
+    sizes = _sizes(shape)
+    text, view, svg = checked(_gpuwise.estimate, str(op), sizes, str(dtype), str(gpu), str(cpu), **options)
     return Estimate(json.loads(text), view, svg)
 
 
 def _sizes(shape):
-    return [shape] if isinstance(shape, int) else list(shape)
+    """`shape` as whole numbers of at least 0 (the model names a 0)."""
+    sizes = [shape] if isinstance(shape, int) else list(shape)
+    if not all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in sizes):
+        raise InputError(f"`shape`: {shape!r} is not a list of sizes: give whole numbers of at least 1")
+    return sizes

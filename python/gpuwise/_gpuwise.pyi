@@ -1,14 +1,67 @@
 """The compiled module (crates/gpuwise-python)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from os import PathLike
 from pathlib import Path
 
 __version__: str
 
+_Path = str | PathLike[str]
+
 def main(argv: list[str]) -> int: ...
-def doctor(pythons: list[str | PathLike[str]], system: str | PathLike[str] | None = None) -> tuple[str, str]: ...
-def estimate(args: list[str]) -> tuple[str, str, str]: ...
-def bench(args: list[str], progress: Callable[[int, int, str], object] | None = None) -> tuple[str, str, str, bool]: ...
-def kernel_install(args: list[str]) -> Path: ...
+def doctor(pythons: Sequence[_Path], system: _Path | None = None) -> tuple[str, str]: ...
+def estimate(
+    op: str,
+    shape: Sequence[int],
+    dtype: str = "f32",
+    gpu: str = "auto",
+    cpu: str = "auto",
+    *,
+    system: _Path | None = None,
+    resident: bool = False,
+    pageable: bool = False,
+    profile: _Path | None = None,
+    repeats: int = 1,
+    batch: int = 1,
+    stride: int = 1,
+    padding: int = 0,
+    real: bool = False,
+    inputs: int = 2,
+    flops_per_element: float = 1.0,
+    activation: str = "relu",
+    flops: float | None = None,
+    bytes_in: int | None = None,
+    bytes_out: int | None = None,
+    seed_model: bool = False,
+    size: float | None = None,
+    gpu_cores: float | None = None,
+    cpu_factor: float = 1.0,
+    bandwidth: float | None = None,
+    overhead_ms: float | None = None,
+) -> tuple[str, str, str]: ...
+def estimate_command(args: list[str]) -> tuple[str, str, str]: ...
+def bench(
+    progress: Callable[[int, int, str], object] | None = None,
+    *,
+    quick: bool = False,
+    op: Sequence[str] | None = None,
+    cpu_only: bool = False,
+    device: int | None = None,
+    memory_fraction: float = 0.5,
+    calibrate: bool | _Path | None = None,
+    cpu_gemm: str = "auto",
+    python: _Path | None = None,
+) -> tuple[str, str, str, bool]: ...
+def kernel_install(
+    name: str,
+    *,
+    display_name: str | None = None,
+    python: _Path | None = None,
+    gpu: str | None = None,
+    by_uuid: bool = False,
+    memory_growth: bool = False,
+    jax_no_prealloc: bool = False,
+    sys_prefix: bool = False,
+    force: bool = False,
+) -> Path: ...
 def kernel_remove(name: str) -> Path: ...

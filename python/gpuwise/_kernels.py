@@ -3,8 +3,7 @@
 from pathlib import Path
 
 from . import _gpuwise
-from ._args import flags
-from ._errors import InputError
+from ._errors import checked
 from ._report import doctor
 
 
@@ -27,19 +26,14 @@ def install_kernel(
     interpreter's environment with `sys_prefix`. Refuses to replace a kernel without `force`.
     Returns the kernel's directory; raises InputError with the reason."""
     options = {key: value for key, value in locals().items() if key != "name"}
-    args = ["--name", str(name)] + flags(**options)
-    try:
-        return Path(_gpuwise.kernel_install(args))
-    except ValueError as err:
-        raise InputError(str(err).strip()) from None
+    if gpu is not None:
+        options["gpu"] = str(gpu)
+    return Path(checked(_gpuwise.kernel_install, str(name), **options))
 
 
 def remove_kernel(name):
     """Removes the kernel `name` (the first in Jupyter's search order); returns its directory."""
-    try:
-        return Path(_gpuwise.kernel_remove(str(name)))
-    except ValueError as err:
-        raise InputError(str(err)) from None
+    return Path(checked(_gpuwise.kernel_remove, str(name)))
 
 
 def list_kernels():

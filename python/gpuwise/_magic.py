@@ -5,7 +5,7 @@ import json
 import shlex
 
 from . import _gpuwise
-from ._errors import InputError
+from ._errors import InputError, checked
 from ._estimate import Estimate
 from ._frameworks import require_gpu
 from ._report import doctor
@@ -22,10 +22,7 @@ def gpuwise_magic(line):
     if command == "doctor":
         return doctor()
     if command == "estimate":
-        try:
-            text, view, svg = _gpuwise.estimate(args)
-        except ValueError as err:
-            raise InputError(str(err).strip()) from None
+        text, view, svg = checked(_gpuwise.estimate_command, args)
         return Estimate(json.loads(text), view, svg)
     if command == "require-gpu":
         return require_gpu(*args[:1])

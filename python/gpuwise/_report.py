@@ -4,7 +4,7 @@ import json
 import sys
 
 from . import _gpuwise
-from ._errors import InputError
+from ._errors import checked
 from ._html import badge, finding, table
 from ._view import JsonView
 
@@ -121,8 +121,5 @@ def doctor(python=None, system=None):
     Raises InputError when `system` cannot be read.
     """
     pythons = [str(python or sys.executable)]
-    try:
-        text, markdown = _gpuwise.doctor(pythons, None if system is None else str(system))
-    except ValueError as err:
-        raise InputError(str(err)) from None
+    text, markdown = checked(_gpuwise.doctor, pythons, None if system is None else str(system))
     return Report(json.loads(text), markdown)

@@ -90,6 +90,37 @@ def test_bad_estimates_say_why():
         gpuwise.estimate("matmul", (64, 64, 64), "fp8", gpu="v100", cpu="epyc-9654")
 
 
+def test_estimate_errors_name_keyword_arguments_and_unknown_ones_are_type_errors():
+    with pytest.raises(gpuwise.InputError, match="custom needs `flops`, `bytes_in` and `bytes_out`"):
+        gpuwise.estimate("custom", (), gpu="h100-sxm", cpu="epyc-9654", flops=1e9)
+    with pytest.raises(gpuwise.InputError, match="`shape`: dimension 2 is 0"):
+        gpuwise.estimate("matmul", (64, 0, 64), gpu="h100-sxm", cpu="epyc-9654")
+    with pytest.raises(gpuwise.InputError, match="`repeats` must be at least 1"):
+        gpuwise.estimate("matmul", (64, 64, 64), gpu="h100-sxm", cpu="epyc-9654", repeats=0)
+    with pytest.raises(gpuwise.InputError, match="`shape`"):
+        gpuwise.estimate("matmul", (64, -1, 64), gpu="h100-sxm")
+    with pytest.raises(TypeError, match="shapes"):
+        gpuwise.estimate("matmul", (64, 64, 64), gpu="h100-sxm", shapes=(1, 2))
+
+
+def test_a_broken_default_profile_is_a_python_warning(monkeypatch, tmp_path):
+    broken = tmp_path / "profile.json"
+    broken.write_text("{")
+    monkeypatch.setenv("GPUWISE_PROFILE", str(broken))
+    with pytest.warns(UserWarning, match="estimating without it"):
+        e = gpuwise.estimate("reduction", 1000000, cpu="epyc-9654", system=str(H100))
+    assert e.op == "reduction"
+
+
+def test_a_filesystem_failure_is_not_an_input_error(monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(blocker))
+    with pytest.raises(gpuwise.GpuwiseError, match="cannot create") as err:
+        gpuwise.install_kernel("gw-blocked", python=sys.executable)
+    assert not isinstance(err.value, gpuwise.InputError)
+
+
 @pytest.mark.skipif(HAS_NVIDIA, reason="this machine has an NVIDIA GPU")
 def test_a_cpu_build_on_a_recorded_gpu_machine_says_why_in_every_view():
     venvs = os.environ.get("GPUWISE_TEST_VENVS")
@@ -198,7 +229,7 @@ def test_kernel_install_is_found_by_jupyter(monkeypatch, tmp_path):
     assert spec.env["CUDA_DEVICE_ORDER"] == "PCI_BUS_ID"
     assert spec.env["XLA_PYTHON_CLIENT_PREALLOCATE"] == "false"
     assert spec.argv[0] == sys.executable
-    with pytest.raises(gpuwise.InputError, match="--force"):
+    with pytest.raises(gpuwise.InputError, match="pass `force` to replace it"):
         gpuwise.install_kernel("gw-test", python=sys.executable)
     listed = [k for k in gpuwise.list_kernels() if k["name"] == "gw-test"]
     assert listed and listed[0]["env"]["CUDA_VISIBLE_DEVICES"] == "GPU-8932f937"
@@ -251,12 +282,12 @@ def test_bench_measures_checks_and_reports_progress():
     assert {r["op"] for r in run.results} == {"reduction"} and all(r["check"] for r in run.results)
     assert "--cpu-only" in run.gpu_skipped
     assert gpuwise.bench(op="reduction", cpu_only=True, cpu_gemm="faer", progress=False).cpu_gemm.startswith("faer")
-    with pytest.raises(gpuwise.InputError, match="--cpu-gemm /nonexistent"):
+    with pytest.raises(gpuwise.InputError, match="`cpu_gemm` /nonexistent"):
         gpuwise.bench(op="reduction", cpu_only=True, cpu_gemm="/nonexistent/libopenblas.so", progress=False)
     assert run.svg.startswith("<svg") and "<svg" in run._repr_html_() and "reduction f32" in run.text
     from gpuwise import _gpuwise
 
-    _gpuwise.bench(["--quick", "--op", "reduction", "--cpu-only"], lambda *step: seen.append(step))
+    _gpuwise.bench(lambda *step: seen.append(step), quick=True, op=["reduction"], cpu_only=True)
     assert seen[0][0] == 0 and seen[-1] == (4, 4, "done")
-    with pytest.raises(gpuwise.InputError, match="invalid value 'gemv' for '--op"):
+    with pytest.raises(gpuwise.InputError, match="`op`: unknown `gemv`; use one of matmul"):
         gpuwise.bench(op="gemv")

@@ -33,6 +33,23 @@ pub enum BenchOp {
 }
 
 impl BenchOp {
+    /// Every operation, in the order a run measures them.
+    pub const ALL: [BenchOp; 7] = [
+        BenchOp::Matmul,
+        BenchOp::Fft,
+        BenchOp::Elementwise,
+        BenchOp::Reduction,
+        BenchOp::Conv2d,
+        BenchOp::Copy,
+        BenchOp::Launch,
+    ];
+
+    /// The operation called `name`.
+    pub fn from_name(name: &str) -> Result<BenchOp, UnknownOp> {
+        let wanted = name.trim().to_ascii_lowercase();
+        BenchOp::ALL.into_iter().find(|op| op.name() == wanted).ok_or_else(|| UnknownOp(name.to_string()))
+    }
+
     /// Its name, as `--op` and the results spell it.
     pub fn name(self) -> &'static str {
         match self {
@@ -46,6 +63,11 @@ impl BenchOp {
         }
     }
 }
+
+/// A name that is no [`BenchOp`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown `{0}`; use one of matmul, fft, elementwise, reduction, conv2d, copy, launch")]
+pub struct UnknownOp(pub String);
 
 /// One operation at one size in one dtype.
 #[derive(Debug, Clone, PartialEq)]
@@ -155,6 +177,13 @@ mod tests {
                 assert!(case.operation.work(case.dtype).is_ok(), "{case:?}");
             }
         }
+    }
+
+    #[test]
+    fn ops_are_found_by_name_and_the_message_lists_them_all() {
+        assert_eq!(BenchOp::from_name(" FFT "), Ok(BenchOp::Fft));
+        let message = BenchOp::from_name("gemv").unwrap_err().to_string();
+        assert!(BenchOp::ALL.iter().all(|op| message.contains(op.name())), "{message}");
     }
 
     #[test]

@@ -45,6 +45,8 @@ pub enum Input {
     CpuFactor,
     /// Seed model: transfer overhead.
     OverheadMs,
+    /// Calls on the same data.
+    Repeats,
 }
 
 impl Input {
@@ -68,21 +70,18 @@ impl Input {
             Input::GpuCores => "gpu_cores",
             Input::CpuFactor => "cpu_factor",
             Input::OverheadMs => "overhead_ms",
+            Input::Repeats => "repeats",
         }
-    }
-
-    /// The command line's option for it: `--flops-per-element`.
-    pub fn flag(self) -> String {
-        format!("--{}", self.name().replace('_', "-"))
     }
 }
 
-/// How a front end names inputs in messages.
-pub type Naming = fn(Input) -> String;
+/// How a front end names an input in messages, given its name (`flops_per_element`): the
+/// command line as its option (`--flops-per-element`), Python as its keyword argument.
+pub type Naming = fn(&str) -> String;
 
-/// Names inputs as the model (and Python) does.
-pub fn model_name(input: Input) -> String {
-    input.name().to_string()
+/// Names inputs as the model does: `flops_per_element`.
+pub fn model_name(name: &str) -> String {
+    name.to_string()
 }
 
 /// What is wrong with an input.
@@ -128,6 +127,8 @@ pub enum Problem {
     },
     /// The operation needs these inputs too.
     Needs(&'static str, Vec<Input>),
+    /// Not given, and the operation needs it.
+    Required(&'static str),
     /// A convolution filter larger than its padded input.
     FilterTooLarge {
         /// Filter rows and columns.
@@ -156,9 +157,10 @@ impl InputError {
 
     /// The message, with inputs named by `naming`.
     pub fn describe(&self, naming: Naming) -> String {
-        let name = naming(self.input);
+        let name = naming(self.input.name());
         match &self.problem {
             Problem::Zero => format!("{name} must be at least 1"),
+            Problem::Required(op) => format!("{name} is required for {op}"),
             Problem::ZeroDimension(n) => format!("{name}: dimension {n} is 0; every size must be at least 1"),
             Problem::Sizes { op, forms, got } => format!("{name} for {op} takes {forms}, got {got} number(s)"),
             Problem::Negative => format!("{name} must be a number >= 0"),
@@ -169,7 +171,7 @@ impl InputError {
             }
             Problem::Expected { expected, got } => format!("{name} must be {expected}, got {got}"),
             Problem::Needs(op, inputs) => {
-                let names: Vec<String> = inputs.iter().map(|&i| naming(i)).collect();
+                let names: Vec<String> = inputs.iter().map(|i| naming(i.name())).collect();
                 match names.split_last() {
                     Some((last, [])) => format!("{op} needs {last}"),
                     Some((last, rest)) => format!("{op} needs {} and {last}", rest.join(", ")),

@@ -186,6 +186,9 @@ impl Operation {
             return Err(InputError::new(Input::Shape, Problem::ZeroDimension(zero + 1)));
         }
         let operation = op_name(op)?;
+        if shape.is_empty() && operation != "custom" {
+            return Err(InputError::new(Input::Shape, Problem::Required(operation)));
+        }
         let want = |forms| InputError::new(Input::Shape, Problem::Sizes { op: operation, forms, got: shape.len() });
         let positive = |value: u64, input| {
             if value == 0 { Err(InputError::new(input, Problem::Zero)) } else { Ok(value) }
@@ -508,6 +511,10 @@ fn unknown(input: Input, got: &str, choices: &[&str]) -> InputError {
 mod tests {
     use super::*;
 
+    fn flag(name: &str) -> String {
+        format!("--{}", name.replace('_', "-"))
+    }
+
     fn op(name: &str, shape: &[u64]) -> Operation {
         Operation::parse(name, shape, &Extras::default()).unwrap()
     }
@@ -552,11 +559,11 @@ mod tests {
         assert!(Operation::parse("matmul", &[4, 4], &e).unwrap_err().to_string().contains("M,N,K"));
         let unknown = Operation::parse("sort", &[4], &e).unwrap_err();
         assert_eq!(unknown.input, Input::Op);
-        assert!(unknown.describe(|i| i.flag()).starts_with("--op: unknown `sort`; use one of matmul"), "{unknown}");
+        assert!(unknown.describe(flag).starts_with("--op: unknown `sort`; use one of matmul"), "{unknown}");
         let huge = op("matmul", &[u64::MAX, u64::MAX, u64::MAX]);
         assert!(huge.work(Dtype::F32).unwrap_err().to_string().contains("too large"));
         let custom = Operation::parse("custom", &[], &e).unwrap_err();
-        assert_eq!(custom.describe(|i| i.flag()), "custom needs --flops, --bytes-in and --bytes-out");
+        assert_eq!(custom.describe(flag), "custom needs --flops, --bytes-in and --bytes-out");
         assert_eq!(custom.to_string(), "custom needs flops, bytes_in and bytes_out");
     }
 

@@ -155,6 +155,9 @@ mod tests {
         let answer = seed_answer(&rtx).unwrap();
         assert!(within(answer.gpu_ms, 45.0) && within(answer.cpu_ms, 700.0), "{answer:?}");
         let zero = SeedInputs { gpu_cores: 0.0, ..rtx };
-        assert_eq!(seed_answer(&zero).unwrap_err().describe(|i| i.flag()), "--gpu-cores must be a number above 0");
+        assert_eq!(
+            seed_answer(&zero).unwrap_err().describe(|name| format!("--{}", name.replace('_', "-"))),
+            "--gpu-cores must be a number above 0"
+        );
     }
 }

@@ -1,11 +1,51 @@
-//! `gpuwise._gpuwise`: the compiled half of the Python package. Thin: each function calls the
-//! library and hands back text (JSON, Markdown, SVG); `python/gpuwise` turns it into objects.
-//! Every call that probes or computes releases the GIL.
+//! `gpuwise._gpuwise`: the compiled half of the Python package. Each function takes Python's
+//! own arguments, builds a service's settings from them (no command line in between), runs the
+//! service with the GIL released and hands back the views as text (JSON, Markdown, SVG);
+//! `python/gpuwise` turns them into objects.
+//!
+//! Errors: the user's mistakes raise `ValueError` (the package's `InputError`), anything else
+//! `RuntimeError`; inputs are named as the keyword arguments are (`` `flops_per_element` ``).
+//! Warnings a service reports are raised as Python warnings.
 
 use std::path::PathBuf;
 
-use pyo3::exceptions::PyValueError;
+use gpuwise_bench::cpu::GemmChoice;
+use gpuwise_bench_results::plan::{BenchOp, Mode};
+use gpuwise_core::Variables;
+use gpuwise_model::{Extras, Scenario};
+use gpuwise_service::Host;
+use gpuwise_service::bench::{BenchSettings, SaveProfile};
+use gpuwise_service::doctor::{DoctorSettings, Machine, Scope};
+use gpuwise_service::estimate::{EstimateSettings, Part, SeedSettings};
+use gpuwise_service::kernels::KernelSettings;
+use pyo3::exceptions::{PyRuntimeError, PyUserWarning, PyValueError};
 use pyo3::prelude::*;
+
+/// An input's name as Python callers write it.
+fn keyword(name: &str) -> String {
+    format!("`{name}`")
+}
+
+/// A service's error as the exception Python callers catch.
+fn raised(is_input: bool, message: String) -> PyErr {
+    if is_input { PyValueError::new_err(message) } else { PyRuntimeError::new_err(message) }
+}
+
+/// This process's variables, once every gpuwise setting among them is usable.
+fn variables() -> PyResult<Variables> {
+    let vars = Variables::capture();
+    gpuwise_service::check_settings(&vars).map_err(|err| PyValueError::new_err(err.to_string()))?;
+    Ok(vars)
+}
+
+/// Raises each of `warnings` as a Python `UserWarning` at the caller of the package function.
+fn warn_all(py: Python<'_>, warnings: Vec<String>) -> PyResult<()> {
+    let category = py.get_type::<PyUserWarning>();
+    for warning in warnings {
+        PyErr::warn(py, &category, &std::ffi::CString::new(warning).unwrap_or_default(), 3)?;
+    }
+    Ok(())
+}
 
 /// Runs the `gpuwise` command line (`argv[0]` is the program name) and returns its exit status.
 /// The Python process's environment is left as it is (other threads may read it).
@@ -15,57 +55,203 @@ fn main(py: Python<'_>, argv: Vec<String>) -> u8 {
 }
 
 /// Doctor's report for this machine (or the recorded `system` file), the interpreters in
-/// `pythons` and every Jupyter kernel, as `(json, markdown)`. Raises ValueError for a bad
-/// `system` file.
+/// `pythons` and every Jupyter kernel, as `(json, markdown)`.
 #[pyfunction]
 #[pyo3(signature = (pythons, system=None))]
 fn doctor(py: Python<'_>, pythons: Vec<PathBuf>, system: Option<PathBuf>) -> PyResult<(String, String)> {
-    let views = py.detach(|| gpuwise::api::doctor(&pythons, system)).map_err(PyValueError::new_err)?;
-    Ok((views.json, views.markdown))
+    let vars = variables()?;
+    let settings = DoctorSettings {
+        machine: system.map_or(Machine::This, Machine::Recorded),
+        scope: Scope { current: false, pythons, kernels: true },
+    };
+    let doctored = py
+        .detach(|| gpuwise_service::doctor::doctor(&settings, &vars, Host::EMBEDDED))
+        .map_err(|err| raised(err.is_input(), err.to_string()))?;
+    Ok((gpuwise_render::json(&doctored.report), gpuwise_render::markdown(&doctored.report, &doctored.source)))
 }
 
-/// `gpuwise estimate` with `args` as the command line takes them, as `(json, text, svg)`.
-/// Raises ValueError with the command line's message for bad input.
-#[pyfunction]
-fn estimate(py: Python<'_>, args: Vec<String>) -> PyResult<(String, String, String)> {
-    let views = py.detach(|| gpuwise::api::estimate(&args)).map_err(PyValueError::new_err)?;
-    Ok((views.json, views.text, views.svg))
+/// Runs an estimate and returns `(json, text, svg)`.
+fn estimated(py: Python<'_>, settings: &EstimateSettings) -> PyResult<(String, String, String)> {
+    let vars = variables()?;
+    let mut warnings = Vec::new();
+    let result = py.detach(|| gpuwise_service::estimate::estimate(settings, &vars, &mut |w| warnings.push(w)));
+    warn_all(py, warnings)?;
+    let estimated = result.map_err(|err| raised(err.is_input(), err.describe(keyword)))?;
+    let (estimate, seed) = (&estimated.estimate, estimated.seed.as_ref());
+    let svg = gpuwise_render::svg(estimate).map_err(|err| PyRuntimeError::new_err(err.to_string()))?;
+    let text = gpuwise_render::estimate_terminal(estimate, seed);
+    Ok((gpuwise_render::estimate_json(estimate, seed), anstream::adapter::strip_str(&text).to_string(), svg))
 }
 
-/// `gpuwise kernel install` with `args` as the command line takes them; returns the kernel's
-/// directory. Raises ValueError with the reason.
+/// The cost model for `op` at `shape`, as `(json, text, svg)`; the keyword arguments are
+/// `gpuwise estimate`'s options.
 #[pyfunction]
-fn kernel_install(py: Python<'_>, args: Vec<String>) -> PyResult<PathBuf> {
-    py.detach(|| gpuwise::api::kernel_install(&args)).map_err(PyValueError::new_err)
+#[pyo3(signature = (
+    op, shape, dtype="f32", gpu="auto", cpu="auto", *, system=None, resident=false, pageable=false,
+    profile=None, repeats=1, batch=1, stride=1, padding=0, real=false, inputs=2, flops_per_element=1.0,
+    activation="relu", flops=None, bytes_in=None, bytes_out=None, seed_model=false, size=None,
+    gpu_cores=None, cpu_factor=1.0, bandwidth=None, overhead_ms=None
+))]
+#[allow(clippy::too_many_arguments)] // Python's keyword arguments, one per option
+fn estimate(
+    py: Python<'_>,
+    op: String,
+    shape: Vec<u64>,
+    dtype: &str,
+    gpu: &str,
+    cpu: &str,
+    system: Option<PathBuf>,
+    resident: bool,
+    pageable: bool,
+    profile: Option<PathBuf>,
+    repeats: u64,
+    batch: u64,
+    stride: u64,
+    padding: u64,
+    real: bool,
+    inputs: u64,
+    flops_per_element: f64,
+    activation: &str,
+    flops: Option<f64>,
+    bytes_in: Option<u64>,
+    bytes_out: Option<u64>,
+    seed_model: bool,
+    size: Option<f64>,
+    gpu_cores: Option<f64>,
+    cpu_factor: f64,
+    bandwidth: Option<f64>,
+    overhead_ms: Option<f64>,
+) -> PyResult<(String, String, String)> {
+    let custom = match (flops, bytes_in, bytes_out) {
+        (Some(flops), Some(bytes_in), Some(bytes_out)) => Some((flops, bytes_in, bytes_out)),
+        _ => None,
+    };
+    let settings = EstimateSettings {
+        op,
+        shape,
+        dtype: dtype.to_string(),
+        gpu: Part::parse(gpu),
+        cpu: Part::parse(cpu),
+        system,
+        scenario: Scenario { resident, pinned: !pageable, repeats },
+        extras: Extras {
+            batch,
+            stride,
+            padding,
+            real,
+            inputs,
+            flops_per_element,
+            activation: activation.into(),
+            custom,
+        },
+        profile,
+        seed: seed_model.then_some(SeedSettings { size, gpu_cores, cpu_factor, bandwidth, overhead_ms }),
+    };
+    estimated(py, &settings)
 }
 
-/// Removes the kernel `name`; returns its directory. Raises ValueError when there is none.
+/// `%gpuwise estimate ARGS`: the command line's options, as `(json, text, svg)`.
 #[pyfunction]
-fn kernel_remove(py: Python<'_>, name: String) -> PyResult<PathBuf> {
-    py.detach(|| gpuwise::api::kernel_remove(&name)).map_err(|err| PyValueError::new_err(err.to_string()))
+fn estimate_command(py: Python<'_>, args: Vec<String>) -> PyResult<(String, String, String)> {
+    let settings = gpuwise::estimate_settings(&args).map_err(|err| PyValueError::new_err(err.render().to_string()))?;
+    estimated(py, &settings)
 }
 
-/// `gpuwise bench` with `args` as the command line takes them, as `(json, text, svg, passed)`;
-/// `progress(done, total, label)` is called (with the GIL) as each case starts. Raises
-/// ValueError with the reason for bad input.
+/// Measures this machine as `(json, text, svg, passed)`; `progress(done, total, label)` is called
+/// (with the GIL) as each case starts. The keyword arguments are `gpuwise bench`'s options;
+/// `calibrate` is True (the default profile) or a path.
 #[pyfunction]
-#[pyo3(name = "bench", signature = (args, progress=None))]
+#[pyo3(name = "bench", signature = (
+    progress=None, *, quick=false, op=None, cpu_only=false, device=None, memory_fraction=0.5,
+    calibrate=None, cpu_gemm="auto", python=None
+))]
+#[allow(clippy::too_many_arguments)] // Python's keyword arguments, one per option
 fn run_bench(
     py: Python<'_>,
-    args: Vec<String>,
     progress: Option<Py<PyAny>>,
+    quick: bool,
+    op: Option<Vec<String>>,
+    cpu_only: bool,
+    device: Option<usize>,
+    memory_fraction: f64,
+    calibrate: Option<Bound<'_, PyAny>>,
+    cpu_gemm: &str,
+    python: Option<PathBuf>,
 ) -> PyResult<(String, String, String, bool)> {
-    let views = py
+    let input = |what: &str, message: String| PyValueError::new_err(format!("{}: {message}", keyword(what)));
+    let ops = op.unwrap_or_default().iter().map(|name| BenchOp::from_name(name)).collect::<Result<Vec<_>, _>>();
+    let calibrate = match calibrate {
+        None => None,
+        Some(value) if value.is_instance_of::<pyo3::types::PyBool>() => {
+            value.extract::<bool>()?.then_some(SaveProfile::Default)
+        }
+        Some(value) => Some(SaveProfile::To(value.extract::<PathBuf>()?)),
+    };
+    let settings = BenchSettings {
+        mode: if quick { Mode::Quick } else { Mode::Full },
+        ops: ops.map_err(|err| input("op", err.to_string()))?,
+        cpu_only,
+        device,
+        memory_fraction,
+        calibrate,
+        cpu_gemm: cpu_gemm.parse::<GemmChoice>().map_err(|err| input("cpu_gemm", err.to_string()))?,
+        python,
+    };
+    let vars = variables()?;
+    let measured = py
         .detach(|| {
-            gpuwise::api::bench(&args, &mut |done, total, label| {
+            gpuwise_service::bench::bench(&settings, &vars, &[], &mut |done, total, label| {
                 if let Some(callback) = &progress {
                     // A failing progress display must not stop the measurements.
                     Python::attach(|py| drop(callback.call1(py, (done, total, label))));
                 }
             })
         })
-        .map_err(PyValueError::new_err)?;
-    Ok((views.json, views.text, views.svg, views.passed))
+        .map_err(|err| raised(err.is_input(), err.describe(keyword)))?;
+    let (report, calibration) = (&measured.report, measured.calibration.as_ref());
+    let svg = gpuwise_render::bench_svg(report).map_err(|err| PyRuntimeError::new_err(err.to_string()))?;
+    let text = gpuwise_render::bench_terminal(report, calibration);
+    Ok((
+        gpuwise_render::bench_json(report, calibration),
+        anstream::adapter::strip_str(&text).to_string(),
+        svg,
+        report.failures.is_empty(),
+    ))
+}
+
+/// Writes a kernel; returns its directory. The keyword arguments are `gpuwise kernel
+/// install`'s options.
+#[pyfunction]
+#[pyo3(signature = (
+    name, *, display_name=None, python=None, gpu=None, by_uuid=false, memory_growth=false,
+    jax_no_prealloc=false, sys_prefix=false, force=false
+))]
+#[allow(clippy::too_many_arguments)] // Python's keyword arguments, one per option
+fn kernel_install(
+    py: Python<'_>,
+    name: String,
+    display_name: Option<String>,
+    python: Option<PathBuf>,
+    gpu: Option<String>,
+    by_uuid: bool,
+    memory_growth: bool,
+    jax_no_prealloc: bool,
+    sys_prefix: bool,
+    force: bool,
+) -> PyResult<PathBuf> {
+    let settings =
+        KernelSettings { name, display_name, python, gpu, by_uuid, memory_growth, jax_no_prealloc, sys_prefix, force };
+    let vars = variables()?;
+    py.detach(|| gpuwise_service::kernels::install(&settings, &vars, Host::EMBEDDED))
+        .map_err(|err| raised(err.is_input(), err.describe(keyword)))
+}
+
+/// Removes the kernel `name`; returns its directory.
+#[pyfunction]
+fn kernel_remove(py: Python<'_>, name: String) -> PyResult<PathBuf> {
+    let vars = Variables::capture();
+    py.detach(|| gpuwise_service::kernels::remove(&name, &vars))
+        .map_err(|err| raised(err.is_input(), err.describe(keyword)))
 }
 
 /// The module.
@@ -75,6 +261,7 @@ fn _gpuwise(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(main, module)?)?;
     module.add_function(wrap_pyfunction!(doctor, module)?)?;
     module.add_function(wrap_pyfunction!(estimate, module)?)?;
+    module.add_function(wrap_pyfunction!(estimate_command, module)?)?;
     module.add_function(wrap_pyfunction!(run_bench, module)?)?;
     module.add_function(wrap_pyfunction!(kernel_install, module)?)?;
     module.add_function(wrap_pyfunction!(kernel_remove, module)?)?;

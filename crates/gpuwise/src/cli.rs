@@ -6,6 +6,12 @@ use clap::{Args, Parser, Subcommand};
 use gpuwise_bench::cpu::GemmChoice;
 use gpuwise_bench_results::plan::BenchOp;
 
+/// An input's name as the command line's option: `flops_per_element` -> `--flops-per-element`
+/// (how errors from the services name what is wrong).
+pub fn flag(name: &str) -> String {
+    format!("--{}", name.replace('_', "-"))
+}
+
 /// Will my code run on the GPU, why not, and is it worth it?
 ///
 /// With no command, runs `doctor`: this machine's GPUs, driver, CUDA and visibility, with the
@@ -288,6 +294,15 @@ pub struct EstimateArgs {
     /// Seed model: transfer overhead, ms; default: the cost model's transfer time.
     #[arg(long, requires = "seed_model")]
     pub overhead_ms: Option<f64>,
+}
+
+/// `gpuwise estimate` alone, for options given without the program (IPython's magic).
+#[derive(Debug, Parser)]
+#[command(name = "estimate")]
+pub struct EstimateCommand {
+    /// The options.
+    #[command(flatten)]
+    pub args: EstimateArgs,
 }
 
 /// Options of `gpuwise explain`.

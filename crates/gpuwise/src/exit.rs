@@ -33,15 +33,3 @@ impl From<ExitStatus> for std::process::ExitCode {
         std::process::ExitCode::from(status.code())
     }
 }
-
-/// Whose process gpuwise runs in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Host {
-    /// The `gpuwise` program, single-threaded when a command starts: doctor and verify clear
-    /// `CUDA_VISIBLE_DEVICES` and `CUDA_DEVICE_ORDER` in the process so the CUDA driver
-    /// describes every GPU (visibility is computed from the values captured before).
-    Program,
-    /// Another program's process (Python, a notebook): its environment is never changed, so
-    /// the CUDA driver describes the GPUs that process's own variables leave it.
-    Embedded,
-}

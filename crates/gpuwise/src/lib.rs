@@ -1,38 +1,38 @@
 //! `gpuwise`: will my code run on the GPU, why not, and is it worth it?
 //!
-//! The command line ([`main_with_args`], and [`run_program`] for the `gpuwise` program itself)
-//! and the functions the Python package embeds ([`api`]). Every command is a function in
-//! `commands/` returning its [`ExitStatus`].
+//! The command line: [`main_with_args`] inside another program's process (Python's `python -m
+//! gpuwise`), [`run_program`] as the `gpuwise` program itself. Every command is a function in
+//! `commands/` that turns its arguments into a service's settings (gpuwise-service), renders the
+//! result and returns its [`ExitStatus`].
 
-pub mod api;
-mod assemble;
 mod cli;
 mod commands;
 mod exit;
-mod files;
-mod julia;
 mod output;
 
 use std::ffi::OsString;
 
 use clap::Parser;
+use gpuwise_service::Host;
 
-pub use exit::{ExitStatus, Host};
+pub use exit::ExitStatus;
 
-/// Runs the command line `args` (the program name first) inside another program's process
-/// (Python's `python -m gpuwise`): the process environment is left as it is.
+/// Runs the command line `args` (the program name first) inside another program's process:
+/// the process environment is left as it is ([`Host::EMBEDDED`]).
 pub fn main_with_args(args: impl IntoIterator<Item = OsString>) -> ExitStatus {
-    run(args, gpuwise_core::Variables::capture(), Host::Embedded)
+    run(args, gpuwise_core::Variables::capture(), Host::EMBEDDED)
 }
 
 /// Runs the command line `args` as the `gpuwise` program: doctor and verify may clear the CUDA
-/// selection variables in this process (see [`Host::Program`]).
+/// selection variables in this process (see [`Host::program`]).
 ///
 /// # Safety
-/// No other thread may exist, now or while a command runs, besides those gpuwise starts itself
-/// after that point (call it first thing in `main`); CUDA must not be initialised in this process.
+/// As for [`Host::program`]: call it first thing in `main`, before any other thread exists or
+/// CUDA is initialised.
 pub unsafe fn run_program(args: impl IntoIterator<Item = OsString>) -> ExitStatus {
-    run(args, gpuwise_core::Variables::capture(), Host::Program)
+    let vars = gpuwise_core::Variables::capture();
+    // SAFETY: this function's caller gives `Host::program`'s guarantee.
+    run(args, vars, unsafe { Host::program() })
 }
 
 /// Parses `args` and runs the command with `vars`, captured before anything changed them.
@@ -44,7 +44,7 @@ fn run(args: impl IntoIterator<Item = OsString>, vars: gpuwise_core::Variables, 
             return if err.use_stderr() { ExitStatus::Error } else { ExitStatus::Success };
         }
     };
-    if let Err(err) = api::check_settings(&vars) {
+    if let Err(err) = gpuwise_service::check_settings(&vars) {
         output::report_error(&anyhow::anyhow!(err));
         return ExitStatus::Error;
     }
@@ -56,4 +56,11 @@ fn run(args: impl IntoIterator<Item = OsString>, vars: gpuwise_core::Variables, 
             ExitStatus::Error
         }
     }
+}
+
+/// The settings `gpuwise estimate ARGS` would use (IPython's `%gpuwise estimate ...` takes the
+/// command line's options); `Err` is the command line's complaint.
+pub fn estimate_settings(args: &[String]) -> Result<gpuwise_service::estimate::EstimateSettings, clap::Error> {
+    let argv = std::iter::once("estimate".to_string()).chain(args.iter().cloned());
+    cli::EstimateCommand::try_parse_from(argv).map(|command| commands::estimate_settings(&command.args))
 }

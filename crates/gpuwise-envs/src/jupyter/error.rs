@@ -13,7 +13,7 @@ pub enum KernelError {
     #[error("the interpreter {} does not exist (give an absolute path)", .0.display())]
     NoInterpreter(PathBuf),
     /// A kernel of that name exists and replacing it was not asked for.
-    #[error("the kernel '{name}' already exists at {}: pass --force to replace it", path.display())]
+    #[error("the kernel '{name}' already exists at {}", path.display())]
     Exists {
         /// The kernel's name.
         name: String,

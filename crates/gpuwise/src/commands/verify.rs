@@ -10,10 +10,11 @@ use gpuwise_core::{Framework, LiveRun, Prediction, Verification};
 use gpuwise_envs::process::{self, RunError};
 use serde::Deserialize;
 
-use crate::assemble::{self, Scope};
+use crate::ExitStatus;
 use crate::cli::VerifyArgs;
 use crate::output;
-use crate::{ExitStatus, Host};
+use gpuwise_service::Host;
+use gpuwise_service::doctor::{self, Scope};
 
 /// The check each framework runs; it prints one line starting with [`MARKER`].
 const SCRIPT: &str = include_str!("verify.py");
@@ -21,9 +22,8 @@ const MARKER: &str = "GPUWISE-VERIFY ";
 
 /// Verifies every framework of the chosen interpreters; exit status 1 when any disagrees.
 pub fn run(args: &VerifyArgs, vars: &Variables, host: Host) -> anyhow::Result<ExitStatus> {
-    let mut report = assemble::machine_report(crate::commands::probe(host, vars), vars);
     let scope = Scope { current: args.python.is_empty(), pythons: args.python.clone(), kernels: false };
-    assemble::add_environments(&mut report, vars, &scope);
+    let report = doctor::report(host.probe(vars), vars, &scope);
     if report.environments.is_empty() {
         anyhow::bail!("no python3 on PATH; name an interpreter with --python PATH");
     }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ProbeStatus;
+use crate::{Build, ProbeStatus, Source};
 
 /// One Python environment doctor judged: an interpreter, where its packages are, and the
 /// verdict for every GPU framework installed there.
@@ -12,7 +12,7 @@ pub struct Environment {
     pub interpreter: String,
     /// Why it was judged: `current` (first `python3` on `PATH`), `argument` (`--python`) or
     /// `kernel:<name>` (a Jupyter kernel's interpreter, with that kernel's variables).
-    pub source: String,
+    pub source: Source,
     /// Whether the interpreter answered its probe, and if not, why.
     pub probe: ProbeStatus,
     /// `3.11.2`.
@@ -26,7 +26,7 @@ pub struct Environment {
     pub prefix: Option<String>,
     /// `venv`, `conda` or `system`.
     #[serde(default)]
-    pub kind: Option<String>,
+    pub kind: Option<EnvironmentKind>,
     /// Directories packages are imported from, in import order.
     #[serde(default)]
     pub site_packages: Vec<String>,
@@ -47,10 +47,29 @@ pub struct Environment {
 impl Environment {
     /// How views name it: `/opt/venv/bin/python (kernel 'ml')`.
     pub fn label(&self) -> String {
-        match self.source.strip_prefix("kernel:") {
+        match self.source.kernel() {
             Some(kernel) => format!("kernel '{kernel}' ({})", self.interpreter),
             None => self.interpreter.clone(),
         }
+    }
+}
+
+/// What kind of environment an interpreter runs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EnvironmentKind {
+    /// A virtual environment (`pyvenv.cfg`).
+    Venv,
+    /// A conda environment (`conda-meta/`).
+    Conda,
+    /// An installation's own interpreter.
+    System,
+}
+
+impl EnvironmentKind {
+    /// True for an environment of its own (venv or conda) rather than a system interpreter.
+    pub fn is_virtual(self) -> bool {
+        matches!(self, EnvironmentKind::Venv | EnvironmentKind::Conda)
     }
 }
 
@@ -65,7 +84,7 @@ pub struct Framework {
     /// Its version, local tag included (`2.5.1+cu124`).
     pub version: String,
     /// `cuda-12.4`, `cuda-12` (any 12.x), `cpu`, `rocm-6.1` or `unknown`.
-    pub build: String,
+    pub build: Build,
     /// The package directory the version was read from.
     pub path: String,
     /// GPU architectures compiled in (`sm_80`, `compute_90` for PTX), when known.
@@ -125,7 +144,7 @@ impl Framework {
 
     /// The CUDA version of a CUDA build (`12.4`, or `12` for "any 12.x"); `None` otherwise.
     pub fn cuda(&self) -> Option<&str> {
-        self.build.strip_prefix("cuda-")
+        self.build.cuda_version()
     }
 
     /// An installed component by distribution name.

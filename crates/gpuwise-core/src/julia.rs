@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Component, Framework, ProbeStatus, Unreadable};
+use crate::{Component, Framework, ProbeStatus, Source, Unreadable};
 
 /// One Julia installation with the environments `using CUDA` would search: the active project
 /// and the rest of the load path, read from their files without starting Julia.
@@ -11,7 +11,7 @@ pub struct JuliaEnvironment {
     /// The `julia` program as given (or found on `PATH`).
     pub julia: String,
     /// Why it was judged: `current` (first `julia` on `PATH`) or `kernel:<name>`.
-    pub source: String,
+    pub source: Source,
     /// Whether its version could be learnt, and from where.
     pub probe: ProbeStatus,
     /// `1.10.5`.
@@ -59,7 +59,7 @@ impl JuliaEnvironment {
             Some(version) => format!("julia {version}"),
             None => self.julia.clone(),
         };
-        match self.source.strip_prefix("kernel:") {
+        match self.source.kernel() {
             Some(kernel) => format!("kernel '{kernel}' ({julia})"),
             None => julia,
         }

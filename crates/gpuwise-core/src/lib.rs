@@ -11,6 +11,7 @@
 //! assert_eq!(report.schema_version, gpuwise_core::SCHEMA_VERSION);
 //! ```
 
+mod build;
 pub mod cuda_result;
 mod device;
 mod environment;
@@ -19,21 +20,26 @@ mod julia;
 mod kernel;
 mod probe;
 mod report;
+mod source;
 mod system;
 mod units;
 mod variables;
 mod verification;
 pub mod visibility;
 
+pub use build::Build;
 pub use device::{Clocks, Device, FieldError, GpuProcess, MigDevice, Pcie, Vendor};
-pub use environment::{Component, Environment, Framework, Library, Outcome, Shadowed, Unmet, Unreadable};
+pub use environment::{
+    Component, Environment, EnvironmentKind, Framework, Library, Outcome, Shadowed, Unmet, Unreadable,
+};
 pub use finding::{Finding, Severity};
 pub use julia::{CudaRuntime, JuliaEnvironment, Preference};
 pub use kernel::Kernel;
 pub use probe::ProbeStatus;
 pub use report::{Report, SCHEMA_VERSION, SnapshotError, Tool, Verdict};
+pub use source::Source;
 pub use system::{ContainerRuntime, Cpu, DeviceNode, Driver, Libraries, Os, PciGpu, Provenance, System};
 pub use units::{format_bytes, parse_version};
 pub use variables::{VarValue, Variables};
 pub use verification::{LiveRun, Prediction, Verification};
-pub use visibility::{EntryStatus, Visibility, VisibilityEntry, VisibleDevice};
+pub use visibility::{DeviceOrder, EntryStatus, Visibility, VisibilityEntry, VisibleDevice};

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use gpuwise_core::Variables;
-use gpuwise_core::{Environment, ProbeStatus};
+use gpuwise_core::{Environment, EnvironmentKind, ProbeStatus, Source};
 
 use crate::distributions::Installed;
 use crate::frameworks::{self, Site};
@@ -15,13 +15,13 @@ use crate::requirements::marker_environment;
 /// packages it would import when started with `vars`. `root` prefixes system paths (`/`).
 pub fn read(
     python: &Path,
-    source: &str,
+    source: &Source,
     answer: &Result<Interpreter, ProbeError>,
     vars: &Variables,
     root: &Path,
 ) -> Environment {
     let mut env =
-        Environment { interpreter: python.display().to_string(), source: source.into(), ..Environment::default() };
+        Environment { interpreter: python.display().to_string(), source: source.clone(), ..Environment::default() };
     let interpreter = match answer {
         Ok(interpreter) => interpreter,
         Err(err) => {
@@ -36,21 +36,18 @@ pub fn read(
     env.prefix = Some(interpreter.prefix.clone());
     let prefix = Path::new(&interpreter.prefix);
     let venv = venv_config(prefix);
-    env.kind = Some(
-        if venv.is_some() {
-            "venv"
-        } else if prefix.join("conda-meta").is_dir() {
-            "conda"
-        } else {
-            "system"
-        }
-        .into(),
-    );
+    env.kind = Some(if venv.is_some() {
+        EnvironmentKind::Venv
+    } else if prefix.join("conda-meta").is_dir() {
+        EnvironmentKind::Conda
+    } else {
+        EnvironmentKind::System
+    });
     let sites = import_dirs(interpreter, venv.as_deref(), vars);
     env.site_packages = sites.iter().map(|p| p.display().to_string()).collect();
     let installed = Installed::scan(&sites);
     let mut library_dirs = sites.clone();
-    if env.kind.as_deref() == Some("conda") {
+    if env.kind == Some(EnvironmentKind::Conda) {
         library_dirs.push(prefix.to_path_buf()); // conda's CUDA packages sit in <prefix>/lib
     }
     let libraries = LibrarySearch::new(&library_dirs, vars, root);

@@ -7,7 +7,7 @@
 //! use std::path::Path;
 //! use gpuwise_envs::{EnvironmentReader, Options, Request};
 //! let vars = gpuwise_core::Variables::capture();
-//! let requests = [Request::new("/usr/bin/python3", "argument", vars)];
+//! let requests = [Request::new("/usr/bin/python3", gpuwise_core::Source::Argument, vars)];
 //! let envs = EnvironmentReader::new(Options::default()).read(&requests);
 //! println!("{:?}", envs[0].frameworks);
 //! ```
@@ -31,8 +31,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use gpuwise_core::Environment;
 use gpuwise_core::Variables;
+use gpuwise_core::{Environment, Source};
 
 pub use distributions::{Distribution, Installed};
 pub use interpreter::{Interpreter, Markers, ProbeError, probe as probe_interpreter};
@@ -58,16 +58,16 @@ impl Default for Options {
 pub struct Request {
     /// The interpreter.
     pub python: PathBuf,
-    /// `current`, `argument` or `kernel:<name>`.
-    pub source: String,
+    /// Why it is read.
+    pub source: Source,
     /// The variables the interpreter runs with (a kernel's env applied).
     pub vars: Variables,
 }
 
 impl Request {
     /// A request for `python`.
-    pub fn new(python: impl Into<PathBuf>, source: impl Into<String>, vars: Variables) -> Self {
-        Request { python: python.into(), source: source.into(), vars }
+    pub fn new(python: impl Into<PathBuf>, source: Source, vars: Variables) -> Self {
+        Request { python: python.into(), source, vars }
     }
 }
 
@@ -130,7 +130,7 @@ impl EnvironmentReader {
             let logical =
                 r.vars.get("PWD").map(PathBuf::from).filter(|pwd| pwd.canonicalize().ok() == cwd.canonicalize().ok());
             let here = logical.unwrap_or_else(|| cwd.clone());
-            (!r.source.starts_with("kernel:")).then(|| shims::resolve(&r.python, &r.vars, &here)).flatten()
+            r.source.kernel().is_none().then(|| shims::resolve(&r.python, &r.vars, &here)).flatten()
         };
         let commands: Vec<(&Path, PathBuf)> =
             new.iter().map(|r| (r.python.as_path(), resolve(r).unwrap_or_else(|| r.python.clone()))).collect();

@@ -1,7 +1,7 @@
 //! One line per framework per environment, leading with the answer: which GPU it uses, or why
 //! it runs on the CPU or cannot be imported, and what to do.
 
-use gpuwise_core::{Environment, Framework, JuliaEnvironment, Kernel, Outcome, Report, Severity};
+use gpuwise_core::{Environment, Framework, JuliaEnvironment, Kernel, Outcome, Report, Severity, Source};
 
 use crate::describe::headline;
 
@@ -20,7 +20,7 @@ pub struct FrameworkLine {
 pub fn environment_name(report: &Report, env: &Environment) -> String {
     match kernel_display(report, &env.source) {
         Some(display) => format!("kernel '{display}'"),
-        None if env.source == "current" => format!("{} (python3 on PATH)", env.interpreter),
+        None if env.source == Source::Current => format!("{} (python3 on PATH)", env.interpreter),
         None => env.interpreter.clone(),
     }
 }
@@ -41,9 +41,9 @@ pub fn julia_name(report: &Report, env: &JuliaEnvironment) -> String {
     }
 }
 
-/// For a `kernel:<name>` source, that kernel's display name (its name when it has none).
-fn kernel_display<'a>(report: &'a Report, source: &'a str) -> Option<&'a str> {
-    let name = source.strip_prefix("kernel:")?;
+/// For a kernel's environment, that kernel's display name (its name when it has none).
+fn kernel_display<'a>(report: &'a Report, source: &'a Source) -> Option<&'a str> {
+    let name = source.kernel()?;
     Some(report.kernels.iter().find(|k| k.name == name).map_or(name, |k| k.display_name.as_str()))
 }
 
@@ -61,8 +61,11 @@ pub fn framework_lines(report: &Report) -> Vec<FrameworkLine> {
 
 /// One framework's line; `name` is how the view names its environment, `label` how findings do.
 fn line(report: &Report, name: String, label: &str, framework: &Framework) -> FrameworkLine {
-    let build =
-        if framework.version.contains(&framework.build) { String::new() } else { format!(" ({})", framework.build) };
+    let build = if framework.version.contains(&framework.build.to_string()) {
+        String::new()
+    } else {
+        format!(" ({})", framework.build)
+    };
     let head = format!("{}{build} in {name}", framework.label());
     if let Some(uuid) = &framework.device {
         let device = report.system.devices.iter().find(|d| &d.uuid == uuid);
@@ -78,7 +81,7 @@ fn line(report: &Report, name: String, label: &str, framework: &Framework) -> Fr
     let (reason, fix) = match deciding {
         Some(finding) => (finding.title.clone(), Some(finding.fix.clone())),
         None if !report.verdict.gpu_usable => (headline(report).text, None),
-        None if !framework.build.starts_with("cuda") => (format!("not a CUDA build ({})", framework.build), None),
+        None if !framework.build.is_cuda() => (format!("not a CUDA build ({})", framework.build), None),
         None => ("no usable GPU in this environment".into(), None),
     };
     let verdict = match framework.outcome {

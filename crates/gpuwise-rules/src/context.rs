@@ -1,7 +1,7 @@
 //! What every rule reads.
 
 use gpuwise_core::{
-    Device, Environment, Framework, JuliaEnvironment, Kernel, System, Verdict, Visibility, VisibleDevice,
+    Device, DeviceOrder, Environment, Framework, JuliaEnvironment, Kernel, System, Verdict, Visibility, VisibleDevice,
 };
 use gpuwise_core::{Variables, visibility};
 
@@ -67,7 +67,7 @@ impl Context<'_> {
         let mut models: Vec<&str> = self.devices().iter().map(|d| d.name.as_str()).filter(|n| !n.is_empty()).collect();
         models.sort_unstable();
         models.dedup();
-        if models.len() < 2 || self.visibility.device_order == visibility::PCI_BUS_ID {
+        if models.len() < 2 || self.visibility.device_order == DeviceOrder::PciBusId {
             return None;
         }
         let unset = self.vars.with("CUDA_VISIBLE_DEVICES", None);

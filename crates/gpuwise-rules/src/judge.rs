@@ -2,7 +2,7 @@
 //! it, the rules for each, and the per-framework verdict.
 
 use gpuwise_core::{
-    Environment, Finding, Framework, JuliaEnvironment, Kernel, Outcome, Severity, System, Unreadable, Verdict,
+    Build, Environment, Finding, Framework, JuliaEnvironment, Kernel, Outcome, Severity, System, Unreadable, Verdict,
 };
 use gpuwise_core::{Variables, visibility};
 
@@ -135,7 +135,7 @@ fn damaged_files<'a>(framework: &Framework, unreadable: &'a [Unreadable]) -> Vec
 /// The GPU a framework will use first: the first usable GPU (in CUDA order) its build has code
 /// for, when it is a CUDA build (the caller has ruled out error findings).
 fn framework_device(ctx: &FrameworkContext<'_>) -> Option<String> {
-    if !ctx.framework.build.starts_with("cuda") {
+    if !ctx.framework.build.is_cuda() {
         return None;
     }
     let targets = compat::targets(ctx.framework);
@@ -184,7 +184,7 @@ pub fn judge_julia(system: &System, env: &mut JuliaEnvironment, vars: &Variables
         runtime.selected = toolkit.clone();
     }
     if let Some(cuda) = env.frameworks.first_mut() {
-        cuda.build = toolkit.map_or_else(|| "cuda".into(), |t| format!("cuda-{t}"));
+        cuda.build = Build::Cuda(toolkit);
         cuda.findings = codes(&cuda_findings);
         cuda.outcome = if device.is_some() { Outcome::Gpu } else { Outcome::Cpu };
         cuda.because = match &device {

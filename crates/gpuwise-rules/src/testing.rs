@@ -77,12 +77,12 @@ pub fn framework(name: &str, version: &str, build: &str) -> Framework {
 pub fn environment(frameworks: Vec<Framework>) -> Environment {
     Environment {
         interpreter: "/venv/bin/python".into(),
-        source: "current".into(),
+        source: gpuwise_core::Source::Current,
         probe: ProbeStatus::Available { detail: "/venv/bin/python".into() },
         python_version: Some("3.11.7".into()),
         platform: Some("linux-x86_64".into()),
         prefix: Some("/venv".into()),
-        kind: Some("venv".into()),
+        kind: Some(gpuwise_core::EnvironmentKind::Venv),
         frameworks,
         ..Environment::default()
     }
@@ -177,7 +177,7 @@ pub fn julia_with_cuda(toolkits: &[&str]) -> gpuwise_core::JuliaEnvironment {
     let toolkits: Vec<String> = toolkits.iter().map(|t| t.to_string()).collect();
     gpuwise_core::JuliaEnvironment {
         julia: "/opt/julia-1.10.5/bin/julia".into(),
-        source: "current".into(),
+        source: gpuwise_core::Source::Current,
         version: Some("1.10.5".into()),
         packages: vec![gpuwise_core::Component { name: "CUDA".into(), version: "5.5.2".into() }],
         cuda_runtime: Some(gpuwise_core::CudaRuntime {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use gpuwise_core::{Environment, Kernel, Report, System};
+use gpuwise_core::{Environment, Kernel, Report, Source, System};
 use gpuwise_core::{Variables, visibility};
 use gpuwise_envs::{EnvironmentReader, Options, Request, jupyter};
 use gpuwise_rules::KernelInputs;
@@ -42,9 +42,9 @@ pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
     let shell_python = gpuwise_envs::current_python(vars);
     let mut requests = Vec::new();
     if scope.current {
-        requests.extend(shell_python.iter().map(|p| Request::new(p, "current", vars.clone())));
+        requests.extend(shell_python.iter().map(|p| Request::new(p, Source::Current, vars.clone())));
     }
-    requests.extend(scope.pythons.iter().map(|p| Request::new(p, "argument", vars.clone())));
+    requests.extend(scope.pythons.iter().map(|p| Request::new(p, Source::Argument, vars.clone())));
     let mut environments = reader.read(&requests);
     let mut env_vars: Vec<Variables> = requests.iter().map(|r| r.vars.clone()).collect();
     let mut kernel_of_env: Vec<Option<usize>> = vec![None; environments.len()];
@@ -52,7 +52,7 @@ pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
     let mut slots = Vec::new();
     if scope.kernels {
         let server_python = shell_python.as_deref();
-        let server = environments.iter().find(|e| e.source == "current");
+        let server = environments.iter().find(|e| e.source == Source::Current);
         slots = find_kernels(vars, server, server_python);
         let mut kernel_requests = Vec::new();
         for (index, slot) in slots.iter_mut().enumerate() {
@@ -70,7 +70,7 @@ pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
                     match same {
                         Some(existing) => slot.kernel.environment = Some(existing),
                         None => {
-                            let source = format!("kernel:{}", slot.kernel.name);
+                            let source = Source::Kernel(slot.kernel.name.clone());
                             kernel_requests.push((index, Request::new(python, source, slot.vars.clone())));
                         }
                     }
@@ -93,7 +93,7 @@ pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
     }
     let julia_kernels = slots.iter_mut().filter(|s| s.spec_problem.is_none()).map(|s| (&mut s.kernel, &s.vars));
     findings.extend(crate::julia::add_julia(report, vars, scope.current, julia_kernels));
-    let shell_env = environments.iter().find(|e| e.source == "current");
+    let shell_env = environments.iter().find(|e| e.source == Source::Current);
     for slot in &mut slots {
         let inputs = KernelInputs {
             spec_problem: slot.spec_problem.as_deref(),
@@ -123,7 +123,7 @@ fn same_interpreter(a: &Path, b: &Path) -> bool {
 fn find_kernels(vars: &Variables, server: Option<&Environment>, server_python: Option<&Path>) -> Vec<KernelSlot> {
     let server_env = jupyter::ServerEnv {
         prefix: server.and_then(|e| e.prefix.as_ref()).map(PathBuf::from),
-        is_virtual: server.is_some_and(|e| matches!(e.kind.as_deref(), Some("venv" | "conda"))),
+        is_virtual: server.is_some_and(|e| e.kind.is_some_and(|kind| kind.is_virtual())),
     };
     let mut found = jupyter::find_kernels(&jupyter::kernel_dirs(vars, &server_env));
     let has_ipykernel = server.is_some_and(|e| e.site_packages.iter().any(|s| Path::new(s).join("ipykernel").is_dir()));

@@ -2,7 +2,7 @@
 //! distinct command line and variables, and judged under the variables it starts with.
 
 use gpuwise_core::Variables;
-use gpuwise_core::{Finding, Kernel, Report};
+use gpuwise_core::{Finding, Kernel, Report, Source};
 use gpuwise_envs::julia::{self, JuliaRequest};
 
 /// Reads and judges the shell's Julia (when `current`) and the Julia `kernels` (each with the
@@ -15,7 +15,7 @@ pub fn add_julia<'a>(
 ) -> Vec<Finding> {
     let mut requests: Vec<JuliaRequest> = Vec::new();
     if current && let Some(program) = julia::current_julia(vars) {
-        requests.push(JuliaRequest { julia: program, source: "current".into(), project: None, vars: vars.clone() });
+        requests.push(JuliaRequest { julia: program, source: Source::Current, project: None, vars: vars.clone() });
     }
     for (kernel, kernel_vars) in kernels {
         if !julia::is_julia_kernel(kernel) {

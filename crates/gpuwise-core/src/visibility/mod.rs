@@ -5,7 +5,7 @@ mod resolve;
 
 use serde::{Deserialize, Serialize};
 
-pub use resolve::{FASTEST_FIRST, PCI_BUS_ID, resolve};
+pub use resolve::resolve;
 
 /// The devices a CUDA process would enumerate, computed from `CUDA_VISIBLE_DEVICES` and
 /// `CUDA_DEVICE_ORDER` against the system's devices.
@@ -15,7 +15,7 @@ pub struct Visibility {
     /// `CUDA_VISIBLE_DEVICES` as set (null when unset).
     pub cuda_visible_devices: Option<String>,
     /// `CUDA_DEVICE_ORDER` in effect: `FASTEST_FIRST` (CUDA's default) or `PCI_BUS_ID`.
-    pub device_order: String,
+    pub device_order: DeviceOrder,
     /// UUIDs of the visible devices, in CUDA order (CUDA device 0 first).
     pub visible: Vec<String>,
     /// The visible devices with their CUDA and nvidia-smi numbers.
@@ -77,4 +77,37 @@ pub enum EntryStatus {
     Ignored,
     /// A further MIG instance: CUDA enumerates only one MIG instance per process.
     ExtraMig,
+}
+
+/// The order CUDA numbers devices in (`CUDA_DEVICE_ORDER`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DeviceOrder {
+    /// CUDA's default: the device it judges fastest first.
+    #[default]
+    #[serde(rename = "FASTEST_FIRST")]
+    FastestFirst,
+    /// nvidia-smi's order: by PCI bus.
+    #[serde(rename = "PCI_BUS_ID")]
+    PciBusId,
+}
+
+impl DeviceOrder {
+    /// The value of `CUDA_DEVICE_ORDER` that selects it.
+    pub fn name(self) -> &'static str {
+        match self {
+            DeviceOrder::FastestFirst => "FASTEST_FIRST",
+            DeviceOrder::PciBusId => "PCI_BUS_ID",
+        }
+    }
+
+    /// The order a value of `CUDA_DEVICE_ORDER` selects, when CUDA knows it (exactly as spelled).
+    pub fn from_variable(value: &str) -> Option<DeviceOrder> {
+        [DeviceOrder::FastestFirst, DeviceOrder::PciBusId].into_iter().find(|order| order.name() == value)
+    }
+}
+
+impl std::fmt::Display for DeviceOrder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }

@@ -21,14 +21,9 @@
 
 use std::cmp::Reverse;
 
-use crate::{Device, EntryStatus, System, Visibility, VisibilityEntry, VisibleDevice};
+use crate::{Device, DeviceOrder, EntryStatus, System, Visibility, VisibilityEntry, VisibleDevice};
 
 use crate::Variables;
-
-/// `CUDA_DEVICE_ORDER=PCI_BUS_ID`.
-pub const PCI_BUS_ID: &str = "PCI_BUS_ID";
-/// CUDA's default order.
-pub const FASTEST_FIRST: &str = "FASTEST_FIRST";
 
 /// A device CUDA can enumerate: a whole GPU, or one MIG instance of a MIG-enabled GPU.
 #[derive(Debug, Clone)]
@@ -44,10 +39,9 @@ struct Candidate {
 
 /// Computes the devices a CUDA process started with `vars` would see on `system`.
 pub fn resolve(system: &System, vars: &Variables) -> Visibility {
-    let device_order = match vars.cuda_device_order.as_ref() {
-        Some(v) if v.text == PCI_BUS_ID => PCI_BUS_ID,
-        _ => FASTEST_FIRST,
-    };
+    // A value CUDA does not know leaves its default (GW207 says so).
+    let device_order =
+        vars.cuda_device_order.as_ref().and_then(|v| DeviceOrder::from_variable(&v.text)).unwrap_or_default();
     let (ordered, order_inferred) = enumeration_order(system, device_order);
     let candidates = candidates(&ordered);
     let cuda_visible_devices = vars.cuda_visible_devices.as_ref().map(|v| v.text.clone());
@@ -72,7 +66,7 @@ pub fn resolve(system: &System, vars: &Variables) -> Visibility {
         .collect();
     Visibility {
         cuda_visible_devices,
-        device_order: device_order.to_string(),
+        device_order,
         visible: devices.iter().map(|d| d.uuid.clone()).collect(),
         devices,
         entries,
@@ -86,7 +80,7 @@ pub fn resolve(system: &System, vars: &Variables) -> Visibility {
 /// When the CUDA driver's own default order was recorded (`cuda_default_index`, from a live
 /// probe or a gpuwise snapshot), it is used, and a whole GPU that CUDA did not enumerate (lost,
 /// or unusable) is left out. Otherwise, on machines with different models, it is inferred.
-fn enumeration_order(system: &System, order: &str) -> (Vec<Device>, bool) {
+fn enumeration_order(system: &System, order: DeviceOrder) -> (Vec<Device>, bool) {
     let cuda_order_known = system.devices.iter().any(|d| d.cuda_default_index.is_some());
     let mut ordered: Vec<Device> = system
         .devices
@@ -95,7 +89,7 @@ fn enumeration_order(system: &System, order: &str) -> (Vec<Device>, bool) {
         .cloned()
         .collect();
     ordered.sort_by_key(|d| d.index);
-    if order == PCI_BUS_ID {
+    if order == DeviceOrder::PciBusId {
         return (ordered, false);
     }
     if cuda_order_known {

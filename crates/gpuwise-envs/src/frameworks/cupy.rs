@@ -1,6 +1,6 @@
 //! CuPy: the cupy-cudaNNx wheel (or a source build), its _wheel.json, the CUDA libraries it finds.
 
-use gpuwise_core::{Framework, Unreadable};
+use gpuwise_core::{Build, Framework, Unreadable};
 
 use super::{Site, is_cuda_wheel, package_dir, python_file};
 
@@ -22,7 +22,7 @@ pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework
         .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
         .and_then(|json| json.get("cuda").and_then(|c| c.as_str()).map(str::to_string));
     framework.build = match declared {
-        Some(cuda) => format!("cuda-{}", cuda.trim_end_matches(".x")),
+        Some(cuda) => Build::cuda(cuda.trim_end_matches(".x")),
         None => wheel_build(&dist.name),
     };
     if let Some(major) = framework.cuda().and_then(|c| c.split('.').next()?.parse::<u32>().ok()) {
@@ -37,17 +37,17 @@ pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework
 
 /// The build a wheel's name promises: `cupy-cuda12x` -> `cuda-12`, `cupy-cuda117` -> `cuda-11.7`,
 /// `cupy-rocm-5-0` -> `rocm-5.0`; plain `cupy` (built from source against a local toolkit) is `unknown`.
-fn wheel_build(name: &str) -> String {
+fn wheel_build(name: &str) -> Build {
     if let Some(cuda) = name.strip_prefix("cupy-cuda") {
         return match cuda.strip_suffix('x') {
-            Some(major) => format!("cuda-{major}"),
-            None if cuda.len() >= 3 => format!("cuda-{}.{}", &cuda[..cuda.len() - 1], &cuda[cuda.len() - 1..]),
-            None => "unknown".into(),
+            Some(major) => Build::cuda(major),
+            None if cuda.len() >= 3 => Build::cuda(format!("{}.{}", &cuda[..cuda.len() - 1], &cuda[cuda.len() - 1..])),
+            None => Build::Unknown,
         };
     }
     match name.strip_prefix("cupy-rocm-") {
-        Some(version) => format!("rocm-{}", version.replace('-', ".")),
-        None => "unknown".into(),
+        Some(version) => Build::Rocm(Some(version.replace('-', "."))),
+        None => Build::Unknown,
     }
 }
 
@@ -55,9 +55,9 @@ fn wheel_build(name: &str) -> String {
 mod tests {
     #[test]
     fn wheel_names_give_builds() {
-        assert_eq!(super::wheel_build("cupy-cuda12x"), "cuda-12");
-        assert_eq!(super::wheel_build("cupy-cuda117"), "cuda-11.7");
-        assert_eq!(super::wheel_build("cupy-rocm-5-0"), "rocm-5.0");
-        assert_eq!(super::wheel_build("cupy"), "unknown");
+        assert_eq!(super::wheel_build("cupy-cuda12x").to_string(), "cuda-12");
+        assert_eq!(super::wheel_build("cupy-cuda117").to_string(), "cuda-11.7");
+        assert_eq!(super::wheel_build("cupy-rocm-5-0").to_string(), "rocm-5.0");
+        assert_eq!(super::wheel_build("cupy").to_string(), "unknown");
     }
 }

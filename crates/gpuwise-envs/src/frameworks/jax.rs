@@ -1,6 +1,6 @@
 //! JAX: jax, jaxlib, and the CUDA (or ROCm) plugin and PJRT wheels that make it use a GPU.
 
-use gpuwise_core::{Framework, Unreadable};
+use gpuwise_core::{Build, Framework, Unreadable};
 
 use super::{Site, is_cuda_wheel, package_dir};
 use crate::fatbin;
@@ -19,10 +19,10 @@ pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework
         (Some(plugin), _) => plugin_build(&plugin.name),
         // Before jaxlib 0.4.30 CUDA builds were whole jaxlibs with a local tag: 0.4.28+cuda12.cudnn89.
         (None, Some(lib)) => match lib.version.split_once("+cuda") {
-            Some((_, tag)) => format!("cuda-{}", tag.split('.').next().unwrap_or(tag)),
-            None => "cpu".into(),
+            Some((_, tag)) => Build::cuda(tag.split('.').next().unwrap_or(tag)),
+            None => Build::Cpu,
         },
-        (None, None) => "unknown".into(),
+        (None, None) => Build::Unknown,
     };
     let mut parts = vec![jax];
     parts.extend(jaxlib);
@@ -51,14 +51,14 @@ pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework
 }
 
 /// `jax-cuda12-plugin` -> `cuda-12`; `jax-rocm60-plugin` -> `rocm-6.0`.
-fn plugin_build(name: &str) -> String {
+fn plugin_build(name: &str) -> Build {
     let middle = name.trim_start_matches("jax-").trim_end_matches("-plugin");
     if let Some(major) = middle.strip_prefix("cuda") {
-        return format!("cuda-{major}");
+        return Build::cuda(major);
     }
     match middle.strip_prefix("rocm") {
-        Some(digits) if digits.len() >= 2 => format!("rocm-{}.{}", &digits[..1], &digits[1..]),
-        _ => "unknown".into(),
+        Some(digits) if digits.len() >= 2 => Build::Rocm(Some(format!("{}.{}", &digits[..1], &digits[1..]))),
+        _ => Build::Unknown,
     }
 }
 
@@ -73,9 +73,9 @@ mod tests {
 
     #[test]
     fn plugin_names_give_builds() {
-        assert_eq!(plugin_build("jax-cuda12-plugin"), "cuda-12");
-        assert_eq!(plugin_build("jax-cuda13-plugin"), "cuda-13");
-        assert_eq!(plugin_build("jax-rocm60-plugin"), "rocm-6.0");
+        assert_eq!(plugin_build("jax-cuda12-plugin").to_string(), "cuda-12");
+        assert_eq!(plugin_build("jax-cuda13-plugin").to_string(), "cuda-13");
+        assert_eq!(plugin_build("jax-rocm60-plugin").to_string(), "rocm-6.0");
         assert_eq!(plugin_dir("jax-cuda13-plugin"), "xla_cuda13");
     }
 }

@@ -10,7 +10,7 @@ mod torch;
 
 use std::path::{Path, PathBuf};
 
-use gpuwise_core::{Component, Framework, Library, Unreadable};
+use gpuwise_core::{Build, Component, Framework, Library, Unreadable};
 use pep508_rs::MarkerEnvironment;
 
 use crate::distributions::{Distribution, Installed};
@@ -53,7 +53,7 @@ impl Site<'_> {
             name: name.into(),
             distribution: dist.name.clone(),
             version: dist.version.clone(),
-            build: "unknown".into(),
+            build: Build::Unknown,
             path: dist.site.join(package).display().to_string(),
             ..Framework::default()
         }

@@ -1,6 +1,6 @@
 //! Numba: its CUDA target (built in, or NVIDIA's numba-cuda package) and the NVVM it compiles with.
 
-use gpuwise_core::{Framework, Unreadable};
+use gpuwise_core::{Build, Framework, Unreadable};
 
 use super::{Site, is_cuda_wheel};
 
@@ -11,7 +11,7 @@ use super::{Site, is_cuda_wheel};
 pub fn read(site: &Site<'_>, _problems: &mut Vec<Unreadable>) -> Option<Framework> {
     let dist = site.installed.get("numba")?;
     let mut framework = site.framework("numba", dist, "numba");
-    framework.build = "cuda".into();
+    framework.build = Build::Cuda(None);
     let mut parts = vec![dist];
     if let Some(target) = site.installed.get("numba-cuda") {
         framework.components.push(target.component());
@@ -30,7 +30,7 @@ pub fn read(site: &Site<'_>, _problems: &mut Vec<Unreadable>) -> Option<Framewor
             let bindings = site.installed.get("cuda-bindings").is_some();
             if let Some(runtime) = framework.libraries.iter().find(|l| l.path.is_some() || bindings) {
                 let major = runtime.name.rsplit('.').next().unwrap_or_default();
-                framework.build = format!("cuda-{major}");
+                framework.build = Build::cuda(major.to_string());
             }
         }
         // CUDA 13's wheels ship NVVM only under its soname (nvidia/cu13/lib/libnvvm.so.4).

@@ -1,7 +1,7 @@
 //! TensorFlow: which distribution (tensorflow, tensorflow-cpu, the legacy tensorflow-gpu), its
 //! build_info.py, and the CUDA libraries it will find.
 
-use gpuwise_core::{Framework, Unreadable};
+use gpuwise_core::{Build, Framework, Unreadable};
 
 use super::{Site, complete, cuda_sonames, is_cuda_wheel, major_minor, package_dir, unreadable};
 use crate::fatbin;
@@ -33,11 +33,11 @@ pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework
     let flag = |key: &str| matches!(info.get(key), Some(Literal::Bool(true)));
     let text = |key: &str| info.get(key).and_then(Literal::as_str).map(str::to_string);
     framework.build = if flag("is_cuda_build") {
-        text("cuda_version").map(|v| format!("cuda-{}", cuda_version(&v))).unwrap_or_else(|| "cuda".into())
+        Build::Cuda(text("cuda_version").map(|v| cuda_version(&v)))
     } else if flag("is_rocm_build") {
-        text("rocm_version").map(|v| format!("rocm-{}", major_minor(&v))).unwrap_or_else(|| "rocm".into())
+        Build::Rocm(text("rocm_version").map(|v| major_minor(&v)))
     } else {
-        "cpu".into()
+        Build::Cpu
     };
     if let Some(Literal::List(caps)) = info.get("cuda_compute_capabilities") {
         framework.architectures = caps.iter().filter_map(Literal::as_str).map(str::to_string).collect();
@@ -46,7 +46,7 @@ pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework
     // build_info lists what the build was configured with; the kernels' library holds what was
     // compiled (TF 2.21: sm_90 machine code that build_info leaves out).
     let kernels = package_dir(dist, "tensorflow").join("libtensorflow_cc.so.2");
-    if framework.build.starts_with("cuda")
+    if framework.build.is_cuda()
         && let Ok(Some(arches)) = fatbin::architectures(&kernels)
         && !arches.is_empty()
     {

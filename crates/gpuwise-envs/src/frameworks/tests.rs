@@ -104,7 +104,7 @@ fn torch_reads_version_py_fatbin_and_wheels() {
     let (frameworks, problems) = layout.read(&Variables::default());
     assert!(problems.is_empty(), "{problems:?}");
     let torch = &frameworks[0];
-    assert_eq!((torch.version.as_str(), torch.build.as_str()), ("2.5.1+cu124", "cuda-12.4"));
+    assert_eq!((torch.version.as_str(), torch.build.to_string().as_str()), ("2.5.1+cu124", "cuda-12.4"));
     assert_eq!(torch.architectures, ["sm_80", "sm_90", "compute_90"]);
     assert!(torch.architectures_source.as_deref().unwrap().ends_with("libtorch_cuda.so (.nv_fatbin)"));
     assert_eq!(torch.components.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["nvidia-cublas-cu12"]);
@@ -117,7 +117,7 @@ fn torch_without_its_cuda_library_is_half_installed() {
     let layout = Layout::new();
     layout.dist("torch", "2.5.1", &[]).file("torch/version.py", TORCH_VERSION);
     let (frameworks, problems) = layout.read(&Variables::default());
-    assert_eq!(frameworks[0].build, "cuda-12.4");
+    assert_eq!(frameworks[0].build.to_string(), "cuda-12.4");
     assert!(frameworks[0].architectures.is_empty(), "the release table stands in");
     assert_eq!(problems.len(), 1);
     assert!(problems[0].error.contains("CUDA library is missing"), "{problems:?}");
@@ -133,7 +133,7 @@ fn damaged_build_files_are_named_and_not_believed() {
         "import collections\nbuild_info = collections.OrderedDict([(('cuda_version', \n",
     );
     let (frameworks, problems) = layout.read(&Variables::default());
-    let build = |name: &str| frameworks.iter().find(|f| f.name == name).unwrap().build.clone();
+    let build = |name: &str| frameworks.iter().find(|f| f.name == name).unwrap().build.to_string();
     assert_ne!(build("torch"), "cpu", "a damaged file never makes a CPU build");
     assert_ne!(build("tensorflow"), "cpu");
     let errors: Vec<&str> = problems.iter().map(|p| p.error.as_str()).collect();
@@ -150,7 +150,7 @@ fn tensorflow_needs_its_libraries_from_somewhere() {
     );
     let (frameworks, _) = layout.read(&Variables::default());
     let tf = &frameworks[0];
-    assert_eq!(tf.build, "cuda-12.5");
+    assert_eq!(tf.build.to_string(), "cuda-12.5");
     assert_eq!(tf.architectures.len(), 5);
     let names: Vec<(&str, bool)> = tf.libraries.iter().map(|l| (l.name.as_str(), l.path.is_some())).collect();
     assert_eq!(names, [("libcudart.so.12", false), ("libcublas.so.12", false), ("libcudnn.so.9", false)]);
@@ -179,7 +179,7 @@ fn jax_build_comes_from_its_plugin() {
         .file("jax_plugins/xla_cuda12/xla_cuda_plugin.so", "");
     let (frameworks, _) = layout.read(&Variables::default());
     let jax = &frameworks[0];
-    assert_eq!(jax.build, "cuda-12");
+    assert_eq!(jax.build.to_string(), "cuda-12");
     let unmet: Vec<&str> = jax.unmet.iter().map(|u| u.requirement.as_str()).collect();
     assert_eq!(unmet, ["jax-cuda12-pjrt==0.7.2"], "the plugin's exact PJRT pin is checked");
     let parts: Vec<&str> = jax.components.iter().map(|c| c.name.as_str()).collect();
@@ -200,9 +200,9 @@ fn cupy_and_numba() {
     let vars = Variables::from_text([("CUDA_PATH", cuda.to_str().unwrap())]);
     let (frameworks, _) = layout.read(&vars);
     let cupy = frameworks.iter().find(|f| f.name == "cupy").unwrap();
-    assert_eq!(cupy.build, "cuda-12");
+    assert_eq!(cupy.build.to_string(), "cuda-12");
     let found: Vec<bool> = cupy.libraries.iter().map(|l| l.path.is_some()).collect();
     assert_eq!(found, [true, false], "NVRTC from CUDA_PATH; no cuBLAS anywhere");
     let numba = frameworks.iter().find(|f| f.name == "numba").unwrap();
-    assert_eq!((numba.build.as_str(), numba.libraries[0].name.as_str()), ("cuda", "libnvvm.so"));
+    assert_eq!((numba.build.to_string().as_str(), numba.libraries[0].name.as_str()), ("cuda", "libnvvm.so"));
 }

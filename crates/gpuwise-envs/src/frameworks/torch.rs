@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use gpuwise_core::{Framework, Unreadable};
+use gpuwise_core::{Build, Framework, Unreadable};
 
 use super::{Site, is_cuda_wheel, major_minor, package_dir, python_file, unreadable};
 use crate::{elf, fatbin};
@@ -19,9 +19,9 @@ pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework
         let text = |key: &str| fields.get(key).and_then(|v| v.as_str()).map(str::to_string);
         framework.version = text("__version__").unwrap_or(framework.version);
         framework.build = match (text("cuda"), text("hip")) {
-            (Some(cuda), _) => format!("cuda-{}", major_minor(&cuda)),
-            (None, Some(hip)) => format!("rocm-{}", major_minor(&hip)),
-            (None, None) => "cpu".into(),
+            (Some(cuda), _) => Build::cuda(major_minor(&cuda)),
+            (None, Some(hip)) => Build::Rocm(Some(major_minor(&hip))),
+            (None, None) => Build::Cpu,
         };
     }
     if framework.cuda().is_some() {

@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use gpuwise_core::Variables;
-use gpuwise_core::{Component, CudaRuntime, Framework, JuliaEnvironment, ProbeStatus, Unmet, Unreadable};
+use gpuwise_core::{
+    Build, Component, CudaRuntime, Framework, JuliaEnvironment, ProbeStatus, Source, Unmet, Unreadable,
+};
 
 use crate::libraries::LibrarySearch;
 use load_path::{Layout, project_file};
@@ -33,8 +35,8 @@ const CUDA_COMPONENTS: [&str; 4] = ["CUDA_Runtime_jll", "CUDA_Driver_jll", "GPUC
 pub struct JuliaRequest {
     /// The `julia` program.
     pub julia: PathBuf,
-    /// `current` or `kernel:<name>`.
-    pub source: String,
+    /// The shell's, or a kernel's.
+    pub source: Source,
     /// The value of its `--project` flag (`@.` for a bare `--project`), when it has one.
     pub project: Option<String>,
     /// The variables it starts with.
@@ -62,7 +64,7 @@ pub fn kernel_request(kernel: &gpuwise_core::Kernel, vars: &Variables) -> JuliaR
     };
     JuliaRequest {
         julia,
-        source: format!("kernel:{}", kernel.name),
+        source: Source::Kernel(kernel.name.clone()),
         project: project_argument(&kernel.argv),
         vars: vars.clone(),
     }
@@ -174,7 +176,7 @@ fn cuda_jl(
         name: "CUDA.jl".into(),
         distribution: "CUDA".into(),
         version: layer.version("CUDA").unwrap_or_default(),
-        build: "cuda".into(),
+        build: Build::Cuda(None),
         path: layer.project_file.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
         ..Framework::default()
     };

@@ -44,7 +44,7 @@ fn a_corrupt_project_is_reported_not_fatal() {
         ("HOME".into(), tmp.path().into()),
         ("JULIA_PROJECT".into(), project.clone().into_os_string()),
     ]);
-    let request = JuliaRequest { julia, source: "current".into(), project: None, vars };
+    let request = JuliaRequest { julia, source: gpuwise_core::Source::Current, project: None, vars };
     let env = read(&request, tmp.path(), Path::new("/nonexistent"), Duration::from_secs(1));
     assert_eq!(env.version.as_deref(), Some("1.11.1"));
     assert_eq!(env.unreadable.len(), 1, "{:?}", env.unreadable);

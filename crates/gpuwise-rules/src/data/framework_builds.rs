@@ -3,6 +3,7 @@
 
 use std::sync::OnceLock;
 
+use gpuwise_core::Build;
 use serde::Deserialize;
 
 use super::within;
@@ -13,7 +14,7 @@ pub struct FrameworkBuild {
     /// `torch`, `jax`, `cupy`.
     pub framework: String,
     /// `cuda-12.8` or `cuda-12`.
-    pub build: String,
+    pub build: Build,
     /// Least framework version the row covers (`2.8`), empty for any.
     pub from: String,
     /// Greatest framework version the row covers, empty for any.
@@ -37,8 +38,8 @@ fn rows() -> &'static [FrameworkBuild] {
 }
 
 /// The row for this framework, build and version (`2.8.0+cu128`), when the table has one.
-pub fn framework_build(framework: &str, build: &str, version: &str) -> Option<&'static FrameworkBuild> {
-    rows().iter().find(|row| row.framework == framework && row.build == build && within(version, &row.from, &row.to))
+pub fn framework_build(framework: &str, build: &Build, version: &str) -> Option<&'static FrameworkBuild> {
+    rows().iter().find(|row| row.framework == framework && row.build == *build && within(version, &row.from, &row.to))
 }
 
 #[cfg(test)]
@@ -64,12 +65,16 @@ mod tests {
 
     #[test]
     fn versions_pick_the_row() {
-        let cu128 =
-            |v| framework_build("torch", "cuda-12.8", v).map(|r| r.architectures.contains(&"sm_70".to_string()));
+        let cu128 = |v| {
+            framework_build("torch", &"cuda-12.8".into(), v).map(|r| r.architectures.contains(&"sm_70".to_string()))
+        };
         assert_eq!(cu128("2.7.1+cu128"), Some(false), "2.7 cu128 starts at sm_75");
         assert_eq!(cu128("2.9.1"), Some(true), "2.8+ cu128 includes Volta again");
-        assert!(framework_build("torch", "cuda-11.8", "2.6.0+cu118").is_some());
-        assert!(framework_build("torch", "cuda-11.8", "2.7.0+cu118").is_none());
-        assert_eq!(framework_build("jax", "cuda-13", "0.7.2").unwrap().min_compute_capability.as_deref(), Some("7.5"));
+        assert!(framework_build("torch", &"cuda-11.8".into(), "2.6.0+cu118").is_some());
+        assert!(framework_build("torch", &"cuda-11.8".into(), "2.7.0+cu118").is_none());
+        assert_eq!(
+            framework_build("jax", &"cuda-13".into(), "0.7.2").unwrap().min_compute_capability.as_deref(),
+            Some("7.5")
+        );
     }
 }

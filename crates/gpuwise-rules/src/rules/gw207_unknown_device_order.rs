@@ -1,6 +1,6 @@
 //! GW207: `CUDA_DEVICE_ORDER` has a value CUDA does not know.
 
-use gpuwise_core::{Finding, Severity};
+use gpuwise_core::{DeviceOrder, Finding, Severity};
 
 use crate::{Check, Context, Rule};
 
@@ -29,7 +29,7 @@ fn check(ctx: &Context<'_>) -> Vec<Finding> {
     let Some(value) = ctx.vars.cuda_device_order.as_ref() else {
         return Vec::new();
     };
-    if ["FASTEST_FIRST", "PCI_BUS_ID"].contains(&value.text.as_str()) {
+    if DeviceOrder::from_variable(&value.text).is_some() {
         return Vec::new();
     }
     vec![RULE.finding(

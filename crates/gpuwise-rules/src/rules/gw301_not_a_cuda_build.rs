@@ -1,6 +1,6 @@
 //! GW301: a framework is a CPU-only (or ROCm) build on a machine with an NVIDIA GPU.
 
-use gpuwise_core::{Finding, Severity};
+use gpuwise_core::{Build, Finding, Severity};
 
 use crate::install::cuda_build_fix;
 use crate::{Check, FrameworkContext, Rule};
@@ -38,14 +38,10 @@ fn check(ctx: &FrameworkContext<'_>) -> Vec<Finding> {
     let framework = ctx.framework;
     let windows_tf =
         framework.name == "tensorflow" && ctx.env.env.platform.as_deref().is_some_and(|p| p.starts_with("win32"));
-    if framework.build.starts_with("cuda")
-        || framework.build == "unknown"
-        || windows_tf
-        || !ctx.env.machine_has_nvidia()
-    {
+    if framework.build.is_cuda() || framework.build == Build::Unknown || windows_tf || !ctx.env.machine_has_nvidia() {
         return Vec::new();
     }
-    let what = if framework.build.starts_with("rocm") {
+    let what = if matches!(framework.build, Build::Rocm(_)) {
         format!("a ROCm build ({}) for AMD GPUs; this machine's GPUs are NVIDIA", framework.build)
     } else {
         "a CPU-only build".into()

@@ -49,7 +49,7 @@ tensorflow/tensorflow#99592 and #111958 (sm_120), #95705 (a source build with CU
 };
 
 fn check(ctx: &FrameworkContext<'_>) -> Vec<Finding> {
-    if !ctx.framework.build.starts_with("cuda") {
+    if !ctx.framework.build.is_cuda() {
         return Vec::new();
     }
     let Some(targets) = compat::targets(ctx.framework) else { return Vec::new() };

@@ -31,7 +31,7 @@ IJulia.jl documentation, \"Installation\" (installkernel); jupyter_client kernel
 
 fn check(ctx: &JuliaContext<'_>) -> Vec<Finding> {
     let ProbeStatus::Failed { error } = &ctx.env.probe else { return Vec::new() };
-    let fix = match ctx.env.source.strip_prefix("kernel:") {
+    let fix = match ctx.env.source.kernel() {
         Some(kernel) => format!(
             "reinstall the kernel from a working Julia (`julia -e 'using IJulia; installkernel(\"Julia\")'`) or remove it: `jupyter kernelspec remove {kernel}`"
         ),
@@ -49,7 +49,7 @@ mod tests {
     fn failed_julia_is_named() {
         let mut env = julia_with_cuda(&["12.6"]);
         assert!(julia_codes(&RULE, &healthy(1), &env).is_empty());
-        env.source = "kernel:julia-1.9".into();
+        env.source = gpuwise_core::Source::Kernel("julia-1.9".into());
         env.probe = ProbeStatus::Failed { error: "/gone/julia: No such file or directory".into() };
         let found = julia_findings(&RULE, &healthy(1), &env);
         assert!(found[0].fix.contains("jupyter kernelspec remove julia-1.9"), "{}", found[0].fix);

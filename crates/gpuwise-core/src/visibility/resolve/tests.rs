@@ -1,4 +1,4 @@
-use crate::{Clocks, MigDevice};
+use crate::{Clocks, DeviceOrder, MigDevice};
 use proptest::prelude::*;
 
 use super::*;
@@ -47,7 +47,7 @@ fn visible_nvml(system: &System, cvd: Option<&str>, order: Option<&str>) -> Vec<
 }
 
 fn statuses(system: &System, cvd: &str) -> Vec<EntryStatus> {
-    resolve(system, &vars(Some(cvd), Some(PCI_BUS_ID))).entries.iter().map(|e| e.status).collect()
+    resolve(system, &vars(Some(cvd), Some("PCI_BUS_ID"))).entries.iter().map(|e| e.status).collect()
 }
 
 #[test]
@@ -127,7 +127,7 @@ fn pci_order_follows_nvidia_smi_and_fastest_first_puts_the_fast_card_first() {
     assert_eq!(visible_nvml(&system, Some("0"), None), [1]);
     assert_eq!(visible_nvml(&system, Some("0"), Some("PCI_BUS_ID")), [0]);
     // An unknown order value falls back to CUDA's default.
-    assert_eq!(resolve(&system, &vars(None, Some("pci_bus_id"))).device_order, FASTEST_FIRST);
+    assert_eq!(resolve(&system, &vars(None, Some("pci_bus_id"))).device_order, DeviceOrder::FastestFirst);
 }
 
 #[test]

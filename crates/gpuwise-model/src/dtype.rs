@@ -9,19 +9,25 @@ use crate::error::{Input, InputError, Problem};
 
 /// A number format an operation computes in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
 pub enum Dtype {
     /// IEEE double.
+    #[cfg_attr(feature = "clap", value(alias = "float64", alias = "double"))]
     F64,
     /// IEEE single.
+    #[cfg_attr(feature = "clap", value(alias = "float32", alias = "float"))]
     F32,
     /// Single-precision storage, TensorFloat-32 tensor-core math.
     Tf32,
     /// IEEE half.
+    #[cfg_attr(feature = "clap", value(alias = "float16", alias = "half"))]
     F16,
     /// bfloat16.
+    #[cfg_attr(feature = "clap", value(alias = "bfloat16"))]
     Bf16,
     /// 8-bit float (E4M3/E5M2).
+    #[cfg_attr(feature = "clap", value(alias = "float8", alias = "f8", alias = "e4m3", alias = "e5m2"))]
     Fp8,
 }
 

@@ -3,11 +3,8 @@
 
 use serde::Serialize;
 
-use crate::Dtype;
 use crate::error::{Input, InputError, ModelError, Problem};
-
-/// Names of the operations, as the command line takes them.
-pub const OPERATIONS: [&str; 7] = ["matmul", "dense", "conv2d", "fft", "elementwise", "reduction", "custom"];
+use crate::{Activation, Dtype, OpName};
 
 /// Most bytes any one operation may touch (1 EiB): beyond it a size is a typo, not a workload.
 const ABSURD_BYTES: f64 = (1u64 << 60) as f64;
@@ -157,8 +154,8 @@ pub struct Extras {
     pub inputs: u64,
     /// Elementwise FLOPs per element.
     pub flops_per_element: f64,
-    /// Dense activation: none, relu, gelu, sigmoid, tanh.
-    pub activation: String,
+    /// Dense activation.
+    pub activation: Activation,
     /// Custom: FLOPs, bytes in, bytes out.
     pub custom: Option<(f64, u64, u64)>,
 }
@@ -172,7 +169,7 @@ impl Default for Extras {
             real: false,
             inputs: 2,
             flops_per_element: 1.0,
-            activation: "relu".into(),
+            activation: Activation::Relu,
             custom: None,
         }
     }
@@ -182,30 +179,35 @@ impl Operation {
     /// Builds an operation from its name, sizes and the other inputs; `Err` names the input
     /// that cannot be used and why.
     pub fn parse(op: &str, shape: &[u64], extras: &Extras) -> Result<Operation, InputError> {
+        Operation::new(OpName::from_name(op)?, shape, extras)
+    }
+
+    /// Builds `op` from its sizes and the other inputs; `Err` names the input that cannot be
+    /// used and why.
+    pub fn new(op: OpName, shape: &[u64], extras: &Extras) -> Result<Operation, InputError> {
         if let Some(zero) = shape.iter().position(|&d| d == 0) {
             return Err(InputError::new(Input::Shape, Problem::ZeroDimension(zero + 1)));
         }
-        let operation = op_name(op)?;
-        if shape.is_empty() && operation != "custom" {
-            return Err(InputError::new(Input::Shape, Problem::Required(operation)));
+        if shape.is_empty() && op != OpName::Custom {
+            return Err(InputError::new(Input::Shape, Problem::Required(op.name())));
         }
-        let want = |forms| InputError::new(Input::Shape, Problem::Sizes { op: operation, forms, got: shape.len() });
+        let want = |forms| InputError::new(Input::Shape, Problem::Sizes { op: op.name(), forms, got: shape.len() });
         let positive = |value: u64, input| {
             if value == 0 { Err(InputError::new(input, Problem::Zero)) } else { Ok(value) }
         };
-        let operation = match operation {
-            "matmul" => match *shape {
+        let operation = match op {
+            OpName::Matmul => match *shape {
                 [m, n, k] => Operation::Matmul { batch: positive(extras.batch, Input::Batch)?, m, n, k },
                 [batch, m, n, k] => Operation::Matmul { batch, m, n, k },
                 _ => return Err(want("M,N,K or BATCH,M,N,K")),
             },
-            "dense" => match *shape {
+            OpName::Dense => match *shape {
                 [batch, inputs, outputs] => {
-                    Operation::Dense { batch, inputs, outputs, activation_flops: activation_flops(&extras.activation)? }
+                    Operation::Dense { batch, inputs, outputs, activation_flops: extras.activation.flops() }
                 }
                 _ => return Err(want("BATCH,IN,OUT")),
             },
-            "conv2d" => match *shape {
+            OpName::Conv2d => match *shape {
                 [n, c, h, w, k, r, s] => {
                     let stride = positive(extras.stride, Input::Stride)?;
                     let conv = Operation::Conv2d { n, c, h, w, k, r, s, stride, padding: extras.padding };
@@ -218,7 +220,7 @@ impl Operation {
                 }
                 _ => return Err(want("N,C,H,W,K,R,S")),
             },
-            "fft" => match shape.len() {
+            OpName::Fft => match shape.len() {
                 1 | 2 => Operation::Fft {
                     batch: positive(extras.batch, Input::Batch)?,
                     dims: shape.to_vec(),
@@ -226,7 +228,7 @@ impl Operation {
                 },
                 _ => return Err(want("N (1-D) or NX,NY (2-D)")),
             },
-            "elementwise" => match *shape {
+            OpName::Elementwise => match *shape {
                 [elements] => {
                     if !(1..=2).contains(&extras.inputs) {
                         let got = extras.inputs.to_string();
@@ -246,11 +248,11 @@ impl Operation {
                 }
                 _ => return Err(want("ELEMENTS")),
             },
-            "reduction" => match *shape {
+            OpName::Reduction => match *shape {
                 [elements] => Operation::Reduction { elements },
                 _ => return Err(want("ELEMENTS")),
             },
-            _ => {
+            OpName::Custom => {
                 let Some((flops, bytes_in, bytes_out)) = extras.custom else {
                     let needs = vec![Input::Flops, Input::BytesIn, Input::BytesOut];
                     return Err(InputError::new(Input::Op, Problem::Needs("custom", needs)));
@@ -483,28 +485,6 @@ impl Operation {
             },
         }
     }
-}
-
-/// FLOPs per element of a dense layer's activation.
-fn activation_flops(name: &str) -> Result<u64, InputError> {
-    match name {
-        "none" | "linear" => Ok(0),
-        "relu" => Ok(1),
-        "sigmoid" | "tanh" => Ok(4),
-        "gelu" | "silu" | "swish" => Ok(8),
-        other => Err(unknown(Input::Activation, other, &["none", "relu", "sigmoid", "tanh", "gelu", "silu"])),
-    }
-}
-
-/// `name` as one of [`OPERATIONS`].
-fn op_name(name: &str) -> Result<&'static str, InputError> {
-    OPERATIONS.iter().find(|&&op| op == name).copied().ok_or_else(|| unknown(Input::Op, name, &OPERATIONS))
-}
-
-/// `got` is not among `choices`.
-fn unknown(input: Input, got: &str, choices: &[&str]) -> InputError {
-    let choices = choices.iter().map(|c| c.to_string()).collect();
-    InputError::new(input, Problem::Unknown { got: got.into(), choices })
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use gpuwise_bench::cpu::GemmChoice;
 use gpuwise_bench_results::plan::{BenchOp, Mode};
 use gpuwise_core::Variables;
-use gpuwise_model::{Extras, Scenario};
+use gpuwise_model::{Activation, Extras, InputError, OpName, Scenario};
 use gpuwise_service::Host;
 use gpuwise_service::bench::{BenchSettings, SaveProfile};
 use gpuwise_service::doctor::{DoctorSettings, Machine, Scope};
@@ -122,14 +122,15 @@ fn estimate(
     bandwidth: Option<f64>,
     overhead_ms: Option<f64>,
 ) -> PyResult<(String, String, String)> {
+    let input = |err: InputError| PyValueError::new_err(err.describe(keyword));
     let custom = match (flops, bytes_in, bytes_out) {
         (Some(flops), Some(bytes_in), Some(bytes_out)) => Some((flops, bytes_in, bytes_out)),
         _ => None,
     };
     let settings = EstimateSettings {
-        op,
+        op: OpName::from_name(&op).map_err(input)?,
         shape,
-        dtype: dtype.to_string(),
+        dtype: dtype.parse().map_err(input)?,
         gpu: Part::parse(gpu),
         cpu: Part::parse(cpu),
         system,
@@ -141,7 +142,7 @@ fn estimate(
             real,
             inputs,
             flops_per_element,
-            activation: activation.into(),
+            activation: Activation::from_name(activation).map_err(input)?,
             custom,
         },
         profile,

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use gpuwise_core::{Device, System, Variables, visibility};
 use gpuwise_model::{
-    CpuProfile, Dtype, Estimate, Extras, GpuProfile, Input, InputError, MachineProfile, ModelError, Naming, Operation,
-    Problem, ProfileError, Scenario, SeedComparison, SeedInputs,
+    CpuProfile, Dtype, Estimate, Extras, GpuProfile, Input, InputError, MachineProfile, ModelError, Naming, OpName,
+    Operation, Problem, ProfileError, Scenario, SeedComparison, SeedInputs,
 };
 use gpuwise_probe::snapshot::{self, LoadError};
 
@@ -49,12 +49,12 @@ pub struct SeedSettings {
 /// What to estimate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EstimateSettings {
-    /// The operation's name.
-    pub op: String,
+    /// The operation.
+    pub op: OpName,
     /// Its sizes.
     pub shape: Vec<u64>,
-    /// The number format's name (`f32`, `bfloat16`, ...).
-    pub dtype: String,
+    /// The number format.
+    pub dtype: Dtype,
     /// The GPU.
     pub gpu: Part,
     /// The CPU.
@@ -69,23 +69,6 @@ pub struct EstimateSettings {
     pub profile: Option<PathBuf>,
     /// Seed 004's answer beside the model's.
     pub seed: Option<SeedSettings>,
-}
-
-impl Default for EstimateSettings {
-    fn default() -> Self {
-        EstimateSettings {
-            op: String::new(),
-            shape: Vec::new(),
-            dtype: "f32".into(),
-            gpu: Part::Auto,
-            cpu: Part::Auto,
-            system: None,
-            scenario: Scenario::default(),
-            extras: Extras::default(),
-            profile: None,
-            seed: None,
-        }
-    }
 }
 
 /// An estimate, and seed 004's answer beside it when asked for.
@@ -142,11 +125,10 @@ impl EstimateError {
 
 /// Estimates what `settings` describe; `warn` hears of a default profile that cannot be read.
 pub fn estimate(settings: &EstimateSettings, vars: &Variables, warn: Warn<'_>) -> Result<Estimated, EstimateError> {
-    let dtype: Dtype = settings.dtype.parse()?;
     if settings.scenario.repeats == 0 {
         return Err(InputError::new(Input::Repeats, Problem::Zero).into());
     }
-    let operation = Operation::parse(&settings.op, &settings.shape, &settings.extras)?;
+    let operation = Operation::new(settings.op, &settings.shape, &settings.extras)?;
     let mut machine = MachineCache { system_file: settings.system.as_ref(), vars, system: None };
     let profile = machine_profile(settings, warn)?;
     let mut gpu = gpu_profile(&settings.gpu, &mut machine)?;
@@ -154,7 +136,7 @@ pub fn estimate(settings: &EstimateSettings, vars: &Variables, warn: Warn<'_>) -
     if let Some(profile) = &profile {
         calibrate(profile, settings, &mut machine, &mut gpu, &mut cpu)?;
     }
-    let estimate = gpuwise_model::estimate(&operation, dtype, &gpu, &cpu, settings.scenario)?;
+    let estimate = gpuwise_model::estimate(&operation, settings.dtype, &gpu, &cpu, settings.scenario)?;
     let seed = match &settings.seed {
         Some(seed) => Some(SeedComparison::new(seed_inputs(seed, &estimate, &gpu), &estimate)?),
         None => None,

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use gpuwise_bench::cpu::GemmChoice;
 use gpuwise_bench_results::plan::BenchOp;
+use gpuwise_model::{Activation, Dtype, OpName};
 
 /// An input's name as the command line's option: `flops_per_element` -> `--flops-per-element`
 /// (how errors from the services name what is wrong).
@@ -203,16 +204,16 @@ fn positive_seconds(text: &str) -> Result<f64, String> {
 /// Options of `gpuwise estimate`.
 #[derive(Debug, Clone, Args)]
 pub struct EstimateArgs {
-    /// The operation: matmul, dense, conv2d, fft, elementwise, reduction or custom.
-    #[arg(long, required_unless_present = "list_gpus")]
-    pub op: Option<String>,
+    /// The operation.
+    #[arg(long, value_enum, ignore_case = true, required_unless_present = "list_gpus")]
+    pub op: Option<OpName>,
     /// Sizes, comma-separated: matmul M,N,K (or BATCH,M,N,K); dense BATCH,IN,OUT; conv2d
     /// N,C,H,W,K,R,S; fft N or NX,NY; elementwise and reduction ELEMENTS.
     #[arg(long, value_delimiter = ',', num_args = 1..)]
     pub shape: Vec<u64>,
-    /// Number format: f64, f32, tf32, f16, bf16 or fp8.
-    #[arg(long, default_value = "f32")]
-    pub dtype: String,
+    /// Number format.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = Dtype::F32)]
+    pub dtype: Dtype,
     /// The GPU: a name from --list-gpus, or auto (this machine's first visible GPU).
     #[arg(long, default_value = "auto")]
     pub gpu: String,
@@ -254,9 +255,9 @@ pub struct EstimateArgs {
     /// elementwise: FLOPs per element.
     #[arg(long, default_value_t = 1.0)]
     pub flops_per_element: f64,
-    /// dense: activation (none, relu, sigmoid, tanh, gelu, silu).
-    #[arg(long, default_value = "relu")]
-    pub activation: String,
+    /// dense: activation.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = Activation::Relu)]
+    pub activation: Activation,
     /// custom: FLOPs per call.
     #[arg(long)]
     pub flops: Option<f64>,

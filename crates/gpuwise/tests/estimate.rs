@@ -73,8 +73,11 @@ fn bad_input_is_refused_with_a_reason() {
     refused(&["--op", "matmul", "--shape", "4000000000,4000000000,4000000000", "--gpu", "h100-sxm"], "too large");
     refused(&["--op", "matmul", "--shape", "64,64,64", "--dtype", "fp8", "--gpu", "v100"], "has no fp8");
     refused(&["--op", "matmul", "--shape", "64,64,64", "--gpu", "h100"], "did you mean h100-sxm");
-    refused(&["--op", "sort", "--shape", "64"], "--op: unknown `sort`; use one of matmul");
-    refused(&["--op", "matmul", "--shape", "64,64,64", "--dtype", "int4"], "--dtype: unknown `int4`; use one of f64");
+    refused(&["--op", "sort", "--shape", "64"], "invalid value 'sort' for '--op <OP>'");
+    refused(
+        &["--op", "matmul", "--shape", "64,64,64", "--dtype", "int4"],
+        "invalid value 'int4' for '--dtype <DTYPE>'",
+    );
     refused(
         &["--op", "elementwise", "--shape", "64", "--inputs", "3"],
         "--inputs must be 1 (unary) or 2 (binary), got 3",

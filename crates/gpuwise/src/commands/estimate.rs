@@ -3,7 +3,7 @@
 use anyhow::{Context as _, anyhow};
 
 use gpuwise_core::Variables;
-use gpuwise_model::{Extras, InputError, ModelError, Problem, Scenario};
+use gpuwise_model::{Extras, InputError, ModelError, OpName, Problem, Scenario};
 use gpuwise_render::ChartFormat;
 use gpuwise_service::estimate::{self, EstimateError, EstimateSettings, Estimated, Part, SeedSettings};
 
@@ -56,9 +56,9 @@ fn compute(args: &EstimateArgs, vars: &Variables) -> anyhow::Result<Estimated> {
 /// The settings `args` describe.
 pub fn settings(args: &EstimateArgs) -> EstimateSettings {
     EstimateSettings {
-        op: args.op.clone().unwrap_or_default(),
+        op: args.op.unwrap_or(OpName::Matmul),
         shape: args.shape.clone(),
-        dtype: args.dtype.clone(),
+        dtype: args.dtype,
         gpu: Part::parse(&args.gpu),
         cpu: Part::parse(&args.cpu),
         system: args.system.clone(),
@@ -70,7 +70,7 @@ pub fn settings(args: &EstimateArgs) -> EstimateSettings {
             real: args.real,
             inputs: args.inputs,
             flops_per_element: args.flops_per_element,
-            activation: args.activation.clone(),
+            activation: args.activation,
             custom: match (args.flops, args.bytes_in, args.bytes_out) {
                 (Some(flops), Some(bytes_in), Some(bytes_out)) => Some((flops, bytes_in, bytes_out)),
                 _ => None,

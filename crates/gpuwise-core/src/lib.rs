@@ -37,7 +37,7 @@ pub use julia::{CudaRuntime, JuliaEnvironment, Preference};
 pub use kernel::Kernel;
 pub use probe::ProbeStatus;
 pub use report::{Report, SCHEMA_VERSION, SnapshotError, Tool, Verdict};
-pub use source::Source;
+pub use source::{Source, UnknownSource};
 pub use system::{ContainerRuntime, Cpu, DeviceNode, Driver, Libraries, Os, PciGpu, Provenance, System};
 pub use units::{format_bytes, parse_version};
 pub use variables::{VarValue, Variables};

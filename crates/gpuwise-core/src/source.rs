@@ -43,16 +43,21 @@ impl From<Source> for String {
     }
 }
 
-impl TryFrom<String> for Source {
-    type Error = String;
+/// Text that is not an environment source.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not an environment source (current, argument or kernel:NAME)")]
+pub struct UnknownSource(pub String);
 
-    fn try_from(text: String) -> Result<Source, String> {
+impl TryFrom<String> for Source {
+    type Error = UnknownSource;
+
+    fn try_from(text: String) -> Result<Source, UnknownSource> {
         match text.as_str() {
             "current" => Ok(Source::Current),
             "argument" => Ok(Source::Argument),
             other => match other.strip_prefix("kernel:") {
                 Some(name) => Ok(Source::Kernel(name.to_string())),
-                None => Err(format!("`{other}` is not an environment source (current, argument or kernel:NAME)")),
+                None => Err(UnknownSource(text)),
             },
         }
     }

@@ -57,7 +57,9 @@ impl Installed {
                     Ok(dist) => {
                         installed.by_name.entry(dist.name.clone()).or_insert(dist);
                     }
-                    Err(error) => installed.unreadable.push(Unreadable::new(dir.display().to_string(), error)),
+                    Err(error) => {
+                        installed.unreadable.push(Unreadable::new(dir.display().to_string(), error.to_string()));
+                    }
                 }
             }
         }
@@ -80,20 +82,32 @@ pub fn normalise(name: &str) -> String {
     PackageName::new(name.to_string()).map(|n| n.to_string()).unwrap_or_else(|_| name.to_ascii_lowercase())
 }
 
-fn read(site: &Path, dir: &Path) -> Result<Distribution, String> {
+/// Why a distribution's metadata cannot be read.
+#[derive(Debug, thiserror::Error)]
+enum MetadataError {
+    #[error("{}: {source}", path.display())]
+    Unreadable { path: PathBuf, source: std::io::Error },
+    #[error("{} is not UTF-8", .0.display())]
+    NotUtf8(PathBuf),
+    #[error("{} has no {field}", path.display())]
+    Missing { path: PathBuf, field: &'static str },
+}
+
+fn read(site: &Path, dir: &Path) -> Result<Distribution, MetadataError> {
     let metadata = if dir.is_dir() {
         let file = if dir.extension().is_some_and(|e| e == "egg-info") { "PKG-INFO" } else { "METADATA" };
         dir.join(file)
     } else {
         dir.to_path_buf() // a legacy single-file .egg-info
     };
-    let bytes = gpuwise_fs::read(&metadata).map_err(|err| format!("{}: {err}", metadata.display()))?;
-    let text = String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8", metadata.display()))?;
+    let bytes =
+        gpuwise_fs::read(&metadata).map_err(|source| MetadataError::Unreadable { path: metadata.clone(), source })?;
+    let text = String::from_utf8(bytes).map_err(|_| MetadataError::NotUtf8(metadata.clone()))?;
     let headers = headers(&text);
     let field = |key: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.trim());
-    let name = field("Name").filter(|n| !n.is_empty()).ok_or_else(|| format!("{} has no Name", metadata.display()))?;
-    let version =
-        field("Version").filter(|v| !v.is_empty()).ok_or_else(|| format!("{} has no Version", metadata.display()))?;
+    let missing = |field| MetadataError::Missing { path: metadata.clone(), field };
+    let name = field("Name").filter(|n| !n.is_empty()).ok_or_else(|| missing("Name"))?;
+    let version = field("Version").filter(|v| !v.is_empty()).ok_or_else(|| missing("Version"))?;
     let all = |key: &str| -> Vec<String> {
         headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.trim().to_string()).collect()
     };

@@ -11,20 +11,19 @@ use std::path::Path;
 
 use object::{Object, ObjectSection};
 
+use crate::elf::LibraryError;
+
 const MAGIC: u32 = 0xBA55_ED50;
 const KIND_PTX: u16 = 1;
 const KIND_SASS: u16 = 2;
 
 /// Architectures in the library's `.nv_fatbin` section, as `sm_80` (SASS) and `compute_90`
 /// (PTX), sorted by number. `Ok(None)` when the file has no such section.
-///
-/// # Errors
-/// A message when the file cannot be opened or is not an ELF object.
-pub fn architectures(library: &Path) -> Result<Option<Vec<String>>, String> {
+pub fn architectures(library: &Path) -> Result<Option<Vec<String>>, LibraryError> {
     let map = crate::elf::map(library)?;
     let elf = crate::elf::parse(library, &map)?;
     let Some(section) = elf.section_by_name(".nv_fatbin") else { return Ok(None) };
-    let data = section.data().map_err(|err| format!("{}: .nv_fatbin: {err}", library.display()))?;
+    let data = section.data().map_err(LibraryError::section(library, ".nv_fatbin"))?;
     Ok(Some(entries(data)))
 }
 
@@ -117,7 +116,7 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let text = dir.path().join("libtorch_cuda.so");
         std::fs::write(&text, "not an ELF file").unwrap();
-        assert!(architectures(&text).unwrap_err().contains("is not an ELF library"));
+        assert!(architectures(&text).unwrap_err().to_string().contains("is not an ELF library"));
         assert!(architectures(&dir.path().join("missing.so")).is_err());
     }
 }

@@ -60,7 +60,7 @@ pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
                 continue;
             }
             match jupyter::interpreter(&slot.kernel, &slot.vars, server_python) {
-                Err(problem) => slot.interpreter_problem = Some(problem),
+                Err(problem) => slot.interpreter_problem = Some(problem.to_string()),
                 Ok(python) => {
                     slot.kernel.interpreter = Some(python.display().to_string());
                     let same = environments

@@ -35,7 +35,7 @@ pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework
             Err(_) if !library.exists() => {
                 problems.push(unreadable(&library, "torch is a CUDA build but its CUDA library is missing"));
             }
-            Err(err) => problems.push(unreadable(&library, err)),
+            Err(err) => problems.push(unreadable(&library, err.to_string())),
         }
         if site.is_linux() {
             framework.libraries = site.libraries(&linked_cuda_libraries(&library), true);

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use toml::{Table, Value};
 
+use super::error::TomlError;
+
 /// What a project file says.
 #[derive(Debug, Clone, Default)]
 pub struct Project {
@@ -39,14 +41,14 @@ pub struct Manifest {
     pub entries: BTreeMap<String, Entry>,
 }
 
-/// Reads and parses a TOML file; the error names the file.
-pub fn read_toml(path: &Path) -> Result<Table, String> {
-    let text = gpuwise_fs::read_text(path).map_err(|err| format!("cannot be read: {err}"))?;
-    text.parse::<Table>().map_err(|err| format!("is not valid TOML: {}", err.message()))
+/// Reads and parses a TOML file.
+pub fn read_toml(path: &Path) -> Result<Table, TomlError> {
+    let text = gpuwise_fs::read_text(path)?;
+    text.parse::<Table>().map_err(|err| TomlError::Invalid(err.message().to_string()))
 }
 
 /// A project file's deps, manifest name and preferences.
-pub fn read_project(path: &Path) -> Result<Project, String> {
+pub fn read_project(path: &Path) -> Result<Project, TomlError> {
     let table = read_toml(path)?;
     let deps = table
         .get("deps")
@@ -61,7 +63,7 @@ pub fn read_project(path: &Path) -> Result<Project, String> {
 }
 
 /// A manifest's Julia version and entries.
-pub fn read_manifest(path: &Path) -> Result<Manifest, String> {
+pub fn read_manifest(path: &Path) -> Result<Manifest, TomlError> {
     let table = read_toml(path)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     let (julia_version, packages) = match table.get("manifest_format") {
@@ -133,7 +135,7 @@ uuid = "11111111-5323-5732-b1bb-66c8b64840ba"
         let tmp = tempfile::tempdir().unwrap();
         let bad = tmp.path().join("Project.toml");
         std::fs::write(&bad, "[deps\nCUDA = ").unwrap();
-        assert!(read_project(&bad).unwrap_err().starts_with("is not valid TOML"));
-        assert!(read_project(&tmp.path().join("missing.toml")).unwrap_err().starts_with("cannot be read"));
+        assert!(read_project(&bad).unwrap_err().to_string().starts_with("is not valid TOML"));
+        assert!(matches!(read_project(&tmp.path().join("missing.toml")), Err(TomlError::Unreadable(_))));
     }
 }

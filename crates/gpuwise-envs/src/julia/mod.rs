@@ -2,7 +2,10 @@
 //! as Base computes them, the manifests' resolved versions, CUDA_Runtime_jll's toolkits and the
 //! preferences that steer its choice (knowledge/frameworks.md "Julia CUDA.jl").
 
+mod error;
 mod load_path;
+
+pub use error::{JuliaError, TomlError};
 mod manifest;
 
 pub use manifest::{read_manifest, read_project};
@@ -90,7 +93,7 @@ pub fn read(request: &JuliaRequest, cwd: &Path, root: &Path, timeout: Duration) 
     let (julia_version, from) = match version::julia_version(&request.julia, timeout) {
         Ok(found) => found,
         Err(reason) => {
-            env.probe = ProbeStatus::Failed { error: reason };
+            env.probe = ProbeStatus::Failed { error: reason.to_string() };
             return env;
         }
     };
@@ -135,7 +138,9 @@ struct Stacked {
 
 impl Stacked {
     fn read(layout: &Layout, env: &Path, unreadable: &mut Vec<Unreadable>) -> Self {
-        let mut note = |path: &Path, error: String| unreadable.push(Unreadable::new(path.display().to_string(), error));
+        let mut note = |path: &Path, error: TomlError| {
+            unreadable.push(Unreadable::new(path.display().to_string(), error.to_string()))
+        };
         let project_file = project_file(env);
         let project = project_file
             .as_deref()
@@ -204,7 +209,10 @@ fn cuda_jl(
                     runtime.downloaded = toolkits.iter().filter(|t| t.downloaded).map(|t| t.cuda.clone()).collect();
                     runtime.toolkits = toolkits.into_iter().map(|t| t.cuda).collect();
                 }
-                Err(error) => framework.unmet.push(Unmet { requirement: error, installed: None }),
+                Err(error) => {
+                    let requirement = format!("{} {error}", dir.join("Artifacts.toml").display());
+                    framework.unmet.push(Unmet { requirement, installed: None });
+                }
             }
         }
     }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use toml::Value;
 
+use super::error::TomlError;
 use super::manifest::{Entry, read_toml};
 
 /// An installed package's directory: a developed package's path, else the directory under
@@ -35,10 +36,9 @@ pub struct Toolkit {
 }
 
 /// The toolkits the package at `dir` offers for `arch` on glibc Linux, oldest first; `Err`
-/// names what could not be read.
-pub fn toolkits(dir: &Path, depots: &[PathBuf], arch: &str) -> Result<Vec<Toolkit>, String> {
-    let file = dir.join("Artifacts.toml");
-    let table = read_toml(&file).map_err(|err| format!("{} {err}", file.display()))?;
+/// says why its `Artifacts.toml` could not be read.
+pub fn toolkits(dir: &Path, depots: &[PathBuf], arch: &str) -> Result<Vec<Toolkit>, TomlError> {
+    let table = read_toml(&dir.join("Artifacts.toml"))?;
     let mut found: Vec<Toolkit> = table
         .values()
         .filter_map(Value::as_array)
@@ -120,6 +120,6 @@ os = "windows"
             offered,
             [Toolkit { cuda: "11.8".into(), downloaded: false }, Toolkit { cuda: "12.6".into(), downloaded: true }]
         );
-        assert!(toolkits(tmp.path(), &depots, "x86_64").unwrap_err().contains("Artifacts.toml"));
+        assert!(matches!(toolkits(tmp.path(), &depots, "x86_64"), Err(TomlError::Unreadable(_))));
     }
 }

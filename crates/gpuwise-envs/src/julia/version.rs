@@ -5,17 +5,19 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+use super::error::JuliaError;
 use crate::process::{self, RunError};
 
 /// A Julia version: `(1, 10, 5)`.
 pub type JuliaVersion = (u32, u32, u32);
 
 /// The version of the Julia `program` runs and where it was learnt, or why it could not be.
-pub fn julia_version(program: &Path, timeout: Duration) -> Result<(JuliaVersion, String), String> {
+pub fn julia_version(program: &Path, timeout: Duration) -> Result<(JuliaVersion, String), JuliaError> {
+    let path = || program.to_path_buf();
     if program.components().count() == 1 {
-        return Err(format!("`{}` is not on PATH", program.display()));
+        return Err(JuliaError::NotOnPath(path()));
     }
-    let real = std::fs::canonicalize(program).map_err(|err| format!("{}: {err}", program.display()))?;
+    let real = std::fs::canonicalize(program).map_err(|source| JuliaError::Unresolvable { path: path(), source })?;
     let header = real.parent().and_then(Path::parent).map(|root| root.join("include/julia/julia_version.h"));
     if let Some(header) = header.filter(|h| h.is_file()) {
         let text = gpuwise_fs::read_text(&header).unwrap_or_default();
@@ -24,13 +26,15 @@ pub fn julia_version(program: &Path, timeout: Duration) -> Result<(JuliaVersion,
         }
     }
     let finished = process::run(Command::new(program).arg("--version"), timeout).map_err(|err| match err {
-        RunError::Spawn(reason) => format!("{} cannot be run: {reason}", program.display()),
-        RunError::TimedOut => format!("{} --version did not answer within {timeout:?}", program.display()),
+        RunError::Spawn(reason) => JuliaError::CannotRun { path: path(), reason: reason.to_string() },
+        RunError::TimedOut => JuliaError::TimedOut { path: path(), timeout },
     })?;
     let text = String::from_utf8_lossy(&finished.stdout);
-    let version = text.trim().strip_prefix("julia version ").and_then(parse).ok_or_else(|| {
-        format!("{} --version printed {:?}, not `julia version X.Y.Z`", program.display(), text.trim())
-    })?;
+    let version = text
+        .trim()
+        .strip_prefix("julia version ")
+        .and_then(parse)
+        .ok_or_else(|| JuliaError::NotJulia { path: path(), printed: text.trim().to_string() })?;
     Ok((version, format!("{} --version", program.display())))
 }
 
@@ -87,9 +91,9 @@ mod tests {
         let good = script("julia", "echo 'julia version 1.10.9'");
         assert_eq!(julia_version(&good, Duration::from_secs(5)).unwrap().0, (1, 10, 9));
         let bad = script("garbage", "echo hello");
-        assert!(julia_version(&bad, Duration::from_secs(5)).unwrap_err().contains("hello"));
+        assert!(julia_version(&bad, Duration::from_secs(5)).unwrap_err().to_string().contains("hello"));
         let slow = script("slow", "sleep 5");
         let err = julia_version(&slow, Duration::from_millis(200)).unwrap_err();
-        assert!(err.contains("did not answer"), "{err}");
+        assert!(matches!(err, JuliaError::TimedOut { .. }), "{err}");
     }
 }

@@ -50,3 +50,20 @@ impl KernelError {
         move |source| KernelError::Io { action, path, source }
     }
 }
+
+/// Why the interpreter a kernel runs cannot be told from its spec.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UnknownInterpreter {
+    /// The spec has no command.
+    #[error("the kernelspec has no argv")]
+    NoArgv,
+    /// A Python kernel that starts another program (a wrapper, `conda run`).
+    #[error("it starts `{0}`, not a Python interpreter, so which Python it runs cannot be told from its spec")]
+    NotPython(String),
+    /// A kernel of another language.
+    #[error("it is a {0} kernel")]
+    OtherLanguage(String),
+    /// A bare program name the kernel's `PATH` does not hold.
+    #[error("`{0}` is not on the kernel's PATH")]
+    NotOnPath(String),
+}

@@ -14,7 +14,7 @@ use gpuwise_core::Kernel;
 use gpuwise_core::{VarValue, Variables};
 use serde::Deserialize;
 
-pub use error::KernelError;
+pub use error::{KernelError, UnknownInterpreter};
 pub use install::{NewKernel, install, remove, user_kernels_dir};
 pub use paths::{ServerEnv, kernel_dirs, user_data_dir};
 pub use template::safe_substitute;
@@ -122,17 +122,20 @@ pub fn kernel_variables(kernel: &Kernel, server: &Variables) -> Variables {
 /// The interpreter the kernel runs: argv[0] when it is a Python (a bare `python` or `python3`
 /// is the server's own interpreter, as jupyter_client substitutes it; other bare names are
 /// looked up on the kernel's `PATH`). `Err` explains why it cannot be told.
-pub fn interpreter(kernel: &Kernel, kernel_vars: &Variables, server_python: Option<&Path>) -> Result<PathBuf, String> {
-    let program = kernel.argv.first().ok_or("the kernelspec has no argv")?;
+pub fn interpreter(
+    kernel: &Kernel,
+    kernel_vars: &Variables,
+    server_python: Option<&Path>,
+) -> Result<PathBuf, UnknownInterpreter> {
+    let program = kernel.argv.first().ok_or(UnknownInterpreter::NoArgv)?;
     let base = Path::new(program).file_name().and_then(|n| n.to_str()).unwrap_or("");
     let looks_python = base.starts_with("python") || base.starts_with("pypy");
     if !looks_python {
         return Err(if kernel.language.eq_ignore_ascii_case("python") {
-            format!(
-                "it starts `{program}`, not a Python interpreter, so which Python it runs cannot be told from its spec"
-            )
+            UnknownInterpreter::NotPython(program.clone())
         } else {
-            format!("it is a {} kernel", if kernel.language.is_empty() { "non-Python" } else { &kernel.language })
+            let language = if kernel.language.is_empty() { "non-Python" } else { &kernel.language };
+            UnknownInterpreter::OtherLanguage(language.to_string())
         });
     }
     let bare = !program.contains('/');
@@ -146,7 +149,7 @@ pub fn interpreter(kernel: &Kernel, kernel_vars: &Variables, server_python: Opti
     std::env::split_paths(path)
         .map(|dir| dir.join(program))
         .find(|candidate| candidate.is_file())
-        .ok_or_else(|| format!("`{program}` is not on the kernel's PATH"))
+        .ok_or_else(|| UnknownInterpreter::NotOnPath(program.clone()))
 }
 
 #[cfg(test)]

@@ -10,21 +10,24 @@
 In IPython or Jupyter, `%load_ext gpuwise` adds `%gpuwise` (doctor) and `%gpuwise estimate ...`.
 """
 
+from __future__ import annotations
+
 from . import _gpuwise
 from ._bench import Bench, bench
 from ._errors import GpuUnavailableError, GpuwiseError, InputError
 from ._estimate import Estimate, estimate
-from ._frameworks import FRAMEWORKS, device, require_gpu
+from ._frameworks import FRAMEWORKS, Framework, device, require_gpu
 from ._kernels import install_kernel, list_kernels, remove_kernel
 from ._magic import load_ipython_extension
 from ._report import Report, doctor
 
-__version__ = _gpuwise.__version__
+__version__: str = _gpuwise.__version__
 
 __all__ = [
     "FRAMEWORKS",
     "Bench",
     "Estimate",
+    "Framework",
     "GpuUnavailableError",
     "GpuwiseError",
     "InputError",

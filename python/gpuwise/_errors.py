@@ -1,5 +1,16 @@
 """The exceptions gpuwise raises: all of them are GpuwiseError."""
 
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from typing_extensions import ParamSpec
+
+    _P = ParamSpec("_P")
+_T = TypeVar("_T")
+
 
 class GpuwiseError(Exception):
     """Base of every error gpuwise raises."""
@@ -15,12 +26,12 @@ class GpuUnavailableError(GpuwiseError, RuntimeError):
     ``findings`` holds them as dictionaries (code, severity, title, detail, fix, subject).
     """
 
-    def __init__(self, message, findings=()):
+    def __init__(self, message: str, findings: Iterable[dict[str, Any]] = ()) -> None:
         super().__init__(message)
         self.findings = list(findings)
 
 
-def checked(call, *args, **kwargs):
+def checked(call: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> _T:
     """Calls into the compiled module, raising its errors as gpuwise's: the caller's mistakes
     (ValueError) as InputError, anything else (RuntimeError) as GpuwiseError."""
     try:

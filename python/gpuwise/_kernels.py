@@ -1,6 +1,10 @@
 """Jupyter kernels that set the GPU variables before the kernel starts (CUDA reads them once)."""
 
+from __future__ import annotations
+
+import os
 from pathlib import Path
+from typing import Any
 
 from . import _gpuwise
 from ._errors import checked
@@ -8,16 +12,16 @@ from ._report import doctor
 
 
 def install_kernel(
-    name,
-    python=None,
-    gpu=None,
-    by_uuid=False,
-    memory_growth=False,
-    jax_no_prealloc=False,
-    display_name=None,
-    sys_prefix=False,
-    force=False,
-):
+    name: str,
+    python: str | os.PathLike[str] | None = None,
+    gpu: int | str | None = None,
+    by_uuid: bool = False,
+    memory_growth: bool = False,
+    jax_no_prealloc: bool = False,
+    display_name: str | None = None,
+    sys_prefix: bool = False,
+    force: bool = False,
+) -> Path:
     """Writes a kernelspec `name` whose env sets CUDA_VISIBLE_DEVICES=`gpu` (indices as
     nvidia-smi numbers them, or UUIDs; `by_uuid` writes indices as UUIDs),
     CUDA_DEVICE_ORDER=PCI_BUS_ID, and with `memory_growth` TF_FORCE_GPU_ALLOW_GROWTH=true, with
@@ -31,16 +35,16 @@ def install_kernel(
     return Path(checked(_gpuwise.kernel_install, str(name), **options))
 
 
-def remove_kernel(name):
+def remove_kernel(name: str) -> Path:
     """Removes the kernel `name` (the first in Jupyter's search order); returns its directory."""
     return Path(checked(_gpuwise.kernel_remove, str(name)))
 
 
-def list_kernels():
+def list_kernels() -> list[dict[str, Any]]:
     """Every kernel Jupyter finds, as doctor reports them (name, display_name, spec_path, env,
     and `frameworks`: each framework of its environment with `uses_gpu`)."""
     report = doctor()
-    kernels = []
+    kernels: list[dict[str, Any]] = []
     for kernel in report.kernels:
         entry = dict(kernel)
         index = kernel.get("environment")

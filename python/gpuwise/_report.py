@@ -1,7 +1,11 @@
 """doctor(): this machine's GPUs, driver, CUDA, visibility and frameworks, as a Report."""
 
+from __future__ import annotations
+
 import json
+import os
 import sys
+from typing import Any
 
 from . import _gpuwise
 from ._errors import checked
@@ -9,61 +13,67 @@ from ._html import badge, finding, table
 from ._view import JsonView
 
 
-def _label(env):
+def _label(env: dict[str, Any]) -> str | None:
     """How findings name an environment (the Rust side's Environment::label)."""
-    source = env.get("source", "")
+    source: str = env.get("source", "")
     if source.startswith("kernel:"):
-        return f"kernel '{source[len('kernel:'):]}' ({env.get('interpreter')})"
-    return env.get("interpreter")
-
+        return f"kernel '{source[len('kernel:') :]}' ({env.get('interpreter')})"
+    interpreter: str | None = env.get("interpreter")
+    return interpreter
 
 
 # How the views say each framework outcome of the JSON contract.
 _RUNS_ON = {"gpu": "GPU", "cpu": "CPU", "import_fails": "import fails", "unknown": "cannot be judged"}
 
+
 class Report(JsonView):
     """A doctor report: the JSON contract of docs/DESIGN.md, with attributes for its parts."""
 
-    def __init__(self, data, markdown=""):
+    def __init__(self, data: dict[str, Any], markdown: str = "") -> None:
         super().__init__(data)
         self._markdown = markdown
 
     @property
-    def system(self):
+    def system(self) -> dict[str, Any]:
         """The machine: OS, CPU, driver, devices, libraries, device nodes."""
-        return self._data["system"]
+        system: dict[str, Any] = self._data["system"]
+        return system
 
     @property
-    def devices(self):
+    def devices(self) -> list[dict[str, Any]]:
         """The NVIDIA GPUs, as NVML and nvidia-smi number them."""
-        return self._data["system"].get("devices", [])
+        devices: list[dict[str, Any]] = self._data["system"].get("devices", [])
+        return devices
 
     @property
-    def visibility(self):
+    def visibility(self) -> dict[str, Any]:
         """The devices a CUDA program here sees, in CUDA's order, and why."""
-        return self._data["visibility"]
+        visibility: dict[str, Any] = self._data["visibility"]
+        return visibility
 
     @property
-    def environments(self):
+    def environments(self) -> list[dict[str, Any]]:
         """Each Python interpreter judged, with its frameworks."""
-        return self._data["environments"]
+        environments: list[dict[str, Any]] = self._data["environments"]
+        return environments
 
     @property
-    def kernels(self):
+    def kernels(self) -> list[dict[str, Any]]:
         """The Jupyter kernels found."""
-        return self._data["kernels"]
+        kernels: list[dict[str, Any]] = self._data["kernels"]
+        return kernels
 
     @property
-    def findings(self):
+    def findings(self) -> list[dict[str, Any]]:
         """Every problem found, machine and environments, each with its cause and fix (the
         report's own list: environments and frameworks name theirs by code in it)."""
         return list(self._data["findings"])
 
-    def framework_findings(self, name, python=None):
+    def framework_findings(self, name: str, python: str | os.PathLike[str] | None = None) -> list[dict[str, Any]]:
         """The findings about framework `name` in interpreter `python` (default: this one),
         each with its cause and fix; empty when it is not installed there."""
         python = str(python or sys.executable)
-        found = []
+        found: list[dict[str, Any]] = []
         for env in self.environments:
             if env.get("interpreter") != python:
                 continue
@@ -76,24 +86,25 @@ class Report(JsonView):
         return found
 
     @property
-    def gpu_usable(self):
+    def gpu_usable(self) -> bool:
         """True when a usable NVIDIA GPU is visible to CUDA programs here."""
         return bool(self._data["verdict"]["gpu_usable"])
 
-    def framework(self, name, python=None):
+    def framework(self, name: str, python: str | os.PathLike[str] | None = None) -> dict[str, Any] | None:
         """The framework entry for `name` in interpreter `python` (default: this one), or None."""
         python = str(python or sys.executable)
         for env in self.environments:
             if env.get("interpreter") == python:
                 for framework in env.get("frameworks", []):
                     if framework.get("name") == name:
-                        return framework
+                        found: dict[str, Any] = framework
+                        return found
         return None
 
-    def _repr_markdown_(self):
+    def _repr_markdown_(self) -> str:
         return self._markdown
 
-    def _repr_html_(self):
+    def _repr_html_(self) -> str:
         parts = [badge(self.gpu_usable, "A GPU is usable here" if self.gpu_usable else "No usable GPU here")]
         if self.devices:
             rows = [(d.get("index"), d.get("name"), d.get("uuid"), d.get("compute_capability")) for d in self.devices]
@@ -109,12 +120,12 @@ class Report(JsonView):
             parts.append("<ul>" + "".join(finding(f) for f in self.findings) + "</ul>")
         return "<div>" + "".join(parts) + "</div>"
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         state = "GPU usable" if self.gpu_usable else "no usable GPU"
         return f"<gpuwise.Report: {state}, {len(self.devices)} device(s), {len(self.findings)} finding(s)>"
 
 
-def doctor(python=None, system=None):
+def doctor(python: str | os.PathLike[str] | None = None, system: str | os.PathLike[str] | None = None) -> Report:
     """Diagnoses this machine, the interpreter `python` (default: the one running this code) and
     every Jupyter kernel; `system` reads a recorded machine (`gpuwise doctor --json`) instead.
 

@@ -1,6 +1,8 @@
 """The Python API against the installed wheel: doctor, estimate, require_gpu, device, the
 command line it installs, and the errors."""
 
+from __future__ import annotations
+
 import json
 import os
 import shutil
@@ -19,7 +21,7 @@ H100 = REPO / "fixtures/systems/h100-sxm.json"
 HAS_NVIDIA = os.path.exists("/dev/nvidiactl")
 
 
-def test_doctor_reports_this_machine_and_this_python():
+def test_doctor_reports_this_machine_and_this_python() -> None:
     report = gpuwise.doctor()
     data = report.to_dict()
     assert data["schema_version"] == 1
@@ -34,13 +36,13 @@ def test_doctor_reports_this_machine_and_this_python():
         assert all(f["fix"] for f in report.findings if f["severity"] == "error")
 
 
-def test_doctor_reads_a_recorded_machine():
+def test_doctor_reads_a_recorded_machine() -> None:
     report = gpuwise.doctor(system=H100)
     assert [d["name"] for d in report.devices] == ["NVIDIA H100 80GB HBM3"]
     assert "H100" in report._repr_html_()
 
 
-def test_a_gpu_machines_report_with_framework_findings_renders_and_explains():
+def test_a_gpu_machines_report_with_framework_findings_renders_and_explains() -> None:
     # Recorded on the H200 test machine: jax and numba there carried framework findings (codes),
     # which once crashed the notebook view and require_gpu.
     data = json.loads((REPO / "validation/h200/2026-11-30-first/doctor.json").read_text())
@@ -58,21 +60,21 @@ def test_a_gpu_machines_report_with_framework_findings_renders_and_explains():
     assert "GW304" in str(err.value) and "fix:" in str(err.value)
 
 
-def test_a_bad_snapshot_is_an_input_error():
+def test_a_bad_snapshot_is_an_input_error() -> None:
     with pytest.raises(gpuwise.InputError) as err:
         gpuwise.doctor(system="/nonexistent/node.json")
     assert isinstance(err.value, gpuwise.GpuwiseError) and isinstance(err.value, ValueError)
     assert "/nonexistent/node.json" in str(err.value)
 
 
-def test_a_bad_probe_timeout_is_named_by_every_call(monkeypatch):
+def test_a_bad_probe_timeout_is_named_by_every_call(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GPUWISE_PROBE_TIMEOUT", "abc")
     for call in (gpuwise.doctor, lambda: gpuwise.estimate("matmul", (64, 64, 64), gpu="h100-sxm", cpu="epyc-9654")):
         with pytest.raises(gpuwise.InputError, match="GPUWISE_PROBE_TIMEOUT"):
             call()
 
 
-def test_estimate_has_numbers_text_and_chart():
+def test_estimate_has_numbers_text_and_chart() -> None:
     e = gpuwise.estimate("matmul", (8192, 8192, 8192), "bf16", gpu="h100-sxm", cpu="epyc-9654")
     assert e.speedup > 5 and e.flops == 2 * 8192**3
     assert e.svg.startswith("<svg") and "</svg>" in e.svg
@@ -83,14 +85,14 @@ def test_estimate_has_numbers_text_and_chart():
     assert resident.gpu["transfer_seconds"] == 0
 
 
-def test_bad_estimates_say_why():
+def test_bad_estimates_say_why() -> None:
     with pytest.raises(gpuwise.InputError, match="unknown `gemv`; use one of matmul"):
         gpuwise.estimate("gemv", (10, 10), gpu="h100-sxm")
     with pytest.raises(gpuwise.InputError, match="fp8"):
         gpuwise.estimate("matmul", (64, 64, 64), "fp8", gpu="v100", cpu="epyc-9654")
 
 
-def test_estimate_errors_name_keyword_arguments_and_unknown_ones_are_type_errors():
+def test_estimate_errors_name_keyword_arguments_and_unknown_ones_are_type_errors() -> None:
     with pytest.raises(gpuwise.InputError, match="custom needs `flops`, `bytes_in` and `bytes_out`"):
         gpuwise.estimate("custom", (), gpu="h100-sxm", cpu="epyc-9654", flops=1e9)
     with pytest.raises(gpuwise.InputError, match="`shape`: dimension 2 is 0"):
@@ -103,7 +105,7 @@ def test_estimate_errors_name_keyword_arguments_and_unknown_ones_are_type_errors
         gpuwise.estimate("matmul", (64, 64, 64), gpu="h100-sxm", shapes=(1, 2))
 
 
-def test_a_broken_default_profile_is_a_python_warning(monkeypatch, tmp_path):
+def test_a_broken_default_profile_is_a_python_warning(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     broken = tmp_path / "profile.json"
     broken.write_text("{")
     monkeypatch.setenv("GPUWISE_PROFILE", str(broken))
@@ -112,7 +114,7 @@ def test_a_broken_default_profile_is_a_python_warning(monkeypatch, tmp_path):
     assert e.op == "reduction"
 
 
-def test_a_filesystem_failure_is_not_an_input_error(monkeypatch, tmp_path):
+def test_a_filesystem_failure_is_not_an_input_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(blocker))
@@ -122,13 +124,14 @@ def test_a_filesystem_failure_is_not_an_input_error(monkeypatch, tmp_path):
 
 
 @pytest.mark.skipif(HAS_NVIDIA, reason="this machine has an NVIDIA GPU")
-def test_a_cpu_build_on_a_recorded_gpu_machine_says_why_in_every_view():
+def test_a_cpu_build_on_a_recorded_gpu_machine_says_why_in_every_view() -> None:
     venvs = os.environ.get("GPUWISE_TEST_VENVS")
     if not venvs:
         pytest.skip("GPUWISE_TEST_VENVS is unset: scripts/test builds the real jax-cpu environment")
     python = Path(venvs) / "jax-cpu/bin/python"
     report = gpuwise.doctor(python=python, system=H100)
     jax = report.framework("jax", python=python)
+    assert jax is not None
     assert (jax["outcome"], jax["because"], jax["uses_gpu"]) == ("cpu", ["GW301"], False)
     html = report._repr_html_()
     assert "NVIDIA H100" in html and "GW301" in html
@@ -147,13 +150,16 @@ def test_a_cpu_build_on_a_recorded_gpu_machine_says_why_in_every_view():
         ("cupy-two-wheels", "cupy", "cpu", "GW601", "pip uninstall -y cupy-cuda11x cupy-cuda12x"),
     ],
 )
-def test_real_wheels_that_fail_on_a_recorded_gpu_machine_say_why_in_every_view(env, framework, outcome, code, fix):
+def test_real_wheels_that_fail_on_a_recorded_gpu_machine_say_why_in_every_view(
+    env: str, framework: gpuwise.Framework, outcome: str, code: str, fix: str
+) -> None:
     venvs = os.environ.get("GPUWISE_TEST_VENVS")
     if not venvs:
         pytest.skip("GPUWISE_TEST_VENVS is unset: scripts/test builds the real environments")
     python = Path(venvs) / env / "bin/python"
     report = gpuwise.doctor(python=python, system=H100)
     entry = report.framework(framework, python=python)
+    assert entry is not None
     assert (entry["outcome"], entry["because"], entry["uses_gpu"]) == (outcome, [code], False)
     html = report._repr_html_()
     assert code in html and fix in html
@@ -164,7 +170,7 @@ def test_real_wheels_that_fail_on_a_recorded_gpu_machine_say_why_in_every_view(e
 
 
 @pytest.mark.skipif(HAS_NVIDIA, reason="this machine has an NVIDIA GPU")
-def test_a_damaged_build_file_is_unknown_in_every_view(tmp_path):
+def test_a_damaged_build_file_is_unknown_in_every_view(tmp_path: Path) -> None:
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     site = next((venv / "lib").iterdir()) / "site-packages"
@@ -173,6 +179,7 @@ def test_a_damaged_build_file_is_unknown_in_every_view(tmp_path):
     python = venv / "bin/python"
     report = gpuwise.doctor(python=python, system=H100)
     entry = report.framework("tensorflow", python=python)
+    assert entry is not None
     assert (entry["outcome"], entry["because"], entry["uses_gpu"]) == ("unknown", ["GW802"], False)
     assert "cannot be judged" in report._repr_html_()
     with pytest.raises(gpuwise.GpuUnavailableError) as err:
@@ -180,11 +187,11 @@ def test_a_damaged_build_file_is_unknown_in_every_view(tmp_path):
     assert "cannot be judged here" in str(err.value) and "--force-reinstall" in str(err.value)
 
 
-def test_no_silent_cpu_fallback():
+def test_no_silent_cpu_fallback() -> None:
     with pytest.raises(gpuwise.GpuUnavailableError) as err:
         gpuwise.require_gpu("torch")
     message = str(err.value)
-    assert "torch" in message and "fix:" in message or "GW" in message
+    assert ("torch" in message and "fix:" in message) or "GW" in message
     assert isinstance(err.value, gpuwise.GpuwiseError)
     with pytest.warns(RuntimeWarning, match="using the CPU"):
         assert gpuwise.device("torch") == "cpu"
@@ -192,12 +199,12 @@ def test_no_silent_cpu_fallback():
         assert gpuwise.device("tensorflow") == "/CPU:0"
 
 
-def test_unknown_framework():
+def test_unknown_framework() -> None:
     with pytest.raises(ValueError, match="unknown framework"):
-        gpuwise.require_gpu("mxnet")
+        gpuwise.require_gpu("mxnet")  # type: ignore[arg-type]
 
 
-def test_changed_cuda_variables_are_flagged(monkeypatch):
+def test_changed_cuda_variables_are_flagged(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_frameworks, "cuda_initialised", lambda: True)
     monkeypatch.setattr(_frameworks, "_at_cuda_init", None)
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")
@@ -209,7 +216,7 @@ def test_changed_cuda_variables_are_flagged(monkeypatch):
         _frameworks.warn_if_cuda_variables_changed()
 
 
-def test_the_wheel_installs_the_command():
+def test_the_wheel_installs_the_command() -> None:
     command = shutil.which("gpuwise", path=str(Path(sys.executable).parent))
     assert command, "the wheel puts `gpuwise` beside its python"
     listed = subprocess.run([command, "estimate", "--list-gpus"], capture_output=True, text=True)
@@ -218,7 +225,7 @@ def test_the_wheel_installs_the_command():
     assert bad.returncode == 2 and "gemv" in bad.stderr
 
 
-def test_kernel_install_is_found_by_jupyter(monkeypatch, tmp_path):
+def test_kernel_install_is_found_by_jupyter(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from jupyter_client.kernelspec import KernelSpecManager
 
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path))
@@ -241,7 +248,7 @@ def test_kernel_install_is_found_by_jupyter(monkeypatch, tmp_path):
     gpuwise.remove_kernel("gw-gpu0")
 
 
-def test_the_example_notebook_runs_headless():
+def test_the_example_notebook_runs_headless() -> None:
     import nbformat
     from nbclient import NotebookClient
 
@@ -265,7 +272,7 @@ def test_the_example_notebook_runs_headless():
     assert any("checked right" in h and "<svg" in h for h in bench_html)
 
 
-def test_magic_commands():
+def test_magic_commands() -> None:
     from gpuwise._magic import gpuwise_magic
 
     assert isinstance(gpuwise_magic(""), gpuwise.Report)
@@ -275,7 +282,7 @@ def test_magic_commands():
         gpuwise_magic("frobnicate")
 
 
-def test_bench_measures_checks_and_reports_progress():
+def test_bench_measures_checks_and_reports_progress() -> None:
     seen = []
     run = gpuwise.bench(op=["reduction"], cpu_only=True, progress=False)
     assert run.passed and run.mode == "quick"

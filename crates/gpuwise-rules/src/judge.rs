@@ -2,12 +2,13 @@
 //! it, the rules for each, and the per-framework verdict.
 
 use gpuwise_core::{
-    Build, Environment, Finding, Framework, JuliaEnvironment, Kernel, Outcome, Severity, System, Unreadable, Verdict,
+    Environment, Finding, Framework, JuliaEnvironment, Kernel, Outcome, Severity, System, Unreadable, Verdict,
 };
 use gpuwise_core::{Variables, visibility};
 
 use crate::compat::{self, Support};
 use crate::data::toolkit_supports;
+use crate::judged::{EnvironmentVerdict, FrameworkVerdict, JuliaVerdict, KernelVerdict};
 use crate::toolkit_choice::{self, Choice};
 use crate::{Check, Context, EnvContext, FrameworkContext, JuliaContext, KernelContext, diagnose, rules, verdict};
 
@@ -32,15 +33,14 @@ impl MachineView {
     }
 }
 
-/// Judges one environment run with `vars` (for `kernel`, when it is a kernel's): fills each
-/// framework's verdict and finding codes and the environment's own codes, and returns every
-/// finding, most severe first.
+/// Judges one environment run with `vars` (for `kernel`, when it is a kernel's): each
+/// framework's verdict, the environment's own codes, and every finding.
 pub fn judge_environment(
     system: &System,
-    env: &mut Environment,
+    env: &Environment,
     vars: &Variables,
     kernel: Option<&Kernel>,
-) -> Vec<Finding> {
+) -> EnvironmentVerdict {
     let view = MachineView::new(system, vars);
     let machine = Context { system, visibility: &view.visibility, vars };
     let ctx = EnvContext { machine, verdict: &view.verdict, env, kernel };
@@ -88,25 +88,23 @@ pub fn judge_environment(
             (findings, device, because)
         })
         .collect();
-    env.findings = codes(&env_findings);
+    let env_codes = codes(&env_findings);
     let mut all = env_findings;
-    for (framework, (findings, device, because)) in env.frameworks.iter_mut().zip(verdicts) {
-        framework.findings = codes(&findings);
+    let mut frameworks = Vec::new();
+    for (framework, (findings, device, because)) in env.frameworks.iter().zip(verdicts) {
         let (damaged, gpus) = (damaged_files(framework, &env.unreadable), !view.verdict.usable.is_empty());
-        framework.outcome = match &device {
+        let outcome = match &device {
             Some(_) => Outcome::Gpu,
             None if missing_at_import(framework) || damaged.iter().any(|u| u.at_import) => Outcome::ImportFails,
             // Nothing else decides: the damaged build description leaves the build unknown.
             None if !damaged.is_empty() && gpus && because.iter().all(|code| code == "GW802") => Outcome::Unknown,
             None => Outcome::Cpu,
         };
-        framework.uses_gpu = device.is_some();
-        framework.device = device;
-        framework.because = because;
+        frameworks.push(FrameworkVerdict { outcome, device, because, codes: codes(&findings) });
         all.extend(findings);
     }
     sort(&mut all);
-    all
+    EnvironmentVerdict { codes: env_codes, frameworks, findings: all }
 }
 
 /// Findings whose fix replaces the build (not a CUDA build, a driver too old for its CUDA major,
@@ -148,9 +146,9 @@ fn framework_device(ctx: &FrameworkContext<'_>) -> Option<String> {
         .map(|device| device.uuid.clone())
 }
 
-/// Judges one Julia installation run with `vars`: picks CUDA_Runtime_jll's toolkit, fills
-/// CUDA.jl's verdict and the finding codes, and returns every finding, most severe first.
-pub fn judge_julia(system: &System, env: &mut JuliaEnvironment, vars: &Variables) -> Vec<Finding> {
+/// Judges one Julia installation run with `vars`: CUDA_Runtime_jll's toolkit, CUDA.jl's
+/// verdict, the codes and every finding.
+pub fn judge_julia(system: &System, env: &JuliaEnvironment, vars: &Variables) -> JuliaVerdict {
     let view = MachineView::new(system, vars);
     let machine = Context { system, visibility: &view.visibility, vars };
     let devices = crate::context::usable(system, &view.verdict);
@@ -179,15 +177,8 @@ pub fn judge_julia(system: &System, env: &mut JuliaEnvironment, vars: &Variables
         devices.iter().find(|d| toolkit_supports(cuda, d.compute_capability.as_deref().unwrap_or_default()))
     });
     let device = device.map(|d| d.uuid.clone());
-    env.findings = codes(&env_findings);
-    if let Some(runtime) = env.cuda_runtime.as_mut() {
-        runtime.selected = toolkit.clone();
-    }
-    if let Some(cuda) = env.frameworks.first_mut() {
-        cuda.build = Build::Cuda(toolkit);
-        cuda.findings = codes(&cuda_findings);
-        cuda.outcome = if device.is_some() { Outcome::Gpu } else { Outcome::Cpu };
-        cuda.because = match &device {
+    let cuda = env.frameworks.first().map(|_| {
+        let because = match &device {
             Some(_) => Vec::new(),
             None => {
                 let errors: Vec<&Finding> = view
@@ -200,13 +191,14 @@ pub fn judge_julia(system: &System, env: &mut JuliaEnvironment, vars: &Variables
                 if errors.is_empty() { codes(&cuda_findings) } else { codes_of(errors) }
             }
         };
-        cuda.uses_gpu = device.is_some();
-        cuda.device = device;
-    }
+        let outcome = if device.is_some() { Outcome::Gpu } else { Outcome::Cpu };
+        FrameworkVerdict { outcome, device, because, codes: codes(&cuda_findings) }
+    });
+    let env_codes = codes(&env_findings);
     let mut all = env_findings;
     all.extend(cuda_findings);
     sort(&mut all);
-    all
+    JuliaVerdict { codes: env_codes, toolkit, cuda, findings: all }
 }
 
 /// Inputs of judging a kernel besides the kernel itself.
@@ -225,8 +217,8 @@ pub struct KernelInputs<'a> {
     pub shell_env: Option<&'a Environment>,
 }
 
-/// Judges one kernel; fills its finding codes and returns the findings.
-pub fn judge_kernel(system: &System, kernel: &mut Kernel, inputs: &KernelInputs<'_>) -> Vec<Finding> {
+/// Judges one kernel.
+pub fn judge_kernel(system: &System, kernel: &Kernel, inputs: &KernelInputs<'_>) -> KernelVerdict {
     let view = MachineView::new(system, inputs.vars);
     let ctx = KernelContext {
         kernel,
@@ -247,8 +239,7 @@ pub fn judge_kernel(system: &System, kernel: &mut Kernel, inputs: &KernelInputs<
         .flatten()
         .collect();
     sort(&mut findings);
-    kernel.findings = codes(&findings);
-    findings
+    KernelVerdict { findings }
 }
 
 /// Most severe first, then by code.
@@ -282,7 +273,7 @@ mod tests {
             let mut env = environment(vec![framework("tensorflow", "2.21.0", "unknown")]);
             let build_info = format!("{}/python/platform/build_info.py", env.frameworks[0].path);
             env.unreadable.push(Unreadable { at_import, ..Unreadable::new(build_info, "is damaged") });
-            judge_environment(system, &mut env, &Variables::default(), None);
+            judge_environment(system, &env, &Variables::default(), None).apply(&mut env);
             (env.frameworks[0].outcome, env.frameworks[0].because.clone())
         };
         assert_eq!(outcome(true, &healthy(1)), (Outcome::ImportFails, vec!["GW802".to_string()]));

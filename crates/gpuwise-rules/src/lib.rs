@@ -20,6 +20,7 @@ mod context;
 mod data;
 mod install;
 mod judge;
+mod judged;
 mod rule;
 mod rules;
 #[cfg(test)]
@@ -36,6 +37,7 @@ pub use data::{
     framework_build, toolkit_supports,
 };
 pub use judge::{KernelInputs, MachineView, judge_environment, judge_julia, judge_kernel, sort as sort_findings};
+pub use judged::{EnvironmentVerdict, FrameworkVerdict, JuliaVerdict, KernelVerdict};
 pub use rule::{Check, Rule};
 pub use toolkit_choice::{Choice, ChosenBy, choose as choose_toolkit};
 pub use verdict::verdict;

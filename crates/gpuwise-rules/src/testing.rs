@@ -198,8 +198,8 @@ pub fn preference(value: &str) -> Option<gpuwise_core::Preference> {
 
 /// The findings of `rule` for a Julia environment on `system`, judged as doctor judges it.
 pub fn julia_findings(rule: &Rule, system: &System, env: &gpuwise_core::JuliaEnvironment) -> Vec<Finding> {
-    let mut env = env.clone();
-    crate::judge_julia(system, &mut env, &Variables::default()).into_iter().filter(|f| f.code == rule.code).collect()
+    let verdict = crate::judge_julia(system, env, &Variables::default());
+    verdict.findings.into_iter().filter(|f| f.code == rule.code).collect()
 }
 
 /// Their codes.

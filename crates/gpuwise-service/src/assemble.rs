@@ -36,6 +36,14 @@ struct KernelSlot {
     vars: Variables,
 }
 
+/// An environment read, with the variables its interpreter runs with and the kernel (index into
+/// the kernel slots) it was read for.
+struct Read {
+    env: Environment,
+    vars: Variables,
+    kernel: Option<usize>,
+}
+
 /// Reads and judges the environments and kernels in `scope`, adding them and their findings.
 pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
     let mut reader = EnvironmentReader::new(Options { timeout: gpuwise_probe::probe_timeout(), ..Options::default() });
@@ -45,14 +53,17 @@ pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
         requests.extend(shell_python.iter().map(|p| Request::new(p, Source::Current, vars.clone())));
     }
     requests.extend(scope.pythons.iter().map(|p| Request::new(p, Source::Argument, vars.clone())));
-    let mut environments = reader.read(&requests);
-    let mut env_vars: Vec<Variables> = requests.iter().map(|r| r.vars.clone()).collect();
-    let mut kernel_of_env: Vec<Option<usize>> = vec![None; environments.len()];
+    let mut read: Vec<Read> = reader
+        .read(&requests)
+        .into_iter()
+        .zip(requests)
+        .map(|(env, request)| Read { env, vars: request.vars, kernel: None })
+        .collect();
 
     let mut slots = Vec::new();
     if scope.kernels {
         let server_python = shell_python.as_deref();
-        let server = environments.iter().find(|e| e.source == Source::Current);
+        let server = read.iter().map(|r| &r.env).find(|e| e.source == Source::Current);
         slots = find_kernels(vars, server, server_python);
         let mut kernel_requests = Vec::new();
         for (index, slot) in slots.iter_mut().enumerate() {
@@ -63,10 +74,9 @@ pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
                 Err(problem) => slot.interpreter_problem = Some(problem.to_string()),
                 Ok(python) => {
                     slot.kernel.interpreter = Some(python.display().to_string());
-                    let same = environments
+                    let same = read
                         .iter()
-                        .zip(&env_vars)
-                        .position(|(env, v)| same_interpreter(Path::new(&env.interpreter), &python) && *v == slot.vars);
+                        .position(|r| same_interpreter(Path::new(&r.env.interpreter), &python) && r.vars == slot.vars);
                     match same {
                         Some(existing) => slot.kernel.environment = Some(existing),
                         None => {
@@ -79,18 +89,17 @@ pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
         }
         let just_requests: Vec<Request> = kernel_requests.iter().map(|(_, r)| r.clone()).collect();
         for ((slot_index, request), env) in kernel_requests.into_iter().zip(reader.read(&just_requests)) {
-            slots[slot_index].kernel.environment = Some(environments.len());
-            kernel_of_env.push(Some(slot_index));
-            env_vars.push(request.vars);
-            environments.push(env);
+            slots[slot_index].kernel.environment = Some(read.len());
+            read.push(Read { env, vars: request.vars, kernel: Some(slot_index) });
         }
     }
 
     let mut findings = Vec::new();
-    for ((env, vars), kernel) in environments.iter_mut().zip(&env_vars).zip(&kernel_of_env) {
-        let kernel = kernel.map(|k| &slots[k].kernel);
-        findings.extend(gpuwise_rules::judge_environment(&report.system, env, vars, kernel));
+    for r in &mut read {
+        let kernel = r.kernel.map(|k| &slots[k].kernel);
+        findings.extend(gpuwise_rules::judge_environment(&report.system, &r.env, &r.vars, kernel).apply(&mut r.env));
     }
+    let environments: Vec<Environment> = read.into_iter().map(|r| r.env).collect();
     let julia_kernels = slots.iter_mut().filter(|s| s.spec_problem.is_none()).map(|s| (&mut s.kernel, &s.vars));
     findings.extend(crate::julia::add_julia(report, vars, scope.current, julia_kernels));
     let shell_env = environments.iter().find(|e| e.source == Source::Current);
@@ -103,7 +112,8 @@ pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
             shell_verdict: &report.verdict,
             shell_env,
         };
-        findings.extend(gpuwise_rules::judge_kernel(&report.system, &mut slot.kernel, &inputs));
+        let verdict = gpuwise_rules::judge_kernel(&report.system, &slot.kernel, &inputs);
+        findings.extend(verdict.apply(&mut slot.kernel));
     }
     report.findings.extend(findings);
     gpuwise_rules::sort_findings(&mut report.findings);

@@ -36,7 +36,7 @@ pub fn add_julia<'a>(
     let mut findings = Vec::new();
     for request in &requests {
         let mut env = julia::read(request, &cwd, std::path::Path::new("/"), timeout);
-        findings.extend(gpuwise_rules::judge_julia(&report.system, &mut env, &request.vars));
+        findings.extend(gpuwise_rules::judge_julia(&report.system, &env, &request.vars).apply(&mut env));
         report.julia.push(env);
     }
     findings

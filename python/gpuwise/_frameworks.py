@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 import warnings
 from typing import Any, Literal
 
-from ._errors import GpuUnavailableError
+from . import _gpuwise
+from ._errors import GpuUnavailableError, checked
 from ._report import Report, doctor
 
 Framework = Literal["torch", "jax", "cupy", "tensorflow", "numba"]
 """A framework gpuwise judges: one of FRAMEWORKS."""
 
 FRAMEWORKS: tuple[Framework, ...] = ("torch", "jax", "cupy", "tensorflow", "numba")
-
-# The device string each framework takes for the first GPU, and for the CPU.
-DEVICES: dict[str, tuple[str, str]] = {
-    "torch": ("cuda:0", "cpu"),
-    "jax": ("gpu", "cpu"),
-    "cupy": ("cuda:0", "cpu"),
-    "tensorflow": ("/GPU:0", "/CPU:0"),
-    "numba": ("cuda", "cpu"),
-}
 
 CUDA_VARIABLES = ("CUDA_VISIBLE_DEVICES", "CUDA_DEVICE_ORDER")
 
@@ -34,36 +28,16 @@ def _check_framework(framework: str) -> None:
         raise ValueError(f"unknown framework {framework!r}: choose from {', '.join(FRAMEWORKS)}")
 
 
-def _why(
-    report: Report, framework: str, python: str | os.PathLike[str] | None = None
-) -> tuple[str, list[dict[str, Any]]]:
-    """The headline and the findings (the framework's own first) that explain why it will not use a
-    GPU: it runs on the CPU, its import fails, or a damaged file leaves its build unknown."""
-    serious = [f for f in report.findings if f.get("severity") in ("error", "warning")]
-    entry = report.framework(framework, python=python)
-    if entry is None:
-        return f"{framework} is not installed in this Python", serious
-    own = report.framework_findings(framework, python=python)
-    findings = own + [f for f in serious if f not in own]
-    if entry.get("outcome") == "import_fails":
-        return f"{framework} {entry.get('version', '')} cannot be imported here", findings
-    if entry.get("outcome") == "unknown":
-        return (
-            f"{framework} {entry.get('version', '')} cannot be judged here (a file describing its build is damaged)",
-            findings,
-        )
-    return f"{framework} {entry.get('version', '')} will run on the CPU here", findings
-
-
-def _message(headline: str, findings: list[dict[str, Any]]) -> str:
-    lines = [headline + ":"]
-    for f in findings:
-        lines.append(f"  {f.get('code')}: {f.get('title')}")
-        if f.get("fix"):
-            lines.append(f"    fix: {f.get('fix')}")
-    if not findings:
-        lines.append("  no finding explains it: run `gpuwise verify` to see what the framework itself does")
-    return "\n".join(lines)
+def _answer(
+    report: Report, framework: str, python: str | os.PathLike[str] | None
+) -> tuple[bool, str, str, list[dict[str, Any]]]:
+    """What `report` says about `framework` in `python` (default: this interpreter), decided by
+    the compiled module: whether it uses a GPU, the device string to give it, and when it is the
+    CPU, why (a message and the findings with their fixes)."""
+    interpreter = str(python or sys.executable)
+    uses_gpu, device, message, findings = checked(_gpuwise.requirement, report.to_json(), framework, interpreter)
+    parsed: list[dict[str, Any]] = json.loads(findings)
+    return uses_gpu, device, message, parsed
 
 
 def require_gpu(
@@ -74,23 +48,23 @@ def require_gpu(
     _check_framework(framework)
     warn_if_cuda_variables_changed()
     report = report or doctor(python=python)
-    entry = report.framework(framework, python=python)
-    if entry is not None and entry.get("uses_gpu"):
-        return report
-    headline, findings = _why(report, framework, python)
-    raise GpuUnavailableError(_message(headline, findings), findings)
+    uses_gpu, _, message, findings = _answer(report, framework, python)
+    if not uses_gpu:
+        raise GpuUnavailableError(message, findings)
+    return report
 
 
 def device(framework: Framework = "torch", report: Report | None = None) -> str:
     """The device string to give `framework`: its first GPU ("cuda:0" for torch and cupy, "gpu"
     for jax, "/GPU:0" for tensorflow, "cuda" for numba) or its CPU, with a warning that says why
     when it is the CPU."""
-    try:
-        require_gpu(framework, report)
-        return DEVICES[framework][0]
-    except GpuUnavailableError as err:
-        warnings.warn(f"using the CPU: {err}", RuntimeWarning, stacklevel=2)
-        return DEVICES[framework][1]
+    _check_framework(framework)
+    warn_if_cuda_variables_changed()
+    report = report or doctor()
+    uses_gpu, name, message, _ = _answer(report, framework, None)
+    if not uses_gpu:
+        warnings.warn(f"using the CPU: {message}", RuntimeWarning, stacklevel=2)
+    return name
 
 
 def cuda_initialised() -> bool:

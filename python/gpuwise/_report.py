@@ -12,16 +12,6 @@ from ._errors import checked
 from ._html import badge, finding, table
 from ._view import JsonView
 
-
-def _label(env: dict[str, Any]) -> str | None:
-    """How findings name an environment (the Rust side's Environment::label)."""
-    source: str = env.get("source", "")
-    if source.startswith("kernel:"):
-        return f"kernel '{source[len('kernel:') :]}' ({env.get('interpreter')})"
-    interpreter: str | None = env.get("interpreter")
-    return interpreter
-
-
 # How the views say each framework outcome of the JSON contract.
 _RUNS_ON = {"gpu": "GPU", "cpu": "CPU", "import_fails": "import fails", "unknown": "cannot be judged"}
 
@@ -72,17 +62,8 @@ class Report(JsonView):
     def framework_findings(self, name: str, python: str | os.PathLike[str] | None = None) -> list[dict[str, Any]]:
         """The findings about framework `name` in interpreter `python` (default: this one),
         each with its cause and fix; empty when it is not installed there."""
-        python = str(python or sys.executable)
-        found: list[dict[str, Any]] = []
-        for env in self.environments:
-            if env.get("interpreter") != python:
-                continue
-            for framework in env.get("frameworks", []):
-                if framework.get("name") != name:
-                    continue
-                subject = f"{name} {framework.get('version')} in {_label(env)}"
-                codes = set(framework.get("findings", []))
-                found += [f for f in self.findings if f.get("code") in codes and f.get("subject") == subject]
+        text = checked(_gpuwise.framework_findings, self.to_json(), name, str(python or sys.executable))
+        found: list[dict[str, Any]] = json.loads(text)
         return found
 
     @property

@@ -255,6 +255,34 @@ fn kernel_remove(py: Python<'_>, name: String) -> PyResult<PathBuf> {
         .map_err(|err| raised(err.is_input(), err.describe(keyword)))
 }
 
+/// `report` (doctor's JSON) as a Report.
+fn report_of(report: &str) -> PyResult<gpuwise_core::Report> {
+    serde_json::from_str(report).map_err(|err| PyValueError::new_err(format!("not a gpuwise doctor report: {err}")))
+}
+
+/// Findings as JSON (a list of objects with code, severity, title, detail, fix, subject).
+fn findings_json(findings: &[&gpuwise_core::Finding]) -> PyResult<String> {
+    serde_json::to_string(findings).map_err(|err| PyRuntimeError::new_err(err.to_string()))
+}
+
+/// What the doctor report `report` (its JSON) says about `framework` in the interpreter
+/// `python`: `(uses_gpu, device, message, findings)`, the device string to use and, when it is
+/// the CPU, why (findings as JSON).
+#[pyfunction]
+fn requirement(report: &str, framework: &str, python: &str) -> PyResult<(bool, String, String, String)> {
+    let report = report_of(report)?;
+    let answer = gpuwise_render::requirement(&report, framework, python)
+        .map_err(|err| PyValueError::new_err(err.to_string()))?;
+    Ok((answer.uses_gpu, answer.device.to_string(), answer.message, findings_json(&answer.findings)?))
+}
+
+/// The findings (JSON) the doctor report `report` has about `framework` in `python`.
+#[pyfunction]
+fn framework_findings(report: &str, framework: &str, python: &str) -> PyResult<String> {
+    let report = report_of(report)?;
+    findings_json(&gpuwise_render::framework_findings(&report, framework, python))
+}
+
 /// The module.
 #[pymodule]
 fn _gpuwise(module: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -266,5 +294,7 @@ fn _gpuwise(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(run_bench, module)?)?;
     module.add_function(wrap_pyfunction!(kernel_install, module)?)?;
     module.add_function(wrap_pyfunction!(kernel_remove, module)?)?;
+    module.add_function(wrap_pyfunction!(requirement, module)?)?;
+    module.add_function(wrap_pyfunction!(framework_findings, module)?)?;
     Ok(())
 }

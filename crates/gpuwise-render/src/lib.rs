@@ -11,6 +11,7 @@ mod estimate;
 mod frameworks;
 mod json;
 mod markdown;
+mod requirement;
 mod terminal;
 mod verification;
 
@@ -22,5 +23,6 @@ pub use estimate::{estimate_json, estimate_terminal, fmt_seconds, gpu_list};
 pub use frameworks::{FrameworkLine, framework_lines};
 pub use json::json;
 pub use markdown::markdown;
+pub use requirement::{Requirement, UnknownFramework, framework_findings, requirement};
 pub use terminal::terminal;
 pub use verification::verification;

@@ -4,7 +4,7 @@
 use gpuwise_model::{Calibration, Curve, Dtype, MachineProfile, PROFILE_SCHEMA_VERSION, ProfiledGpu, sized_in_bytes};
 use serde::Serialize;
 
-use crate::report::{Backend, BenchReport, Measurement};
+use crate::report::{Backend, BenchReport, MachineOp, Measured, Measurement};
 
 /// The profile `report` measured on a CPU the probe names `cpu_model`, dated `measured_unix`.
 pub fn profile(report: &BenchReport, cpu_model: &str, measured_unix: u64) -> MachineProfile {
@@ -24,7 +24,9 @@ pub fn profile(report: &BenchReport, cpu_model: &str, measured_unix: u64) -> Mac
 fn curves(report: &BenchReport, backend: Backend) -> Calibration {
     let overhead = if backend == Backend::Cuda { report.call_overhead() } else { 0.0 };
     let mut curves: Vec<Curve> = Vec::new();
-    for m in report.results.iter().filter(|m| m.backend == backend && m.op != "launch" && m.op != "d2d") {
+    let timed_by_calibration =
+        |m: &&Measurement| !matches!(m.op, Measured::Machine(MachineOp::Launch | MachineOp::D2d));
+    for m in report.results.iter().filter(|m| m.backend == backend).filter(timed_by_calibration) {
         let dtype: Option<Dtype> = m.dtype.parse().ok();
         let seconds = m.seconds + overhead;
         let point = [curve_size(m), seconds];

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::report::{Backend, BenchReport, Measurement};
+use crate::report::{Backend, BenchReport, Measured, Measurement};
 
 /// One case on both sides.
 #[derive(Debug, Clone, Copy)]
@@ -49,7 +49,7 @@ pub fn rows(report: &BenchReport) -> Vec<Row<'_>> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MeasuredBreakEven {
     /// The operation.
-    pub op: String,
+    pub op: Measured,
     /// The dtype.
     pub dtype: String,
     /// Transforms per FFT call (1 for other operations): sizes of different batches are
@@ -74,7 +74,7 @@ pub fn break_even(report: &BenchReport) -> Vec<MeasuredBreakEven> {
         match series.iter_mut().find(|s| s.op == row.cpu.op && s.dtype == row.cpu.dtype && s.batch == row.cpu.batch) {
             Some(s) => s.points.push(point),
             None => series.push(MeasuredBreakEven {
-                op: row.cpu.op.clone(),
+                op: row.cpu.op,
                 dtype: row.cpu.dtype.clone(),
                 batch: row.cpu.batch,
                 size: None,

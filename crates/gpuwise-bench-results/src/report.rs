@@ -2,7 +2,9 @@
 //! (at least `op`, `shape`, `dtype`, `backend`, `seconds`), the cases that failed, why the GPU
 //! side was skipped, and the break-even sizes measured.
 
-use gpuwise_model::{Dtype, Operation, calibration_family};
+use std::fmt;
+
+use gpuwise_model::{Dtype, OpName, Operation, calibration_family};
 use serde::Serialize;
 
 use crate::check::Check;
@@ -21,12 +23,85 @@ pub enum Backend {
     Cuda,
 }
 
+/// One of the machine's own figures, measured beside the operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MachineOp {
+    /// Host-to-device copies.
+    H2d,
+    /// Device-to-host copies.
+    D2h,
+    /// Device-to-device copies.
+    D2d,
+    /// Kernel launches.
+    Launch,
+}
+
+impl MachineOp {
+    /// `h2d`, `d2h`, `d2d` or `launch`.
+    pub fn name(self) -> &'static str {
+        match self {
+            MachineOp::H2d => "h2d",
+            MachineOp::D2h => "d2h",
+            MachineOp::D2d => "d2d",
+            MachineOp::Launch => "launch",
+        }
+    }
+}
+
+/// What a measurement timed: one of the estimator's operations, or one of the machine's figures
+/// (written as its name either way: `matmul`, `h2d`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(untagged)]
+pub enum Measured {
+    /// An operation of the estimator.
+    Operation(OpName),
+    /// A figure of the machine.
+    Machine(MachineOp),
+}
+
+impl fmt::Display for Measured {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Measured::Operation(op) => f.write_str(op.name()),
+            Measured::Machine(op) => f.write_str(op.name()),
+        }
+    }
+}
+
+/// How a machine figure was taken: for copies, the host memory; for launches, whether the host
+/// waited for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Variant {
+    /// Page-locked host memory.
+    Pinned,
+    /// Ordinary host memory.
+    Pageable,
+    /// Launches queued back to back.
+    Queued,
+    /// Each launch waited for.
+    Synchronized,
+}
+
+impl Variant {
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Variant::Pinned => "pinned",
+            Variant::Pageable => "pageable",
+            Variant::Queued => "queued",
+            Variant::Synchronized => "synchronized",
+        }
+    }
+}
+
 /// One timed measurement.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Measurement {
     /// `matmul`, `fft`, `elementwise`, `reduction`, `conv2d`; or the machine's figures: `h2d`,
     /// `d2h`, `d2d` (copies) and `launch`.
-    pub op: String,
+    pub op: Measured,
     /// The operation's sizes as `estimate --shape` takes them; bytes for copies; empty for launch.
     pub shape: Vec<u64>,
     /// Transforms in an FFT batch (1 otherwise).
@@ -45,7 +120,7 @@ pub struct Measurement {
     pub backend: Backend,
     /// Copies: `pinned` or `pageable`; launch: `queued` or `synchronized`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub variant: Option<String>,
+    pub variant: Option<Variant>,
     /// Median seconds per call (GPU: data already on the device).
     pub seconds: f64,
     /// Spread of the timings.
@@ -83,7 +158,7 @@ impl Measurement {
         let family = work.as_ref().map(|w| calibration_family(&w.kind)).unwrap_or_default();
         let batch = batch_of(operation);
         Measurement {
-            op: operation.name().into(),
+            op: Measured::Operation(operation.op()),
             shape: operation.shape(),
             batch,
             size: operation.size(),
@@ -107,20 +182,20 @@ impl Measurement {
     }
 
     /// A copy or launch measurement: `bytes` moved per call.
-    pub fn machine(op: &str, variant: Option<&str>, bytes: u64, timing: Summary) -> Measurement {
+    pub fn machine(op: MachineOp, variant: Option<Variant>, bytes: u64, timing: Summary) -> Measurement {
         Measurement {
-            op: op.into(),
+            op: Measured::Machine(op),
             shape: if bytes > 0 { vec![bytes] } else { Vec::new() },
             batch: 1,
             size: bytes as f64,
             family: match variant {
-                Some(memory) => format!("{op}_{memory}"),
-                None => op.into(),
+                Some(how) => format!("{}_{}", op.name(), how.name()),
+                None => op.name().into(),
             },
             dtype: if bytes > 0 { "u8" } else { "none" }.into(),
             computed_in: None,
             backend: Backend::Cuda,
-            variant: variant.map(str::to_string),
+            variant,
             seconds: timing.median,
             timing,
             flops: 0.0,
@@ -147,7 +222,7 @@ impl Measurement {
 
     /// True when this measured `operation` in `dtype`, on any backend.
     pub fn is_case(&self, operation: &Operation, dtype: Dtype) -> bool {
-        self.op == operation.name()
+        self.op == Measured::Operation(operation.op())
             && self.shape == operation.shape()
             && self.batch == batch_of(operation)
             && self.dtype == dtype.name()
@@ -166,7 +241,7 @@ fn batch_of(operation: &Operation) -> u64 {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Failure {
     /// The operation.
-    pub op: String,
+    pub op: Measured,
     /// Its sizes.
     pub shape: Vec<u64>,
     /// Its dtype.
@@ -241,7 +316,7 @@ impl BenchReport {
     pub fn call_overhead(&self) -> f64 {
         self.results
             .iter()
-            .find(|m| m.op == "launch" && m.variant.as_deref() == Some("synchronized"))
+            .find(|m| m.op == Measured::Machine(MachineOp::Launch) && m.variant == Some(Variant::Synchronized))
             .map_or(0.0, |m| m.seconds)
     }
 
@@ -295,10 +370,10 @@ mod tests {
         let mut in_f32 = Measurement::of(&half, Dtype::F16, Backend::Cpu, timing(1e-3));
         in_f32.computed_in = Some("f32".into());
         report.results.push(in_f32);
-        report.results.push(Measurement::machine("h2d", Some("pinned"), 1 << 26, timing(2.6e-3)));
-        report.results.push(Measurement::machine("launch", Some("synchronized"), 0, timing(6e-6)));
+        report.results.push(Measurement::machine(MachineOp::H2d, Some(Variant::Pinned), 1 << 26, timing(2.6e-3)));
+        report.results.push(Measurement::machine(MachineOp::Launch, Some(Variant::Synchronized), 0, timing(6e-6)));
         report.failures.push(Failure {
-            op: "fft".into(),
+            op: Measured::Operation(OpName::Fft),
             shape: vec![1 << 20],
             dtype: "f16".into(),
             backend: Backend::Cuda,

@@ -13,7 +13,9 @@ use crate::workload::Workload;
 use gpuwise_bench_results::check;
 use gpuwise_bench_results::comparison;
 use gpuwise_bench_results::plan::{self, BenchOp, Case, Mode};
-use gpuwise_bench_results::report::{Backend, BenchReport, Failure, GpuInfo, Measurement};
+use gpuwise_bench_results::report::{
+    Backend, BenchReport, Failure, GpuInfo, MachineOp, Measured, Measurement, Variant,
+};
 use gpuwise_bench_results::stats::Summary;
 
 /// What to run.
@@ -85,10 +87,10 @@ pub fn run(
             progress(done, total, "kernel launch latency");
             match gpu.launch(repeats) {
                 Ok(l) => report.results.extend([
-                    Measurement::machine("launch", Some("queued"), 0, l.queued),
-                    Measurement::machine("launch", Some("synchronized"), 0, l.synchronized),
+                    Measurement::machine(MachineOp::Launch, Some(Variant::Queued), 0, l.queued),
+                    Measurement::machine(MachineOp::Launch, Some(Variant::Synchronized), 0, l.synchronized),
                 ]),
-                Err(err) => report.failures.push(machine_failure("launch", 0, &BenchError::from(err))),
+                Err(err) => report.failures.push(machine_failure(MachineOp::Launch, 0, &BenchError::from(err))),
             }
             done += 1;
         }
@@ -108,7 +110,7 @@ pub fn run(
 fn machine_copies(gpu: &mut Gpu, bytes: u64, repeats: plan::Repeats, report: &mut BenchReport) {
     let room = host_memory::check(bytes);
     for direction in Direction::ALL {
-        let (op, memory) = (direction.name(), direction.memory().map(Memory::name));
+        let (op, memory) = (direction.op(), direction.memory().map(Memory::variant));
         let copied = room.clone().map_err(BenchError::from).and_then(|()| Ok(gpu.copy(direction, bytes, repeats)?));
         match copied {
             Ok(c) => report.results.push(Measurement::machine(op, memory, bytes, c.summary)),
@@ -118,8 +120,9 @@ fn machine_copies(gpu: &mut Gpu, bytes: u64, repeats: plan::Repeats, report: &mu
 }
 
 /// The failure of a machine measurement (copies, launches) of `bytes`.
-fn machine_failure(op: &str, bytes: u64, err: &BenchError) -> Failure {
-    Failure { op: op.into(), shape: vec![bytes], dtype: "u8".into(), backend: Backend::Cuda, message: err.to_string() }
+fn machine_failure(op: MachineOp, bytes: u64, err: &BenchError) -> Failure {
+    let op = Measured::Machine(op);
+    Failure { op, shape: vec![bytes], dtype: "u8".into(), backend: Backend::Cuda, message: err.to_string() }
 }
 
 /// One case on the CPU (or reused from the f32 case of the same shape when the CPU computes this
@@ -134,7 +137,7 @@ fn measure_case(
     report: &mut BenchReport,
 ) {
     let failure = |backend, err: BenchError| Failure {
-        op: case.operation.name().into(),
+        op: Measured::Operation(case.operation.op()),
         shape: case.operation.shape(),
         dtype: case.dtype.name().into(),
         backend,

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::error::ModelError;
 use crate::timing::{CallTime, cpu_call, gpu_call, transfers};
-use crate::{CpuProfile, Dtype, GpuProfile, Operation, Work, constants};
+use crate::{CpuProfile, Dtype, GpuProfile, OpName, Operation, Work, constants};
 
 /// How the data and the calls are arranged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -151,7 +151,7 @@ pub struct Estimate {
     /// The operation and its sizes.
     pub operation: Operation,
     /// `matmul`, ...
-    pub op: String,
+    pub op: OpName,
     /// The sizes, as `--shape` takes them.
     pub shape: Vec<u64>,
     /// The dtype.
@@ -246,7 +246,7 @@ pub fn estimate(
     let speedup = cpu_seconds / gpu_total;
     Ok(Estimate {
         operation: op.clone(),
-        op: op.name().into(),
+        op: op.op(),
         shape: op.shape(),
         dtype,
         flops: sides.work.flops,

@@ -2,11 +2,16 @@
 //! read from its name (with the aliases people write) and, for a command line, offered as
 //! choices (the `clap` feature).
 
+use std::fmt;
+
+use serde::Serialize;
+
 use crate::error::{Input, InputError, Problem};
 
 /// An operation the estimator knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+#[serde(rename_all = "lowercase")]
 pub enum OpName {
     /// Matrix products.
     Matmul,
@@ -56,6 +61,12 @@ impl OpName {
             let choices = OpName::ALL.iter().map(|op| op.name().to_string()).collect();
             InputError::new(Input::Op, Problem::Unknown { got: name.into(), choices })
         })
+    }
+}
+
+impl fmt::Display for OpName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
     }
 }
 

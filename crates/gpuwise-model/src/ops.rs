@@ -266,17 +266,22 @@ impl Operation {
         Ok(operation)
     }
 
+    /// Which operation it is.
+    pub fn op(&self) -> OpName {
+        match self {
+            Operation::Matmul { .. } => OpName::Matmul,
+            Operation::Dense { .. } => OpName::Dense,
+            Operation::Conv2d { .. } => OpName::Conv2d,
+            Operation::Fft { .. } => OpName::Fft,
+            Operation::Elementwise { .. } => OpName::Elementwise,
+            Operation::Reduction { .. } => OpName::Reduction,
+            Operation::Custom { .. } => OpName::Custom,
+        }
+    }
+
     /// The operation's name.
     pub fn name(&self) -> &'static str {
-        match self {
-            Operation::Matmul { .. } => "matmul",
-            Operation::Dense { .. } => "dense",
-            Operation::Conv2d { .. } => "conv2d",
-            Operation::Fft { .. } => "fft",
-            Operation::Elementwise { .. } => "elementwise",
-            Operation::Reduction { .. } => "reduction",
-            Operation::Custom { .. } => "custom",
-        }
+        self.op().name()
     }
 
     /// The sizes as `--shape` takes them (and a leading batch for matmul when above 1).

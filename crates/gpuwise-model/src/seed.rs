@@ -7,8 +7,8 @@
 
 use serde::Serialize;
 
-use crate::Estimate;
 use crate::error::{Input, InputError, Problem};
+use crate::{Estimate, OpName};
 
 /// Elements one GPU core handles per millisecond in the seed's examples (1e7 / (5120 x 60 ms) =
 /// 32.6; 5e6 / (3584 x 45 ms) = 31.0).
@@ -16,15 +16,15 @@ const GPU_ELEMENTS_PER_CORE_MS: f64 = 32.0;
 
 /// Elements per millisecond per unit of CPU factor in the seed's examples: matrix
 /// multiplication 1e7 / (2.0 x 2750 ms) = 1818, convolution 5e6 / (1.5 x 700 ms) = 4762.
-fn cpu_elements_per_factor_ms(op: &str) -> f64 {
-    if op == "conv2d" { 4762.0 } else { 1818.0 }
+fn cpu_elements_per_factor_ms(op: OpName) -> f64 {
+    if op == OpName::Conv2d { 4762.0 } else { 1818.0 }
 }
 
 /// The seed calculator's inputs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SeedInputs {
     /// Operation name.
-    pub op: String,
+    pub op: OpName,
     /// "Data size / complexity": elements.
     pub size: f64,
     /// GPU cores (CUDA cores or stream processors).
@@ -65,7 +65,7 @@ pub fn seed_answer(inputs: &SeedInputs) -> Result<SeedAnswer, InputError> {
         return Err(InputError::new(Input::OverheadMs, Problem::Negative));
     }
     let gpu_ms = inputs.size / (inputs.gpu_cores * GPU_ELEMENTS_PER_CORE_MS);
-    let cpu_ms = inputs.size / (inputs.cpu_factor * cpu_elements_per_factor_ms(&inputs.op));
+    let cpu_ms = inputs.size / (inputs.cpu_factor * cpu_elements_per_factor_ms(inputs.op));
     let total_gpu_ms = gpu_ms + inputs.overhead_ms;
     Ok(SeedAnswer { gpu_ms, cpu_ms, transfer_ms: inputs.overhead_ms, total_gpu_ms, speedup: cpu_ms / total_gpu_ms })
 }
@@ -135,7 +135,7 @@ mod tests {
     #[test]
     fn reproduces_the_seed_examples() {
         let a100 = SeedInputs {
-            op: "matmul".into(),
+            op: OpName::Matmul,
             size: 1e7,
             gpu_cores: 5120.0,
             cpu_factor: 2.0,
@@ -145,7 +145,7 @@ mod tests {
         let answer = seed_answer(&a100).unwrap();
         assert!(within(answer.gpu_ms, 60.0) && within(answer.cpu_ms, 2750.0), "{answer:?}");
         let rtx = SeedInputs {
-            op: "conv2d".into(),
+            op: OpName::Conv2d,
             size: 5e6,
             gpu_cores: 3584.0,
             cpu_factor: 1.5,

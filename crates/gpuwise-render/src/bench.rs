@@ -8,7 +8,7 @@ use comfy_table::Table;
 use comfy_table::presets::NOTHING;
 use gpuwise_bench_results::calibrate::CalibrationError;
 use gpuwise_bench_results::comparison::{self, Row};
-use gpuwise_bench_results::report::{Backend, BenchReport, Measurement};
+use gpuwise_bench_results::report::{Backend, BenchReport, Measured, Measurement, Variant};
 use plotters::prelude::*;
 
 use crate::chart_error::{ChartError, drawing as draw};
@@ -30,7 +30,7 @@ pub fn bench_terminal(report: &BenchReport, calibration: Option<&CalibrationErro
     }
     let _ = writeln!(out, "  GPU: {gpu}\n");
     let rows = comparison::rows(report);
-    let series = unique(rows.iter().map(|r| (r.cpu.op.as_str(), r.cpu.dtype.as_str())));
+    let series = unique(rows.iter().map(|r| (r.cpu.op, r.cpu.dtype.as_str())));
     for (op, dtype) in series {
         let these: Vec<&Row<'_>> = rows.iter().filter(|r| r.cpu.op == op && r.cpu.dtype == dtype).collect();
         write_series(&mut out, report, op, dtype, &these);
@@ -61,7 +61,7 @@ pub fn bench_terminal(report: &BenchReport, calibration: Option<&CalibrationErro
     out
 }
 
-fn write_series(out: &mut String, report: &BenchReport, op: &str, dtype: &str, rows: &[&Row<'_>]) {
+fn write_series(out: &mut String, report: &BenchReport, op: Measured, dtype: &str, rows: &[&Row<'_>]) {
     let computed = rows.first().and_then(|r| r.cpu.computed_in.as_deref());
     let note = computed.map(|c| format!(" (CPU computes in {c})")).unwrap_or_default();
     let _ = writeln!(out, "{}", bold(&format!("{op} {dtype}{note}")));
@@ -114,7 +114,7 @@ fn write_machine(out: &mut String, report: &BenchReport) {
     table.load_style(NOTHING);
     table.set_header(vec!["what", "size", "median", "bandwidth", "spread"]);
     for m in machine {
-        let what = format!("{} {}", m.op, m.variant.as_deref().unwrap_or(""));
+        let what = format!("{} {}", m.op, m.variant.map_or("", Variant::name));
         let size = m.shape.first().map_or("-".into(), |&b| gpuwise_core::format_bytes(b));
         let bandwidth = if m.bytes > 0.0 { format!("{:.2} GB/s", m.bandwidth_bytes_per_s / 1e9) } else { "-".into() };
         table.add_row(vec![what, size, fmt_seconds(m.seconds), bandwidth, percent(m.timing.spread)]);
@@ -253,9 +253,9 @@ mod tests {
     use super::*;
     use gpuwise_bench_results::check::Check;
     use gpuwise_bench_results::comparison::break_even;
-    use gpuwise_bench_results::report::{Failure, GpuInfo};
+    use gpuwise_bench_results::report::{Failure, GpuInfo, MachineOp};
     use gpuwise_bench_results::stats::Summary;
-    use gpuwise_model::{Dtype, Extras, Operation};
+    use gpuwise_model::{Dtype, Extras, OpName, Operation};
 
     /// A GPU run: matrix products at two sizes on both sides, a copy, a launch and a failure.
     fn run() -> BenchReport {
@@ -280,10 +280,10 @@ mod tests {
             on_gpu.predicted_seconds = Some(gpu * 0.9);
             report.results.extend([on_cpu, on_gpu]);
         }
-        report.results.push(Measurement::machine("h2d", Some("pinned"), 1 << 26, timing(2.6e-3)));
-        report.results.push(Measurement::machine("launch", Some("synchronized"), 0, timing(6e-6)));
+        report.results.push(Measurement::machine(MachineOp::H2d, Some(Variant::Pinned), 1 << 26, timing(2.6e-3)));
+        report.results.push(Measurement::machine(MachineOp::Launch, Some(Variant::Synchronized), 0, timing(6e-6)));
         report.failures.push(Failure {
-            op: "fft".into(),
+            op: Measured::Operation(OpName::Fft),
             shape: vec![1 << 20],
             dtype: "f16".into(),
             backend: Backend::Cuda,

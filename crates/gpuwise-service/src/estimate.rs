@@ -247,7 +247,7 @@ fn calibrate(
 /// The seed calculator's inputs, defaulted from the operation and the GPU where not given.
 fn seed_inputs(seed: &SeedSettings, estimate: &Estimate, gpu: &GpuProfile) -> SeedInputs {
     SeedInputs {
-        op: estimate.op.clone(),
+        op: estimate.op,
         size: seed.size.unwrap_or(estimate.work.h2d_bytes / estimate.dtype.bytes() as f64),
         gpu_cores: seed.gpu_cores.unwrap_or(f64::from(gpu.sms) * 64.0),
         cpu_factor: seed.cpu_factor,

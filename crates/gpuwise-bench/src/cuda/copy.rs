@@ -14,6 +14,7 @@ use super::host::{Pinned, lengths};
 use crate::data::copies_for;
 use crate::timer;
 use gpuwise_bench_results::plan::Repeats;
+use gpuwise_bench_results::report::{MachineOp, Variant};
 use gpuwise_bench_results::stats::Summary;
 
 /// Which host memory a copy uses.
@@ -27,11 +28,11 @@ pub enum Memory {
 }
 
 impl Memory {
-    /// `pinned` or `pageable`.
-    pub fn name(self) -> &'static str {
+    /// How results name it.
+    pub fn variant(self) -> Variant {
         match self {
-            Memory::Pinned => "pinned",
-            Memory::Pageable => "pageable",
+            Memory::Pinned => Variant::Pinned,
+            Memory::Pageable => Variant::Pageable,
         }
     }
 }
@@ -57,12 +58,12 @@ impl Direction {
         Direction::DeviceToDevice,
     ];
 
-    /// `h2d`, `d2h` or `d2d`.
-    pub fn name(self) -> &'static str {
+    /// How results name it: `h2d`, `d2h` or `d2d`.
+    pub fn op(self) -> MachineOp {
         match self {
-            Direction::HostToDevice(_) => "h2d",
-            Direction::DeviceToHost(_) => "d2h",
-            Direction::DeviceToDevice => "d2d",
+            Direction::HostToDevice(_) => MachineOp::H2d,
+            Direction::DeviceToHost(_) => MachineOp::D2h,
+            Direction::DeviceToDevice => MachineOp::D2d,
         }
     }
 

@@ -118,7 +118,7 @@ impl Gpu {
 
     /// Times copies of `bytes` in `direction`.
     pub fn copy(&mut self, direction: Direction, bytes: u64, repeats: Repeats) -> Result<CopyMeasured, CudaError> {
-        self.session(&format!("{} copies", direction.name()), |gpu| copy::measure(gpu, direction, bytes, repeats))
+        self.session(&format!("{} copies", direction.op().name()), |gpu| copy::measure(gpu, direction, bytes, repeats))
     }
 
     /// Times launches of an empty kernel, queued back to back and each waited for.

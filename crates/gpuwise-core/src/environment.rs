@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Build, ProbeStatus, Source};
+use crate::{Build, FrameworkName, ProbeStatus, Source};
 
 /// One Python environment doctor judged: an interpreter, where its packages are, and the
 /// verdict for every GPU framework installed there.
@@ -77,8 +77,8 @@ impl EnvironmentKind {
 /// will run on a GPU here.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Framework {
-    /// `torch`, `tensorflow`, `jax`, `cupy` or `numba`.
-    pub name: String,
+    /// `torch`, `tensorflow`, `jax`, `cupy`, `numba` or `CUDA.jl`.
+    pub name: FrameworkName,
     /// The distribution that installed it: `torch`, `tensorflow-cpu`, `cupy-cuda12x`, ...
     pub distribution: String,
     /// Its version, local tag included (`2.5.1+cu124`).

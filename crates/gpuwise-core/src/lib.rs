@@ -16,6 +16,7 @@ pub mod cuda_result;
 mod device;
 mod environment;
 mod finding;
+mod framework_name;
 mod julia;
 mod kernel;
 mod probe;
@@ -33,6 +34,7 @@ pub use environment::{
     Component, Environment, EnvironmentKind, Framework, Library, Outcome, Shadowed, Unmet, Unreadable,
 };
 pub use finding::{Finding, Severity};
+pub use framework_name::{FrameworkName, UnknownFramework};
 pub use julia::{CudaRuntime, JuliaEnvironment, Preference};
 pub use kernel::Kernel;
 pub use probe::ProbeStatus;

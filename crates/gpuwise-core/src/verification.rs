@@ -2,13 +2,15 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::FrameworkName;
+
 /// One framework in one environment, run for real.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Verification {
     /// The interpreter it ran in.
     pub interpreter: String,
     /// `torch`, `tensorflow`, `jax`, `cupy`, `numba`.
-    pub framework: String,
+    pub framework: FrameworkName,
     /// Its version, as doctor read it.
     pub version: String,
     /// What doctor predicted from files.

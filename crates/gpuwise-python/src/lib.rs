@@ -260,6 +260,11 @@ fn report_of(report: &str) -> PyResult<gpuwise_core::Report> {
     serde_json::from_str(report).map_err(|err| PyValueError::new_err(format!("not a gpuwise doctor report: {err}")))
 }
 
+/// `name` as a framework gpuwise judges.
+fn framework_name(name: &str) -> PyResult<gpuwise_core::FrameworkName> {
+    name.parse().map_err(|err: gpuwise_core::UnknownFramework| PyValueError::new_err(err.to_string()))
+}
+
 /// Findings as JSON (a list of objects with code, severity, title, detail, fix, subject).
 fn findings_json(findings: &[&gpuwise_core::Finding]) -> PyResult<String> {
     serde_json::to_string(findings).map_err(|err| PyRuntimeError::new_err(err.to_string()))
@@ -271,8 +276,7 @@ fn findings_json(findings: &[&gpuwise_core::Finding]) -> PyResult<String> {
 #[pyfunction]
 fn requirement(report: &str, framework: &str, python: &str) -> PyResult<(bool, String, String, String)> {
     let report = report_of(report)?;
-    let answer = gpuwise_render::requirement(&report, framework, python)
-        .map_err(|err| PyValueError::new_err(err.to_string()))?;
+    let answer = gpuwise_render::requirement(&report, framework_name(framework)?, python);
     Ok((answer.uses_gpu, answer.device.to_string(), answer.message, findings_json(&answer.findings)?))
 }
 
@@ -280,7 +284,7 @@ fn requirement(report: &str, framework: &str, python: &str) -> PyResult<(bool, S
 #[pyfunction]
 fn framework_findings(report: &str, framework: &str, python: &str) -> PyResult<String> {
     let report = report_of(report)?;
-    findings_json(&gpuwise_render::framework_findings(&report, framework, python))
+    findings_json(&gpuwise_render::framework_findings(&report, framework_name(framework)?, python))
 }
 
 /// The module.

@@ -23,6 +23,6 @@ pub use estimate::{estimate_json, estimate_terminal, fmt_seconds, gpu_list};
 pub use frameworks::{FrameworkLine, framework_lines};
 pub use json::json;
 pub use markdown::markdown;
-pub use requirement::{Requirement, UnknownFramework, framework_findings, requirement};
+pub use requirement::{Requirement, framework_findings, requirement};
 pub use terminal::terminal;
 pub use verification::verification;

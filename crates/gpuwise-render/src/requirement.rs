@@ -2,17 +2,18 @@
 //! (`require_gpu`, `device`): the device string to use, and when it is the CPU, why, with the
 //! findings that explain it and their fixes.
 
-use gpuwise_core::{Environment, Finding, Framework, Outcome, Report, Severity};
+use gpuwise_core::{Environment, Finding, Framework, FrameworkName, Outcome, Report, Severity};
 
-/// The frameworks a notebook asks about, with the device strings each takes for its first GPU
-/// and for the CPU.
-const DEVICES: [(&str, &str, &str); 5] = [
-    ("torch", "cuda:0", "cpu"),
-    ("jax", "gpu", "cpu"),
-    ("cupy", "cuda:0", "cpu"),
-    ("tensorflow", "/GPU:0", "/CPU:0"),
-    ("numba", "cuda", "cpu"),
-];
+/// The device strings a framework takes for its first GPU and for the CPU.
+fn devices(framework: FrameworkName) -> (&'static str, &'static str) {
+    match framework {
+        FrameworkName::Torch | FrameworkName::Cupy => ("cuda:0", "cpu"),
+        FrameworkName::Jax => ("gpu", "cpu"),
+        FrameworkName::Tensorflow => ("/GPU:0", "/CPU:0"),
+        FrameworkName::Numba => ("cuda", "cpu"),
+        FrameworkName::CudaJl => ("CuDevice(0)", "CPU"),
+    }
+}
 
 /// What the report says about one framework in one interpreter.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,26 +28,14 @@ pub struct Requirement<'a> {
     pub findings: Vec<&'a Finding>,
 }
 
-/// A framework name gpuwise does not judge.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown framework {0:?}: choose from torch, jax, cupy, tensorflow, numba")]
-pub struct UnknownFramework(pub String);
-
 /// What `report` says about `framework` in the interpreter `interpreter`.
-pub fn requirement<'a>(
-    report: &'a Report,
-    framework: &str,
-    interpreter: &str,
-) -> Result<Requirement<'a>, UnknownFramework> {
-    let &(_, gpu, cpu) = DEVICES
-        .iter()
-        .find(|(name, _, _)| *name == framework)
-        .ok_or_else(|| UnknownFramework(framework.to_string()))?;
+pub fn requirement<'a>(report: &'a Report, framework: FrameworkName, interpreter: &str) -> Requirement<'a> {
+    let (gpu, cpu) = devices(framework);
     let found = installed(report, framework, interpreter);
     if let Some((_, entry)) = found
         && entry.uses_gpu
     {
-        return Ok(Requirement { uses_gpu: true, device: gpu, message: String::new(), findings: Vec::new() });
+        return Requirement { uses_gpu: true, device: gpu, message: String::new(), findings: Vec::new() };
     }
     let serious = report.findings.iter().filter(|f| matches!(f.severity, Severity::Error | Severity::Warning));
     let (headline, findings) = match found {
@@ -58,17 +47,21 @@ pub fn requirement<'a>(
             (headline(entry), findings)
         }
     };
-    Ok(Requirement { uses_gpu: false, device: cpu, message: message(&headline, &findings), findings })
+    Requirement { uses_gpu: false, device: cpu, message: message(&headline, &findings), findings }
 }
 
 /// The findings about `framework` in the interpreter `interpreter`, each with its cause and fix;
 /// empty when it is not installed there.
-pub fn framework_findings<'a>(report: &'a Report, framework: &str, interpreter: &str) -> Vec<&'a Finding> {
+pub fn framework_findings<'a>(report: &'a Report, framework: FrameworkName, interpreter: &str) -> Vec<&'a Finding> {
     installed(report, framework, interpreter).map(|(env, entry)| own_findings(report, env, entry)).unwrap_or_default()
 }
 
 /// `framework` as installed in the interpreter `interpreter`, with its environment.
-fn installed<'a>(report: &'a Report, framework: &str, interpreter: &str) -> Option<(&'a Environment, &'a Framework)> {
+fn installed<'a>(
+    report: &'a Report,
+    framework: FrameworkName,
+    interpreter: &str,
+) -> Option<(&'a Environment, &'a Framework)> {
     report
         .environments
         .iter()
@@ -127,7 +120,7 @@ mod tests {
     fn torch_report(outcome: Outcome, codes: &[&str]) -> Report {
         let mut report = Report::new(System::default());
         let torch = Framework {
-            name: "torch".into(),
+            name: FrameworkName::Torch,
             version: "2.5.1".into(),
             outcome,
             uses_gpu: outcome == Outcome::Gpu,
@@ -151,19 +144,21 @@ mod tests {
     #[test]
     fn a_gpu_framework_gets_its_device_and_no_message() {
         let report = torch_report(Outcome::Gpu, &[]);
-        let answer = requirement(&report, "torch", "/venv/bin/python").unwrap();
+        let answer = requirement(&report, FrameworkName::Torch, "/venv/bin/python");
         assert!(answer.uses_gpu && answer.device == "cuda:0" && answer.message.is_empty());
     }
 
     #[test]
     fn the_cpu_answer_lists_the_frameworks_own_findings_first_then_serious_ones() {
         let report = torch_report(Outcome::Cpu, &["GW301"]);
-        let answer = requirement(&report, "torch", "/venv/bin/python").unwrap();
+        let answer = requirement(&report, FrameworkName::Torch, "/venv/bin/python");
         assert_eq!(answer.device, "cpu");
         let codes: Vec<&str> = answer.findings.iter().map(|f| f.code.as_str()).collect();
         assert_eq!(codes, ["GW301", "GW109"], "info findings are left out");
-        let own: Vec<&str> =
-            framework_findings(&report, "torch", "/venv/bin/python").iter().map(|f| f.code.as_str()).collect();
+        let own: Vec<&str> = framework_findings(&report, FrameworkName::Torch, "/venv/bin/python")
+            .iter()
+            .map(|f| f.code.as_str())
+            .collect();
         assert_eq!(own, ["GW301"]);
         assert!(
             answer
@@ -171,16 +166,15 @@ mod tests {
                 .starts_with("torch 2.5.1 will run on the CPU here:\n  GW301: GW301 title\n    fix: GW301 fix")
         );
         let failing = torch_report(Outcome::ImportFails, &[]);
-        assert!(requirement(&failing, "torch", "/venv/bin/python").unwrap().message.contains("cannot be imported"));
+        assert!(requirement(&failing, FrameworkName::Torch, "/venv/bin/python").message.contains("cannot be imported"));
     }
 
     #[test]
-    fn other_interpreters_and_unknown_frameworks() {
+    fn other_frameworks_and_interpreters_get_the_cpu() {
         let report = torch_report(Outcome::Gpu, &[]);
-        let elsewhere = requirement(&report, "tensorflow", "/venv/bin/python").unwrap();
+        let elsewhere = requirement(&report, FrameworkName::Tensorflow, "/venv/bin/python");
         assert_eq!(elsewhere.device, "/CPU:0");
         assert!(elsewhere.message.starts_with("tensorflow is not installed in this Python"));
-        assert!(!requirement(&report, "torch", "/usr/bin/python3").unwrap().uses_gpu);
-        assert_eq!(requirement(&report, "mxnet", "/usr/bin/python3"), Err(UnknownFramework("mxnet".into())));
+        assert!(!requirement(&report, FrameworkName::Torch, "/usr/bin/python3").uses_gpu);
     }
 }

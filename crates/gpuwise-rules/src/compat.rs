@@ -34,7 +34,7 @@ pub struct Targets {
 /// The targets of a framework build: its own files when they list architectures, else the
 /// release table. `None` when neither says.
 pub fn targets(framework: &Framework) -> Option<Targets> {
-    let row = framework_build(&framework.name, &framework.build, &framework.version);
+    let row = framework_build(framework.name, &framework.build, &framework.version);
     let generating_toolkit = row.and_then(|r| r.generated_kernels_toolkit.clone());
     if !framework.architectures.is_empty() {
         return Some(Targets {
@@ -110,6 +110,7 @@ pub fn support(targets: &Targets, device: &Device) -> Option<Support> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gpuwise_core::FrameworkName;
 
     fn device(cc: &str) -> Device {
         Device { compute_capability: Some(cc.into()), ..Device::default() }
@@ -162,7 +163,7 @@ mod tests {
     #[test]
     fn only_builds_known_to_generate_kernels_carry_a_toolkit() {
         let tf = |version: &str| Framework {
-            name: "tensorflow".into(),
+            name: FrameworkName::Tensorflow,
             version: version.into(),
             build: "cuda-12.5".into(),
             architectures: vec!["sm_90".into()],
@@ -170,7 +171,7 @@ mod tests {
         };
         assert_eq!(targets(&tf("2.21.0")).unwrap().generating_toolkit.as_deref(), Some("12.5"));
         assert_eq!(targets(&tf("2.17.0")).unwrap().generating_toolkit, None, "no failure reported before 2.18");
-        let torch = Framework { name: "torch".into(), ..tf("2.21.0") };
+        let torch = Framework { name: FrameworkName::Torch, ..tf("2.21.0") };
         assert_eq!(targets(&torch).unwrap().generating_toolkit, None);
     }
 }

@@ -1,7 +1,7 @@
 //! What to install so a framework uses this machine's GPUs: the concrete command a fix names,
 //! chosen for this driver and these GPUs, and keeping what already runs.
 
-use gpuwise_core::{Component, Device, Framework, parse_version};
+use gpuwise_core::{Component, Device, Framework, FrameworkName, parse_version};
 
 use crate::FrameworkContext;
 use crate::compat::{self, Support, capability};
@@ -35,10 +35,10 @@ fn driver_runs(ctx: &FrameworkContext<'_>, major: u32) -> bool {
 }
 
 /// The CUDA majors each framework's current wheels exist for, newest first.
-fn majors(framework: &str) -> &'static [u32] {
+fn majors(framework: FrameworkName) -> &'static [u32] {
     match framework {
-        "cupy" => &[13, 12, 11],
-        "tensorflow" => &[12],
+        FrameworkName::Cupy => &[13, 12, 11],
+        FrameworkName::Tensorflow => &[12],
         _ => &[13, 12],
     }
 }
@@ -48,7 +48,7 @@ fn majors(framework: &str) -> &'static [u32] {
 /// capability 7.5 or newer). `None` when the driver runs none of the framework's wheels.
 fn cuda_major(ctx: &FrameworkContext<'_>) -> Option<u32> {
     let oldest = gpus(ctx).iter().filter_map(|d| capability(d.compute_capability.as_deref()?)).min();
-    let offered = majors(&ctx.framework.name);
+    let offered = majors(ctx.framework.name);
     let allowed = |major: u32| {
         offered.contains(&major) && driver_runs(ctx, major) && (major < 13 || oldest.is_none_or(|cc| cc >= (7, 5)))
     };
@@ -63,22 +63,22 @@ fn cuda_major(ctx: &FrameworkContext<'_>) -> Option<u32> {
 /// The pip command that installs a CUDA build of the framework suited to this driver and these
 /// GPUs; `None` when no current build runs on this driver (the fix is a newer driver).
 pub fn cuda_build_command(ctx: &FrameworkContext<'_>) -> Option<String> {
-    if ctx.framework.name == "torch" {
+    if ctx.framework.name == FrameworkName::Torch {
         return torch_wheel(ctx).map(TorchWheel::command);
     }
     let major = cuda_major(ctx)?;
-    if ctx.framework.name == "tensorflow" && beyond_tensorflow_wheels(ctx).is_some() {
+    if ctx.framework.name == FrameworkName::Tensorflow && beyond_tensorflow_wheels(ctx).is_some() {
         return None;
     }
-    Some(match ctx.framework.name.as_str() {
-        "tensorflow" => match ctx.framework.distribution.as_str() {
+    Some(match ctx.framework.name {
+        FrameworkName::Tensorflow => match ctx.framework.distribution.as_str() {
             "tensorflow" => "pip install 'tensorflow[and-cuda]'".into(),
             // tensorflow-cpu and tensorflow install the same package directory.
             other => format!("pip uninstall -y {other} && pip install 'tensorflow[and-cuda]'"),
         },
-        "jax" => format!("pip install -U 'jax[cuda{major}]'"),
-        "cupy" => cupy_command(ctx.framework, major),
-        "numba" => format!("pip install 'numba-cuda[cu{major}]'"),
+        FrameworkName::Jax => format!("pip install -U 'jax[cuda{major}]'"),
+        FrameworkName::Cupy => cupy_command(ctx.framework, major),
+        FrameworkName::Numba => format!("pip install 'numba-cuda[cu{major}]'"),
         other => format!("install a CUDA build of {other}"),
     })
 }
@@ -89,7 +89,7 @@ pub fn cuda_build_fix(ctx: &FrameworkContext<'_>) -> String {
     if let Some(command) = cuda_build_command(ctx) {
         return command;
     }
-    if let Some(device) = beyond_tensorflow_wheels(ctx).filter(|_| ctx.framework.name == "tensorflow") {
+    if let Some(device) = beyond_tensorflow_wheels(ctx).filter(|_| ctx.framework.name == FrameworkName::Tensorflow) {
         return format!(
             "no TensorFlow wheel on PyPI runs on compute capability {} yet (their run-time kernels use CUDA \
              {TENSORFLOW_WHEELS_TOOLKIT}): use NVIDIA's TensorFlow container (nvcr.io/nvidia/tensorflow; tensorflow \

@@ -64,7 +64,7 @@ pub fn codes(rule: &Rule, system: &System, vars: &Variables) -> Vec<String> {
 /// A framework record as a reader would produce it.
 pub fn framework(name: &str, version: &str, build: &str) -> Framework {
     Framework {
-        name: name.into(),
+        name: name.parse().expect("a framework gpuwise judges"),
         distribution: name.into(),
         version: version.into(),
         build: build.into(),

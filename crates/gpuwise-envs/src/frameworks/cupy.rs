@@ -1,6 +1,6 @@
 //! CuPy: the cupy-cudaNNx wheel (or a source build), its _wheel.json, the CUDA libraries it finds.
 
-use gpuwise_core::{Build, Framework, Unreadable};
+use gpuwise_core::{Build, Framework, FrameworkName, Unreadable};
 
 use super::{Site, is_cuda_wheel, package_dir, python_file};
 
@@ -9,7 +9,7 @@ use super::{Site, is_cuda_wheel, package_dir, python_file};
 pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework> {
     let wheels: Vec<_> = site.installed.iter().filter(|d| d.name == "cupy" || d.name.starts_with("cupy-")).collect();
     let dist = *wheels.first()?;
-    let mut framework = site.framework("cupy", dist, "cupy");
+    let mut framework = site.framework(FrameworkName::Cupy, dist, "cupy");
     let package = package_dir(dist, "cupy");
     let fields =
         python_file(&package.join("_version.py"), problems, "cupy's version file is not readable", &["__version__"]);

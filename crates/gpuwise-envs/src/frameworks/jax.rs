@@ -1,6 +1,6 @@
 //! JAX: jax, jaxlib, and the CUDA (or ROCm) plugin and PJRT wheels that make it use a GPU.
 
-use gpuwise_core::{Build, Framework, Unreadable};
+use gpuwise_core::{Build, Framework, FrameworkName, Unreadable};
 
 use super::{Site, is_cuda_wheel, package_dir};
 use crate::fatbin;
@@ -8,7 +8,7 @@ use crate::fatbin;
 /// Reads the installed JAX, if any.
 pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework> {
     let jax = site.installed.get("jax")?;
-    let mut framework = site.framework("jax", jax, "jax");
+    let mut framework = site.framework(FrameworkName::Jax, jax, "jax");
     let jaxlib = site.installed.get("jaxlib");
     let is_jax_part = |name: &str| name == "jaxlib" || name.starts_with("jax-cuda") || name.starts_with("jax-rocm");
     let plugin = site

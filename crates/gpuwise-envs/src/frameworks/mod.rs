@@ -10,7 +10,7 @@ mod torch;
 
 use std::path::{Path, PathBuf};
 
-use gpuwise_core::{Build, Component, Framework, Library, Unreadable};
+use gpuwise_core::{Build, Component, Framework, FrameworkName, Library, Unreadable};
 use pep508_rs::MarkerEnvironment;
 
 use crate::distributions::{Distribution, Installed};
@@ -48,9 +48,9 @@ impl Site<'_> {
     }
 
     /// A framework record for `dist`, its package at `package` (relative to the site directory).
-    fn framework(&self, name: &str, dist: &Distribution, package: &str) -> Framework {
+    fn framework(&self, name: FrameworkName, dist: &Distribution, package: &str) -> Framework {
         Framework {
-            name: name.into(),
+            name,
             distribution: dist.name.clone(),
             version: dist.version.clone(),
             build: Build::Unknown,

@@ -1,6 +1,6 @@
 //! Numba: its CUDA target (built in, or NVIDIA's numba-cuda package) and the NVVM it compiles with.
 
-use gpuwise_core::{Build, Framework, Unreadable};
+use gpuwise_core::{Build, Framework, FrameworkName, Unreadable};
 
 use super::{Site, is_cuda_wheel};
 
@@ -10,7 +10,7 @@ use super::{Site, is_cuda_wheel};
 /// Its components are numba-cuda, the CUDA wheels either declares, and NumPy.
 pub fn read(site: &Site<'_>, _problems: &mut Vec<Unreadable>) -> Option<Framework> {
     let dist = site.installed.get("numba")?;
-    let mut framework = site.framework("numba", dist, "numba");
+    let mut framework = site.framework(FrameworkName::Numba, dist, "numba");
     framework.build = Build::Cuda(None);
     let mut parts = vec![dist];
     if let Some(target) = site.installed.get("numba-cuda") {

@@ -1,7 +1,7 @@
 //! TensorFlow: which distribution (tensorflow, tensorflow-cpu, the legacy tensorflow-gpu), its
 //! build_info.py, and the CUDA libraries it will find.
 
-use gpuwise_core::{Build, Framework, Unreadable};
+use gpuwise_core::{Build, Framework, FrameworkName, Unreadable};
 
 use super::{Site, complete, cuda_sonames, is_cuda_wheel, major_minor, package_dir, unreadable};
 use crate::fatbin;
@@ -13,7 +13,7 @@ const DISTRIBUTIONS: [&str; 5] = ["tensorflow", "tensorflow-cpu", "tensorflow-gp
 /// Reads the installed TensorFlow, if any.
 pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework> {
     let dist = DISTRIBUTIONS.iter().find_map(|name| site.installed.get(name))?;
-    let mut framework = site.framework("tensorflow", dist, "tensorflow");
+    let mut framework = site.framework(FrameworkName::Tensorflow, dist, "tensorflow");
     let build_info = package_dir(dist, "tensorflow").join("python/platform/build_info.py");
     // `import tensorflow` imports build_info.py (its self check): a missing or unreadable one
     // fails the import; one that is valid Python but lacks the build's fields leaves the build

@@ -133,7 +133,7 @@ fn damaged_build_files_are_named_and_not_believed() {
         "import collections\nbuild_info = collections.OrderedDict([(('cuda_version', \n",
     );
     let (frameworks, problems) = layout.read(&Variables::default());
-    let build = |name: &str| frameworks.iter().find(|f| f.name == name).unwrap().build.to_string();
+    let build = |name: &str| frameworks.iter().find(|f| f.name.name() == name).unwrap().build.to_string();
     assert_ne!(build("torch"), "cpu", "a damaged file never makes a CPU build");
     assert_ne!(build("tensorflow"), "cpu");
     let errors: Vec<&str> = problems.iter().map(|p| p.error.as_str()).collect();
@@ -199,10 +199,10 @@ fn cupy_and_numba() {
     std::fs::write(cuda.join("lib64/libnvrtc.so.12"), "").unwrap();
     let vars = Variables::from_text([("CUDA_PATH", cuda.to_str().unwrap())]);
     let (frameworks, _) = layout.read(&vars);
-    let cupy = frameworks.iter().find(|f| f.name == "cupy").unwrap();
+    let cupy = frameworks.iter().find(|f| f.name == FrameworkName::Cupy).unwrap();
     assert_eq!(cupy.build.to_string(), "cuda-12");
     let found: Vec<bool> = cupy.libraries.iter().map(|l| l.path.is_some()).collect();
     assert_eq!(found, [true, false], "NVRTC from CUDA_PATH; no cuBLAS anywhere");
-    let numba = frameworks.iter().find(|f| f.name == "numba").unwrap();
+    let numba = frameworks.iter().find(|f| f.name == FrameworkName::Numba).unwrap();
     assert_eq!((numba.build.to_string().as_str(), numba.libraries[0].name.as_str()), ("cuda", "libnvvm.so"));
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use gpuwise_core::{Build, Framework, Unreadable};
+use gpuwise_core::{Build, Framework, FrameworkName, Unreadable};
 
 use super::{Site, is_cuda_wheel, major_minor, package_dir, python_file, unreadable};
 use crate::{elf, fatbin};
@@ -11,7 +11,7 @@ use crate::{elf, fatbin};
 /// Reads the installed torch, if any.
 pub fn read(site: &Site<'_>, problems: &mut Vec<Unreadable>) -> Option<Framework> {
     let dist = site.installed.get("torch")?;
-    let mut framework = site.framework("torch", dist, "torch");
+    let mut framework = site.framework(FrameworkName::Torch, dist, "torch");
     let package = package_dir(dist, "torch");
     let version_py = package.join("version.py");
     let what = "torch is installed but its version file is not readable";

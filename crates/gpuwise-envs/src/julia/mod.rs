@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use gpuwise_core::Variables;
 use gpuwise_core::{
-    Build, Component, CudaRuntime, Framework, JuliaEnvironment, ProbeStatus, Source, Unmet, Unreadable,
+    Build, Component, CudaRuntime, Framework, FrameworkName, JuliaEnvironment, ProbeStatus, Source, Unmet, Unreadable,
 };
 
 use crate::libraries::LibrarySearch;
@@ -178,7 +178,7 @@ fn cuda_jl(
     root: &Path,
 ) -> (Framework, Option<CudaRuntime>) {
     let mut framework = Framework {
-        name: "CUDA.jl".into(),
+        name: FrameworkName::CudaJl,
         distribution: "CUDA".into(),
         version: layer.version("CUDA").unwrap_or_default(),
         build: Build::Cuda(None),

@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use gpuwise_core::Build;
+use gpuwise_core::{Build, FrameworkName};
 use serde::Deserialize;
 
 use super::within;
@@ -12,7 +12,7 @@ use super::within;
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct FrameworkBuild {
     /// `torch`, `jax`, `cupy`.
-    pub framework: String,
+    pub framework: FrameworkName,
     /// `cuda-12.8` or `cuda-12`.
     pub build: Build,
     /// Least framework version the row covers (`2.8`), empty for any.
@@ -38,7 +38,7 @@ fn rows() -> &'static [FrameworkBuild] {
 }
 
 /// The row for this framework, build and version (`2.8.0+cu128`), when the table has one.
-pub fn framework_build(framework: &str, build: &Build, version: &str) -> Option<&'static FrameworkBuild> {
+pub fn framework_build(framework: FrameworkName, build: &Build, version: &str) -> Option<&'static FrameworkBuild> {
     rows().iter().find(|row| row.framework == framework && row.build == *build && within(version, &row.from, &row.to))
 }
 
@@ -66,14 +66,15 @@ mod tests {
     #[test]
     fn versions_pick_the_row() {
         let cu128 = |v| {
-            framework_build("torch", &"cuda-12.8".into(), v).map(|r| r.architectures.contains(&"sm_70".to_string()))
+            framework_build(FrameworkName::Torch, &"cuda-12.8".into(), v)
+                .map(|r| r.architectures.contains(&"sm_70".to_string()))
         };
         assert_eq!(cu128("2.7.1+cu128"), Some(false), "2.7 cu128 starts at sm_75");
         assert_eq!(cu128("2.9.1"), Some(true), "2.8+ cu128 includes Volta again");
-        assert!(framework_build("torch", &"cuda-11.8".into(), "2.6.0+cu118").is_some());
-        assert!(framework_build("torch", &"cuda-11.8".into(), "2.7.0+cu118").is_none());
+        assert!(framework_build(FrameworkName::Torch, &"cuda-11.8".into(), "2.6.0+cu118").is_some());
+        assert!(framework_build(FrameworkName::Torch, &"cuda-11.8".into(), "2.7.0+cu118").is_none());
         assert_eq!(
-            framework_build("jax", &"cuda-13".into(), "0.7.2").unwrap().min_compute_capability.as_deref(),
+            framework_build(FrameworkName::Jax, &"cuda-13".into(), "0.7.2").unwrap().min_compute_capability.as_deref(),
             Some("7.5")
         );
     }

@@ -3,7 +3,7 @@
 
 use std::sync::OnceLock;
 
-use gpuwise_core::Framework;
+use gpuwise_core::{Framework, FrameworkName};
 use serde::Deserialize;
 
 use super::within;
@@ -13,7 +13,7 @@ use super::within;
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Incompatibility {
     /// The framework it breaks (`numba`).
-    pub framework: String,
+    pub framework: FrameworkName,
     /// The component at fault (`numba-cuda`).
     pub package: String,
     /// Its least affected version, empty for any.
@@ -69,7 +69,7 @@ mod tests {
     fn numba(numba_cuda: &str, numpy: &str) -> Framework {
         let component = |name: &str, version: &str| Component { name: name.into(), version: version.into() };
         Framework {
-            name: "numba".into(),
+            name: FrameworkName::Numba,
             components: vec![component("numba-cuda", numba_cuda), component("numpy", numpy)],
             ..Framework::default()
         }

@@ -1,6 +1,6 @@
 //! GW301: a framework is a CPU-only (or ROCm) build on a machine with an NVIDIA GPU.
 
-use gpuwise_core::{Build, Finding, Severity};
+use gpuwise_core::{Build, Finding, FrameworkName, Severity};
 
 use crate::install::cuda_build_fix;
 use crate::{Check, FrameworkContext, Rule};
@@ -36,8 +36,8 @@ build_info.py keys (knowledge/frameworks.md).
 
 fn check(ctx: &FrameworkContext<'_>) -> Vec<Finding> {
     let framework = ctx.framework;
-    let windows_tf =
-        framework.name == "tensorflow" && ctx.env.env.platform.as_deref().is_some_and(|p| p.starts_with("win32"));
+    let windows_tf = framework.name == FrameworkName::Tensorflow
+        && ctx.env.env.platform.as_deref().is_some_and(|p| p.starts_with("win32"));
     if framework.build.is_cuda() || framework.build == Build::Unknown || windows_tf || !ctx.env.machine_has_nvidia() {
         return Vec::new();
     }
@@ -46,10 +46,10 @@ fn check(ctx: &FrameworkContext<'_>) -> Vec<Finding> {
     } else {
         "a CPU-only build".into()
     };
-    let evidence = match framework.name.as_str() {
-        "torch" => "torch/version.py has `cuda = None`".to_string(),
-        "tensorflow" => format!("{} with is_cuda_build false in build_info.py", framework.distribution),
-        "jax" => "jaxlib is installed without a jax-cuda plugin".to_string(),
+    let evidence = match framework.name {
+        FrameworkName::Torch => "torch/version.py has `cuda = None`".to_string(),
+        FrameworkName::Tensorflow => format!("{} with is_cuda_build false in build_info.py", framework.distribution),
+        FrameworkName::Jax => "jaxlib is installed without a jax-cuda plugin".to_string(),
         _ => format!("{} declares no CUDA build", framework.distribution),
     };
     vec![RULE.finding(

@@ -1,6 +1,6 @@
 //! GW305: a CUDA library a framework loads is nowhere the loader looks.
 
-use gpuwise_core::{Finding, Severity};
+use gpuwise_core::{Finding, FrameworkName, Severity};
 
 use crate::install::{cuda_build_fix, other_cupy_wheels};
 use crate::{Check, FrameworkContext, Rule};
@@ -51,7 +51,7 @@ fn check(ctx: &FrameworkContext<'_>) -> Vec<Finding> {
     let at_import: Vec<&gpuwise_core::Library> = missing.iter().copied().filter(|l| l.at_import).collect();
     let title = if !at_import.is_empty() {
         format!("{label} cannot be imported: {} not found", names(&at_import))
-    } else if framework.name == "numba" {
+    } else if framework.name == FrameworkName::Numba {
         format!("{label} finds no NVVM: CUDA kernels cannot be compiled")
     } else {
         format!("{label} cannot load {}: it will not use the GPU", names(&missing))

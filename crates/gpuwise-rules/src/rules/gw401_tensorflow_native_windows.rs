@@ -1,6 +1,6 @@
 //! GW401: TensorFlow 2.11 or newer on native Windows has no GPU support.
 
-use gpuwise_core::{Finding, Severity, parse_version};
+use gpuwise_core::{Finding, FrameworkName, Severity, parse_version};
 
 use crate::{Check, FrameworkContext, Rule};
 
@@ -31,7 +31,7 @@ fn check(ctx: &FrameworkContext<'_>) -> Vec<Finding> {
     let framework = ctx.framework;
     let windows = ctx.env.env.platform.as_deref().is_some_and(|p| p.starts_with("win32"));
     let version = parse_version(framework.version.split(['+', 'r', 'a', 'b']).next().unwrap_or(""));
-    if framework.name != "tensorflow" || !windows || version.is_none_or(|v| v < vec![2, 11]) {
+    if framework.name != FrameworkName::Tensorflow || !windows || version.is_none_or(|v| v < vec![2, 11]) {
         return Vec::new();
     }
     vec![RULE.finding(

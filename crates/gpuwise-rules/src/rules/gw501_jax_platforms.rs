@@ -1,6 +1,6 @@
 //! GW501: JAX_PLATFORMS leaves out the GPU.
 
-use gpuwise_core::{Finding, Severity};
+use gpuwise_core::{Finding, FrameworkName, Severity};
 
 use crate::{Check, FrameworkContext, Rule};
 
@@ -30,7 +30,9 @@ JAX configuration docs (jax_platforms); knowledge/env-vars.md.
 fn check(ctx: &FrameworkContext<'_>) -> Vec<Finding> {
     let Some(platforms) = ctx.env.machine.vars.get("JAX_PLATFORMS") else { return Vec::new() };
     let listed: Vec<&str> = platforms.split(',').map(str::trim).filter(|p| !p.is_empty()).collect();
-    if ctx.framework.name != "jax" || listed.is_empty() || listed.iter().any(|p| matches!(*p, "cuda" | "gpu" | "rocm"))
+    if ctx.framework.name != FrameworkName::Jax
+        || listed.is_empty()
+        || listed.iter().any(|p| matches!(*p, "cuda" | "gpu" | "rocm"))
     {
         return Vec::new();
     }

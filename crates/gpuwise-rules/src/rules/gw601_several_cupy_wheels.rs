@@ -1,6 +1,6 @@
 //! GW601: more than one CuPy distribution is installed in one environment.
 
-use gpuwise_core::{Finding, Severity};
+use gpuwise_core::{Finding, FrameworkName, Severity};
 
 use crate::install::{cuda_build_fix, other_cupy_wheels};
 use crate::{Check, FrameworkContext, Rule};
@@ -37,7 +37,7 @@ knowledge/frameworks.md (wheel names).
 fn check(ctx: &FrameworkContext<'_>) -> Vec<Finding> {
     let framework = ctx.framework;
     let others: Vec<String> = other_cupy_wheels(framework).map(|c| format!("{} {}", c.name, c.version)).collect();
-    if framework.name != "cupy" || others.is_empty() {
+    if framework.name != FrameworkName::Cupy || others.is_empty() {
         return Vec::new();
     }
     let all =

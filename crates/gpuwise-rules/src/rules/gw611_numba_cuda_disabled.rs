@@ -1,6 +1,6 @@
 //! GW611: NUMBA_DISABLE_CUDA turns Numba's CUDA target off.
 
-use gpuwise_core::{Finding, Severity};
+use gpuwise_core::{Finding, FrameworkName, Severity};
 
 use crate::{Check, FrameworkContext, Rule};
 
@@ -28,7 +28,7 @@ Numba environment variables reference; knowledge/env-vars.md.
 fn check(ctx: &FrameworkContext<'_>) -> Vec<Finding> {
     let Some(value) = ctx.env.machine.vars.get("NUMBA_DISABLE_CUDA") else { return Vec::new() };
     let off = value.trim().parse::<i64>().map(|v| v != 0).unwrap_or(!value.trim().is_empty());
-    if ctx.framework.name != "numba" || !off {
+    if ctx.framework.name != FrameworkName::Numba || !off {
         return Vec::new();
     }
     vec![RULE.finding(

@@ -34,7 +34,7 @@ pub fn run(args: &VerifyArgs, vars: &Variables, host: Host) -> anyhow::Result<Ex
             anyhow::bail!("cannot run {}: {}", env.interpreter, env.probe.describe());
         }
         for framework in &env.frameworks {
-            let live = live_run(Path::new(&env.interpreter), &framework.name, vars, timeout);
+            let live = live_run(Path::new(&env.interpreter), framework.name.name(), vars, timeout);
             results.push(compare(&env.interpreter, framework, live));
         }
     }
@@ -52,7 +52,7 @@ pub fn run(args: &VerifyArgs, vars: &Variables, host: Host) -> anyhow::Result<Ex
 fn compare(interpreter: &str, framework: &Framework, live: LiveRun) -> Verification {
     Verification {
         interpreter: interpreter.to_string(),
-        framework: framework.name.clone(),
+        framework: framework.name,
         version: framework.version.clone(),
         doctor: Prediction {
             uses_gpu: framework.uses_gpu,

@@ -173,9 +173,7 @@ pub fn bench_json(report: &BenchReport, calibration: Option<&CalibrationError>) 
     if let (Some(object), Some(c)) = (value.as_object_mut(), calibration) {
         object.insert("calibration_error".into(), serde_json::to_value(c).unwrap_or_default());
     }
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::json::pretty(&value)
 }
 
 /// One line of the chart: an operation and dtype on one side.

@@ -200,9 +200,7 @@ pub fn estimate_json(e: &Estimate, seed: Option<&SeedComparison>) -> String {
             object.insert("seed_model".into(), serde_json::to_value(seed).unwrap_or_default());
         }
     }
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::json::pretty(&value)
 }
 
 /// The built-in GPUs, one per line.

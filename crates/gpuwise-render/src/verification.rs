@@ -4,6 +4,11 @@ use std::fmt::Write as _;
 
 use gpuwise_core::{Report, Verification};
 
+/// The results as `gpuwise verify --json` prints them: `{schema_version: 1, results: [...]}`.
+pub fn verification_json(results: &[Verification]) -> String {
+    crate::json::pretty(&serde_json::json!({ "schema_version": 1, "results": results }))
+}
+
 /// One line per framework, then the overall agreement.
 pub fn verification(results: &[Verification], report: &Report) -> String {
     let mut out = String::new();

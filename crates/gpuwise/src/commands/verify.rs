@@ -4,7 +4,6 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use anyhow::Context as _;
 use gpuwise_core::Variables;
 use gpuwise_core::{Framework, LiveRun, Prediction, Verification};
 use gpuwise_envs::process::{self, RunError};
@@ -39,9 +38,7 @@ pub fn run(args: &VerifyArgs, vars: &Variables, host: Host) -> anyhow::Result<Ex
         }
     }
     let text = if args.json {
-        serde_json::to_string_pretty(&serde_json::json!({ "schema_version": 1, "results": results }))
-            .context("serialising the results")?
-            + "\n"
+        gpuwise_render::verification_json(&results)
     } else {
         gpuwise_render::verification(&results, &report)
     };

@@ -11,14 +11,13 @@ from typing import Any
 
 from . import _gpuwise
 from ._errors import checked
-from ._html import badge
 from ._view import JsonView
 
 
 class Bench(JsonView):
     """A bench run: the JSON of `gpuwise bench --json` as attributes, the tables and a chart."""
 
-    def __init__(self, data: dict[str, Any], text: str, svg: str, passed: bool) -> None:
+    def __init__(self, data: dict[str, Any], text: str, svg: str, html: str, passed: bool) -> None:
         super().__init__(data)
         self.text = text
         """The tables, as the terminal shows them."""
@@ -26,10 +25,10 @@ class Bench(JsonView):
         """Time against size for every operation (GPU with copies), as an SVG document."""
         self.passed = passed
         """True when every case ran and its result checked right."""
+        self._html = html
 
     def _repr_html_(self) -> str:
-        head = badge(self.passed, "every result checked right" if self.passed else "some cases failed: see below")
-        return f"<div>{head}<pre>{escape(self.text)}</pre>{self.svg}</div>"
+        return self._html
 
     def __repr__(self) -> str:
         return f"<gpuwise.Bench {self._data['mode']}: {len(self._data['results'])} measurements>"
@@ -80,7 +79,7 @@ def bench(
     ops = op.split(",") if isinstance(op, str) else None if op is None else [str(o) for o in op]
     python = _interpreter()
     callback = _notebook_progress() if progress else None
-    text, view, svg, passed = checked(
+    text, view, svg, html, passed = checked(
         _gpuwise.bench,
         callback,
         quick=quick,
@@ -92,4 +91,4 @@ def bench(
         cpu_gemm="auto" if cpu_gemm is None else str(cpu_gemm),
         python=python,
     )
-    return Bench(json.loads(text), view, svg, passed)
+    return Bench(json.loads(text), view, svg, html, passed)

@@ -8,43 +8,26 @@ from typing import Any
 
 from . import _gpuwise
 from ._errors import InputError, checked
-from ._html import badge, table
 from ._view import JsonView
 
 
 class Estimate(JsonView):
     """An estimate: the JSON of `gpuwise estimate --json` as attributes, a text view and a chart."""
 
-    def __init__(self, data: dict[str, Any], text: str, svg: str) -> None:
+    def __init__(self, data: dict[str, Any], text: str, svg: str, html: str) -> None:
         super().__init__(data)
         self.text = text
         """The terminal view."""
         self.svg = svg
         """CPU and GPU time against size, break-even marked, as an SVG document."""
+        self._html = html
 
     def _repr_html_(self) -> str:
-        d = self._data
-        faster = d["speedup"] >= 1
-        head = f"{d['speedup']:.2f}x faster on the GPU" if faster else f"{1 / d['speedup']:.2f}x slower on the GPU"
-        rows = [
-            ("GPU computation", _seconds(d["gpu"]["compute_seconds"])),
-            ("transfers", _seconds(d["gpu"]["transfer_seconds"])),
-            ("total GPU", _seconds(d["gpu"]["total_seconds"])),
-            ("total CPU", _seconds(d["cpu"]["seconds"])),
-            ("bound", d["bound"]),
-        ]
-        return "<div>" + badge(faster, head) + table(["", ""], rows) + self.svg + "</div>"
+        return self._html
 
     def __repr__(self) -> str:
         d = self._data
         return f"<gpuwise.Estimate {d['op']} {d['shape']} {d['dtype']}: {d['speedup']:.2f}x>"
-
-
-def _seconds(s: float) -> str:
-    for scale, unit in ((1, "s"), (1e-3, "ms"), (1e-6, "us")):
-        if s >= scale:
-            return f"{s / scale:.3g} {unit}"
-    return f"{s * 1e9:.3g} ns"
 
 
 def estimate(
@@ -58,8 +41,8 @@ def estimate(
     Raises InputError with the reason for bad input.
     """
     sizes = _sizes(shape)
-    text, view, svg = checked(_gpuwise.estimate, str(op), sizes, str(dtype), str(gpu), str(cpu), **options)
-    return Estimate(json.loads(text), view, svg)
+    text, view, svg, html = checked(_gpuwise.estimate, str(op), sizes, str(dtype), str(gpu), str(cpu), **options)
+    return Estimate(json.loads(text), view, svg, html)
 
 
 def _sizes(shape: int | Iterable[int]) -> list[int]:

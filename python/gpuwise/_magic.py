@@ -25,8 +25,8 @@ def gpuwise_magic(line: str) -> Report | Estimate:
     if command == "doctor":
         return doctor()
     if command == "estimate":
-        text, view, svg = checked(_gpuwise.estimate_command, args)
-        return Estimate(json.loads(text), view, svg)
+        text, view, svg, html = checked(_gpuwise.estimate_command, args)
+        return Estimate(json.loads(text), view, svg, html)
     if command == "require-gpu":
         # An unknown framework is require_gpu's to refuse (ValueError).
         return require_gpu(cast("Framework", args[0])) if args else require_gpu()

@@ -9,11 +9,7 @@ from typing import Any
 
 from . import _gpuwise
 from ._errors import checked
-from ._html import badge, finding, table
 from ._view import JsonView
-
-# How the views say each framework outcome of the JSON contract.
-_RUNS_ON = {"gpu": "GPU", "cpu": "CPU", "import_fails": "import fails", "unknown": "cannot be judged"}
 
 
 class Report(JsonView):
@@ -86,20 +82,8 @@ class Report(JsonView):
         return self._markdown
 
     def _repr_html_(self) -> str:
-        parts = [badge(self.gpu_usable, "A GPU is usable here" if self.gpu_usable else "No usable GPU here")]
-        if self.devices:
-            rows = [(d.get("index"), d.get("name"), d.get("uuid"), d.get("compute_capability")) for d in self.devices]
-            parts.append(table(["GPU", "name", "UUID", "compute capability"], rows))
-        rows = [
-            (env.get("interpreter"), f.get("name"), f.get("version"), _RUNS_ON.get(f.get("outcome"), "CPU"))
-            for env in self.environments
-            for f in env.get("frameworks", [])
-        ]
-        if rows:
-            parts.append(table(["python", "framework", "version", "runs on"], rows))
-        if self.findings:
-            parts.append("<ul>" + "".join(finding(f) for f in self.findings) + "</ul>")
-        return "<div>" + "".join(parts) + "</div>"
+        html: str = checked(_gpuwise.report_html, self.to_json())
+        return html
 
     def __repr__(self) -> str:
         state = "GPU usable" if self.gpu_usable else "no usable GPU"

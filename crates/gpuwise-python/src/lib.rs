@@ -70,8 +70,8 @@ fn doctor(py: Python<'_>, pythons: Vec<PathBuf>, system: Option<PathBuf>) -> PyR
     Ok((gpuwise_render::json(&doctored.report), gpuwise_render::markdown(&doctored.report, &doctored.source)))
 }
 
-/// Runs an estimate and returns `(json, text, svg)`.
-fn estimated(py: Python<'_>, settings: &EstimateSettings) -> PyResult<(String, String, String)> {
+/// Runs an estimate and returns `(json, text, svg, html)`.
+fn estimated(py: Python<'_>, settings: &EstimateSettings) -> PyResult<(String, String, String, String)> {
     let vars = variables()?;
     let mut warnings = Vec::new();
     let result = py.detach(|| gpuwise_service::estimate::estimate(settings, &vars, &mut |w| warnings.push(w)));
@@ -79,11 +79,12 @@ fn estimated(py: Python<'_>, settings: &EstimateSettings) -> PyResult<(String, S
     let estimated = result.map_err(|err| raised(err.is_input(), err.describe(keyword)))?;
     let (estimate, seed) = (&estimated.estimate, estimated.seed.as_ref());
     let svg = gpuwise_render::svg(estimate).map_err(|err| PyRuntimeError::new_err(err.to_string()))?;
-    let text = gpuwise_render::estimate_terminal(estimate, seed);
-    Ok((gpuwise_render::estimate_json(estimate, seed), anstream::adapter::strip_str(&text).to_string(), svg))
+    let text = anstream::adapter::strip_str(&gpuwise_render::estimate_terminal(estimate, seed)).to_string();
+    let html = gpuwise_render::estimate_html(estimate, &svg);
+    Ok((gpuwise_render::estimate_json(estimate, seed), text, svg, html))
 }
 
-/// The cost model for `op` at `shape`, as `(json, text, svg)`; the keyword arguments are
+/// The cost model for `op` at `shape`, as `(json, text, svg, html)`; the keyword arguments are
 /// `gpuwise estimate`'s options.
 #[pyfunction]
 #[pyo3(signature = (
@@ -121,7 +122,7 @@ fn estimate(
     cpu_factor: f64,
     bandwidth: Option<f64>,
     overhead_ms: Option<f64>,
-) -> PyResult<(String, String, String)> {
+) -> PyResult<(String, String, String, String)> {
     let input = |err: InputError| PyValueError::new_err(err.describe(keyword));
     let custom = match (flops, bytes_in, bytes_out) {
         (Some(flops), Some(bytes_in), Some(bytes_out)) => Some((flops, bytes_in, bytes_out)),
@@ -151,14 +152,14 @@ fn estimate(
     estimated(py, &settings)
 }
 
-/// `%gpuwise estimate ARGS`: the command line's options, as `(json, text, svg)`.
+/// `%gpuwise estimate ARGS`: the command line's options, as `(json, text, svg, html)`.
 #[pyfunction]
-fn estimate_command(py: Python<'_>, args: Vec<String>) -> PyResult<(String, String, String)> {
+fn estimate_command(py: Python<'_>, args: Vec<String>) -> PyResult<(String, String, String, String)> {
     let settings = gpuwise::estimate_settings(&args).map_err(|err| PyValueError::new_err(err.render().to_string()))?;
     estimated(py, &settings)
 }
 
-/// Measures this machine as `(json, text, svg, passed)`; `progress(done, total, label)` is called
+/// Measures this machine as `(json, text, svg, html, passed)`; `progress(done, total, label)` is called
 /// (with the GIL) as each case starts. The keyword arguments are `gpuwise bench`'s options;
 /// `calibrate` is True (the default profile) or a path.
 #[pyfunction]
@@ -178,7 +179,7 @@ fn run_bench(
     calibrate: Option<Bound<'_, PyAny>>,
     cpu_gemm: &str,
     python: Option<PathBuf>,
-) -> PyResult<(String, String, String, bool)> {
+) -> PyResult<(String, String, String, String, bool)> {
     let input = |what: &str, message: String| PyValueError::new_err(format!("{}: {message}", keyword(what)));
     let ops = op.unwrap_or_default().iter().map(|name| BenchOp::from_name(name)).collect::<Result<Vec<_>, _>>();
     let calibrate = match calibrate {
@@ -211,13 +212,9 @@ fn run_bench(
         .map_err(|err| raised(err.is_input(), err.describe(keyword)))?;
     let (report, calibration) = (&measured.report, measured.calibration.as_ref());
     let svg = gpuwise_render::bench_svg(report).map_err(|err| PyRuntimeError::new_err(err.to_string()))?;
-    let text = gpuwise_render::bench_terminal(report, calibration);
-    Ok((
-        gpuwise_render::bench_json(report, calibration),
-        anstream::adapter::strip_str(&text).to_string(),
-        svg,
-        report.failures.is_empty(),
-    ))
+    let text = anstream::adapter::strip_str(&gpuwise_render::bench_terminal(report, calibration)).to_string();
+    let html = gpuwise_render::bench_html(report, calibration, &svg);
+    Ok((gpuwise_render::bench_json(report, calibration), text, svg, html, report.failures.is_empty()))
 }
 
 /// Writes a kernel; returns its directory. The keyword arguments are `gpuwise kernel
@@ -280,6 +277,12 @@ fn requirement(report: &str, framework: &str, python: &str) -> PyResult<(bool, S
     Ok((answer.uses_gpu, answer.device.to_string(), answer.message, findings_json(&answer.findings)?))
 }
 
+/// The doctor report `report` (its JSON) as notebooks show it: an HTML fragment.
+#[pyfunction]
+fn report_html(report: &str) -> PyResult<String> {
+    Ok(gpuwise_render::html(&report_of(report)?))
+}
+
 /// The findings (JSON) the doctor report `report` has about `framework` in `python`.
 #[pyfunction]
 fn framework_findings(report: &str, framework: &str, python: &str) -> PyResult<String> {
@@ -300,5 +303,6 @@ fn _gpuwise(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(kernel_remove, module)?)?;
     module.add_function(wrap_pyfunction!(requirement, module)?)?;
     module.add_function(wrap_pyfunction!(framework_findings, module)?)?;
+    module.add_function(wrap_pyfunction!(report_html, module)?)?;
     Ok(())
 }

@@ -27,7 +27,7 @@ fn curves(report: &BenchReport, backend: Backend) -> Calibration {
     let timed_by_calibration =
         |m: &&Measurement| !matches!(m.op, Measured::Machine(MachineOp::Launch | MachineOp::D2d));
     for m in report.results.iter().filter(|m| m.backend == backend).filter(timed_by_calibration) {
-        let dtype: Option<Dtype> = m.dtype.parse().ok();
+        let dtype: Option<Dtype> = m.dtype.dtype();
         let seconds = m.seconds + overhead;
         let point = [curve_size(m), seconds];
         let ratio = m.predicted_seconds.filter(|&p| p > 0.0).map(|p| [point[0], seconds / p]);

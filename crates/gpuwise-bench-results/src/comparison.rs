@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::report::{Backend, BenchReport, Measured, Measurement};
+use crate::report::{Backend, BenchReport, Element, Measured, Measurement};
 
 /// One case on both sides.
 #[derive(Debug, Clone, Copy)]
@@ -51,7 +51,7 @@ pub struct MeasuredBreakEven {
     /// The operation.
     pub op: Measured,
     /// The dtype.
-    pub dtype: String,
+    pub dtype: Element,
     /// Transforms per FFT call (1 for other operations): sizes of different batches are
     /// separate series.
     pub batch: u64,
@@ -75,7 +75,7 @@ pub fn break_even(report: &BenchReport) -> Vec<MeasuredBreakEven> {
             Some(s) => s.points.push(point),
             None => series.push(MeasuredBreakEven {
                 op: row.cpu.op,
-                dtype: row.cpu.dtype.clone(),
+                dtype: row.cpu.dtype,
                 batch: row.cpu.batch,
                 size: None,
                 below_smallest: false,

@@ -96,6 +96,50 @@ impl Variant {
     }
 }
 
+/// The element type of a measurement: an operation's dtype, bytes for copies, none for launches
+/// (written `f32`, `u8`, `none`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "&'static str")]
+pub enum Element {
+    /// An operation's number format.
+    Of(Dtype),
+    /// Bytes (copies).
+    Bytes,
+    /// Nothing (launches).
+    None,
+}
+
+impl Element {
+    /// How results write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Element::Of(dtype) => dtype.name(),
+            Element::Bytes => "u8",
+            Element::None => "none",
+        }
+    }
+
+    /// The dtype, for an operation.
+    pub fn dtype(self) -> Option<Dtype> {
+        match self {
+            Element::Of(dtype) => Some(dtype),
+            _ => None,
+        }
+    }
+}
+
+impl From<Element> for &'static str {
+    fn from(element: Element) -> &'static str {
+        element.name()
+    }
+}
+
+impl fmt::Display for Element {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// One timed measurement.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Measurement {
@@ -112,10 +156,10 @@ pub struct Measurement {
     /// `h2d_pinned`, `d2h_pageable` and the like: what `--calibrate` files this time under.
     pub family: String,
     /// The dtype asked for (`u8` for copies, `none` for launch).
-    pub dtype: String,
+    pub dtype: Element,
     /// The dtype the arithmetic ran in, when it differs (the CPU runs half types in f32).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub computed_in: Option<String>,
+    pub computed_in: Option<Dtype>,
     /// `cpu` or `cuda`.
     pub backend: Backend,
     /// Copies: `pinned` or `pageable`; launch: `queued` or `synchronized`.
@@ -163,7 +207,7 @@ impl Measurement {
             batch,
             size: operation.size(),
             family: family.into(),
-            dtype: dtype.name().into(),
+            dtype: Element::Of(dtype),
             computed_in: None,
             backend,
             variant: None,
@@ -192,7 +236,7 @@ impl Measurement {
                 Some(how) => format!("{}_{}", op.name(), how.name()),
                 None => op.name().into(),
             },
-            dtype: if bytes > 0 { "u8" } else { "none" }.into(),
+            dtype: if bytes > 0 { Element::Bytes } else { Element::None },
             computed_in: None,
             backend: Backend::Cuda,
             variant,
@@ -225,7 +269,7 @@ impl Measurement {
         self.op == Measured::Operation(operation.op())
             && self.shape == operation.shape()
             && self.batch == batch_of(operation)
-            && self.dtype == dtype.name()
+            && self.dtype == Element::Of(dtype)
     }
 }
 
@@ -245,7 +289,7 @@ pub struct Failure {
     /// Its sizes.
     pub shape: Vec<u64>,
     /// Its dtype.
-    pub dtype: String,
+    pub dtype: Element,
     /// Where it failed.
     pub backend: Backend,
     /// What went wrong, in words.
@@ -368,14 +412,14 @@ mod tests {
         }
         let half = Operation::parse("elementwise", &[1 << 20], &Extras::default()).unwrap();
         let mut in_f32 = Measurement::of(&half, Dtype::F16, Backend::Cpu, timing(1e-3));
-        in_f32.computed_in = Some("f32".into());
+        in_f32.computed_in = Some(Dtype::F32);
         report.results.push(in_f32);
         report.results.push(Measurement::machine(MachineOp::H2d, Some(Variant::Pinned), 1 << 26, timing(2.6e-3)));
         report.results.push(Measurement::machine(MachineOp::Launch, Some(Variant::Synchronized), 0, timing(6e-6)));
         report.failures.push(Failure {
             op: Measured::Operation(OpName::Fft),
             shape: vec![1 << 20],
-            dtype: "f16".into(),
+            dtype: Element::Of(Dtype::F16),
             backend: Backend::Cuda,
             message: "cuFFT supports half precision only for powers of two".into(),
         });

@@ -14,7 +14,7 @@ use gpuwise_bench_results::check;
 use gpuwise_bench_results::comparison;
 use gpuwise_bench_results::plan::{self, BenchOp, Case, Mode};
 use gpuwise_bench_results::report::{
-    Backend, BenchReport, Failure, GpuInfo, MachineOp, Measured, Measurement, Variant,
+    Backend, BenchReport, Element, Failure, GpuInfo, MachineOp, Measured, Measurement, Variant,
 };
 use gpuwise_bench_results::stats::Summary;
 
@@ -122,7 +122,7 @@ fn machine_copies(gpu: &mut Gpu, bytes: u64, repeats: plan::Repeats, report: &mu
 /// The failure of a machine measurement (copies, launches) of `bytes`.
 fn machine_failure(op: MachineOp, bytes: u64, err: &BenchError) -> Failure {
     let op = Measured::Machine(op);
-    Failure { op, shape: vec![bytes], dtype: "u8".into(), backend: Backend::Cuda, message: err.to_string() }
+    Failure { op, shape: vec![bytes], dtype: Element::Bytes, backend: Backend::Cuda, message: err.to_string() }
 }
 
 /// One case on the CPU (or reused from the f32 case of the same shape when the CPU computes this
@@ -139,7 +139,7 @@ fn measure_case(
     let failure = |backend, err: BenchError| Failure {
         op: Measured::Operation(case.operation.op()),
         shape: case.operation.shape(),
-        dtype: case.dtype.name().into(),
+        dtype: Element::Of(case.dtype),
         backend,
         message: err.to_string(),
     };
@@ -153,12 +153,10 @@ fn measure_case(
         .then(|| report.find_case(&case.operation, computes_in, Backend::Cpu).cloned())
         .flatten();
     let cpu_result = match reused {
-        Some(found) => {
-            Ok(Measurement { dtype: case.dtype.name().into(), computed_in: Some(found.dtype.clone()), ..found })
-        }
+        Some(found) => Ok(Measurement { dtype: Element::Of(case.dtype), computed_in: found.dtype.dtype(), ..found }),
         None => cpu::run(&workload, repeats, cpu_gemm).map_err(BenchError::from).and_then(|measured| {
             let mut m = checked(case, computes_in, &workload, &measured.output, Backend::Cpu, measured.summary)?;
-            m.computed_in = (computes_in != case.dtype).then(|| computes_in.name().into());
+            m.computed_in = (computes_in != case.dtype).then_some(computes_in);
             if let Some(profile) = &predictors.cpu {
                 predict_cpu(&mut m, case, profile);
             }

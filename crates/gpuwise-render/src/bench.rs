@@ -8,7 +8,7 @@ use comfy_table::Table;
 use comfy_table::presets::NOTHING;
 use gpuwise_bench_results::calibrate::CalibrationError;
 use gpuwise_bench_results::comparison::{self, Row};
-use gpuwise_bench_results::report::{Backend, BenchReport, Measured, Measurement, Variant};
+use gpuwise_bench_results::report::{Backend, BenchReport, Element, Measured, Measurement, Variant};
 use plotters::prelude::*;
 
 use crate::chart_error::{ChartError, drawing as draw};
@@ -30,7 +30,7 @@ pub fn bench_terminal(report: &BenchReport, calibration: Option<&CalibrationErro
     }
     let _ = writeln!(out, "  GPU: {gpu}\n");
     let rows = comparison::rows(report);
-    let series = unique(rows.iter().map(|r| (r.cpu.op, r.cpu.dtype.as_str())));
+    let series = unique(rows.iter().map(|r| (r.cpu.op, r.cpu.dtype)));
     for (op, dtype) in series {
         let these: Vec<&Row<'_>> = rows.iter().filter(|r| r.cpu.op == op && r.cpu.dtype == dtype).collect();
         write_series(&mut out, report, op, dtype, &these);
@@ -61,8 +61,8 @@ pub fn bench_terminal(report: &BenchReport, calibration: Option<&CalibrationErro
     out
 }
 
-fn write_series(out: &mut String, report: &BenchReport, op: Measured, dtype: &str, rows: &[&Row<'_>]) {
-    let computed = rows.first().and_then(|r| r.cpu.computed_in.as_deref());
+fn write_series(out: &mut String, report: &BenchReport, op: Measured, dtype: Element, rows: &[&Row<'_>]) {
+    let computed = rows.first().and_then(|r| r.cpu.computed_in);
     let note = computed.map(|c| format!(" (CPU computes in {c})")).unwrap_or_default();
     let _ = writeln!(out, "{}", bold(&format!("{op} {dtype}{note}")));
     let gpu = rows.iter().any(|r| r.gpu.is_some());
@@ -283,7 +283,7 @@ mod tests {
         report.failures.push(Failure {
             op: Measured::Operation(OpName::Fft),
             shape: vec![1 << 20],
-            dtype: "f16".into(),
+            dtype: Element::Of(Dtype::F16),
             backend: Backend::Cuda,
             message: "cuFFT supports half precision only for powers of two".into(),
         });

@@ -1,10 +1,10 @@
 //! `--calibrate`: a run's medians become this machine's profile, and how well the calibrated
 //! estimator then reproduces what was measured.
 
-use gpuwise_model::{Calibration, Curve, Dtype, MachineProfile, PROFILE_SCHEMA_VERSION, ProfiledGpu, sized_in_bytes};
+use gpuwise_model::{Calibration, Curve, Dtype, Family, MachineProfile, PROFILE_SCHEMA_VERSION, ProfiledGpu};
 use serde::Serialize;
 
-use crate::report::{Backend, BenchReport, MachineOp, Measured, Measurement};
+use crate::report::{Backend, BenchReport, Measurement};
 
 /// The profile `report` measured on a CPU the probe names `cpu_model`, dated `measured_unix`.
 pub fn profile(report: &BenchReport, cpu_model: &str, measured_unix: u64) -> MachineProfile {
@@ -24,17 +24,16 @@ pub fn profile(report: &BenchReport, cpu_model: &str, measured_unix: u64) -> Mac
 fn curves(report: &BenchReport, backend: Backend) -> Calibration {
     let overhead = if backend == Backend::Cuda { report.call_overhead() } else { 0.0 };
     let mut curves: Vec<Curve> = Vec::new();
-    let timed_by_calibration =
-        |m: &&Measurement| !matches!(m.op, Measured::Machine(MachineOp::Launch | MachineOp::D2d));
-    for m in report.results.iter().filter(|m| m.backend == backend).filter(timed_by_calibration) {
+    for m in report.results.iter().filter(|m| m.backend == backend) {
+        let Some(family) = m.family.family() else { continue };
         let dtype: Option<Dtype> = m.dtype.dtype();
         let seconds = m.seconds + overhead;
         let point = [curve_size(m), seconds];
         let ratio = m.predicted_seconds.filter(|&p| p > 0.0).map(|p| [point[0], seconds / p]);
-        let curve = match curves.iter().position(|c| c.family == m.family && c.dtype == dtype) {
+        let curve = match curves.iter().position(|c| c.family == family && c.dtype == dtype) {
             Some(at) => &mut curves[at],
             None => {
-                curves.push(Curve { family: m.family.clone(), dtype, points: Vec::new(), ratios: Vec::new() });
+                curves.push(Curve { family, dtype, points: Vec::new(), ratios: Vec::new() });
                 curves.last_mut().expect("just pushed")
             }
         };
@@ -63,7 +62,7 @@ fn sorted_by_size(pairs: &mut Vec<[f64; 2]>) {
 
 /// The size a measurement files under: FLOPs, or bytes for streaming work and copies.
 fn curve_size(m: &Measurement) -> f64 {
-    if sized_in_bytes(&m.family) || m.flops == 0.0 { m.bytes } else { m.flops }
+    if m.family.family().is_some_and(Family::sized_in_bytes) || m.flops == 0.0 { m.bytes } else { m.flops }
 }
 
 /// How closely the calibrated profile reproduces the measurements.
@@ -130,14 +129,14 @@ mod tests {
         };
         let p = profile(&report, "test cpu", 0);
         assert!(p.gpu.is_none() && p.gpu_curves.curves.is_empty());
-        let gemm = p.cpu.curves.iter().find(|c| c.family == "gemm").unwrap();
+        let gemm = p.cpu.curves.iter().find(|c| c.family == Family::Gemm).unwrap();
         assert_eq!(gemm.points.len(), 3);
         assert!((gemm.seconds(2.0 * 200f64.powi(3)).unwrap() / 8e-4 - 1.0).abs() < 1e-9);
         // Elementwise (12 MiB moved) and reduction (4 MiB in, one value out) are sized in bytes,
         // on curves of their own: they use the memory bandwidth differently.
-        let stream = p.cpu.curves.iter().find(|c| c.family == "stream").unwrap();
+        let stream = p.cpu.curves.iter().find(|c| c.family == Family::Stream).unwrap();
         assert_eq!(stream.points, vec![[12.0 * f64::from(1 << 20), 1e-3]]);
-        let reduction = p.cpu.curves.iter().find(|c| c.family == "reduction").unwrap();
+        let reduction = p.cpu.curves.iter().find(|c| c.family == Family::Reduction).unwrap();
         assert_eq!(reduction.points, vec![[4.0 * f64::from(1 << 20) + 4.0, 5e-4]]);
         // A cubic curve is exactly log-log linear, so leaving the middle point out costs nothing.
         let e = error(&p);

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use gpuwise_model::{Dtype, OpName, Operation, calibration_family};
+use gpuwise_model::{Dtype, Family, OpName, Operation};
 use serde::Serialize;
 
 use crate::check::Check;
@@ -140,6 +140,52 @@ impl fmt::Display for Element {
     }
 }
 
+/// What `--calibrate` files a measurement under (`family` in the results): a family of work, or
+/// for the machine's figures no profile keeps (device copies, launches) their own name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(into = "String")]
+pub enum Filed {
+    /// A family of the profile's curves.
+    Family(Family),
+    /// A machine figure the profile does not keep.
+    Machine(MachineOp, Option<Variant>),
+}
+
+impl Filed {
+    /// Where a machine figure is filed: host-device copies under their family.
+    pub fn machine(op: MachineOp, variant: Option<Variant>) -> Filed {
+        let copy = |to_device| match variant {
+            Some(Variant::Pinned) => Some(Family::Copy { to_device, pinned: true }),
+            Some(Variant::Pageable) => Some(Family::Copy { to_device, pinned: false }),
+            _ => None,
+        };
+        let family = match op {
+            MachineOp::H2d => copy(true),
+            MachineOp::D2h => copy(false),
+            MachineOp::D2d | MachineOp::Launch => None,
+        };
+        family.map_or(Filed::Machine(op, variant), Filed::Family)
+    }
+
+    /// The family, for what a profile keeps.
+    pub fn family(self) -> Option<Family> {
+        match self {
+            Filed::Family(family) => Some(family),
+            Filed::Machine(..) => None,
+        }
+    }
+}
+
+impl From<Filed> for String {
+    fn from(filed: Filed) -> String {
+        match filed {
+            Filed::Family(family) => family.name().to_string(),
+            Filed::Machine(op, Some(variant)) => format!("{}_{}", op.name(), variant.name()),
+            Filed::Machine(op, None) => op.name().to_string(),
+        }
+    }
+}
+
 /// One timed measurement.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Measurement {
@@ -154,7 +200,7 @@ pub struct Measurement {
     pub size: f64,
     /// The estimator's family of work (`gemm`, `conv`, `fft`, `stream`, `reduction`), or for copies
     /// `h2d_pinned`, `d2h_pageable` and the like: what `--calibrate` files this time under.
-    pub family: String,
+    pub family: Filed,
     /// The dtype asked for (`u8` for copies, `none` for launch).
     pub dtype: Element,
     /// The dtype the arithmetic ran in, when it differs (the CPU runs half types in f32).
@@ -199,14 +245,16 @@ impl Measurement {
     pub fn of(operation: &Operation, dtype: Dtype, backend: Backend, timing: Summary) -> Measurement {
         let work = operation.work(dtype).ok();
         let (flops, bytes) = work.as_ref().map(|w| (w.flops, w.device_bytes)).unwrap_or_default();
-        let family = work.as_ref().map(|w| calibration_family(&w.kind)).unwrap_or_default();
+        // Work the model cannot size (never a case the bench plans) is filed by its operation's
+        // usual family.
+        let family = work.as_ref().map_or(Family::Stream, |w| Family::of(&w.kind));
         let batch = batch_of(operation);
         Measurement {
             op: Measured::Operation(operation.op()),
             shape: operation.shape(),
             batch,
             size: operation.size(),
-            family: family.into(),
+            family: Filed::Family(family),
             dtype: Element::Of(dtype),
             computed_in: None,
             backend,
@@ -232,10 +280,7 @@ impl Measurement {
             shape: if bytes > 0 { vec![bytes] } else { Vec::new() },
             batch: 1,
             size: bytes as f64,
-            family: match variant {
-                Some(how) => format!("{}_{}", op.name(), how.name()),
-                None => op.name().into(),
-            },
+            family: Filed::machine(op, variant),
             dtype: if bytes > 0 { Element::Bytes } else { Element::None },
             computed_in: None,
             backend: Backend::Cuda,

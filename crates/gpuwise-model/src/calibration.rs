@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CurveError, ProfileError};
-use crate::{CallTime, Dtype, Kind, Work};
+use crate::{CallTime, Dtype, Family, Kind, Work};
 
 /// Version of the profile file; raised when a field changes meaning or is removed.
 pub const PROFILE_SCHEMA_VERSION: u32 = 1;
@@ -19,7 +19,7 @@ pub const PROFILE_SCHEMA_VERSION: u32 = 1;
 pub struct Curve {
     /// `gemm`, `conv`, `fft`, `stream` or `reduction` (sized in FLOPs, the last two in bytes); `h2d_pinned`,
     /// `h2d_pageable`, `d2h_pinned`, `d2h_pageable` (sized in bytes).
-    pub family: String,
+    pub family: Family,
     /// The dtype; `None` for copies.
     pub dtype: Option<Dtype>,
     /// (size, median seconds) pairs, smallest size first.
@@ -98,7 +98,7 @@ pub struct Calibration {
 
 impl Calibration {
     /// Measured seconds for `family` in `dtype` at `size`, when that curve was measured.
-    pub fn seconds(&self, family: &str, dtype: Option<Dtype>, size: f64) -> Option<f64> {
+    pub fn seconds(&self, family: Family, dtype: Option<Dtype>, size: f64) -> Option<f64> {
         self.curves.iter().find(|c| c.family == family && c.dtype == dtype)?.seconds(size)
     }
 
@@ -116,7 +116,7 @@ impl Calibration {
     /// measured time at this size (streaming work then still costs at least the model's compute
     /// time, since the curve measured its memory traffic only).
     pub fn call(&self, work: &Work, dtype: Dtype, model: &CallTime) -> Option<f64> {
-        let curve = self.curves.iter().find(|c| c.family == family(&work.kind) && c.dtype == Some(dtype))?;
+        let curve = self.curves.iter().find(|c| c.family == Family::of(&work.kind) && c.dtype == Some(dtype))?;
         if let Some(ratio) = curve.ratio(size(work)) {
             return Some(model.seconds * ratio);
         }
@@ -126,23 +126,6 @@ impl Calibration {
             _ => measured,
         })
     }
-}
-
-/// The curve family `kind` is calibrated by.
-pub fn family(kind: &Kind) -> &'static str {
-    match kind {
-        Kind::Gemm { convolution: true, .. } => "conv",
-        Kind::Gemm { .. } => "gemm",
-        Kind::Fft { .. } => "fft",
-        Kind::Stream { reduction: false } => "stream",
-        Kind::Stream { reduction: true } => "reduction",
-    }
-}
-
-/// True for the families sized in bytes moved rather than FLOPs (streaming work; copies, which
-/// have no FLOPs, are sized in bytes too).
-pub fn sized_in_bytes(family: &str) -> bool {
-    matches!(family, "stream" | "reduction")
 }
 
 /// What a family's curves are sized in: FLOPs, except bytes moved for streaming work.
@@ -286,7 +269,7 @@ mod tests {
     use super::*;
 
     fn curve(points: &[[f64; 2]]) -> Curve {
-        Curve { family: "gemm".into(), dtype: Some(Dtype::F32), points: points.to_vec(), ratios: Vec::new() }
+        Curve { family: Family::Gemm, dtype: Some(Dtype::F32), points: points.to_vec(), ratios: Vec::new() }
     }
 
     #[test]

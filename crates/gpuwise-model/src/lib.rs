@@ -17,21 +17,20 @@ mod cpus;
 mod dtype;
 mod error;
 mod estimate;
+mod family;
 mod gpus;
 mod names;
 mod ops;
 mod seed;
 mod timing;
 
-pub use calibration::{
-    Calibration, Curve, MachineProfile, PROFILE_SCHEMA_VERSION, ProfiledGpu, family as calibration_family,
-    sized_in_bytes,
-};
+pub use calibration::{Calibration, Curve, MachineProfile, PROFILE_SCHEMA_VERSION, ProfiledGpu};
 pub use constants::{Constant, Constants, constants};
 pub use cpus::{CpuProfile, cpu, cpus};
 pub use dtype::Dtype;
 pub use error::{CurveError, Input, InputError, ModelError, Naming, Problem, ProfileError, model_name};
 pub use estimate::{Band, Bound, BreakEven, CpuSide, CurvePoint, Estimate, GpuSide, MemoryFit, Scenario, estimate};
+pub use family::{Family, UnknownFamily};
 pub use gpus::{GpuProfile, HostLink, PeakFlops, for_device, gpu, gpus};
 pub use names::{Activation, OpName};
 pub use ops::{Extras, Kind, Operation, Work};

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::Family;
 use crate::calibration::{self, Calibration};
 use crate::error::ModelError;
 use crate::{CpuProfile, Dtype, GpuProfile, Kind, Work, constants};
@@ -110,16 +111,15 @@ pub fn transfers(work: &Work, gpu: &GpuProfile, pinned: bool) -> (f64, f64) {
     let c = constants();
     let factor = if pinned { 1.0 } else { c.pageable_factor.value };
     let rate = gpu.host_link.bytes_per_second() * c.link_efficiency.value * factor;
-    let memory = if pinned { "pinned" } else { "pageable" };
-    let copy = |direction: &str, bytes: f64| {
+    let copy = |to_device: bool, bytes: f64| {
         if bytes <= 0.0 {
             return 0.0;
         }
-        let measured =
-            gpu.calibration.as_deref().and_then(|cal| cal.seconds(&format!("{direction}_{memory}"), None, bytes));
+        let family = Family::Copy { to_device, pinned };
+        let measured = gpu.calibration.as_deref().and_then(|cal| cal.seconds(family, None, bytes));
         measured.unwrap_or(c.transfer_latency_seconds.value + bytes / rate)
     };
-    (copy("h2d", work.h2d_bytes), copy("d2h", work.d2h_bytes))
+    (copy(true, work.h2d_bytes), copy(false, work.d2h_bytes))
 }
 
 #[cfg(test)]

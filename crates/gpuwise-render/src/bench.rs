@@ -139,7 +139,7 @@ fn size_text(m: &Measurement) -> String {
 }
 
 fn rate_text(m: &Measurement) -> String {
-    let rate = if gpuwise_model::sized_in_bytes(&m.family) {
+    let rate = if m.family.family().is_some_and(gpuwise_model::Family::sized_in_bytes) {
         format!("{:.1} GB/s", m.bandwidth_bytes_per_s / 1e9)
     } else {
         fmt_rate(m.rate_flops_per_s)

@@ -18,9 +18,7 @@ class Bench(JsonView):
     """A bench run: the JSON of `gpuwise bench --json` as attributes, the tables and a chart."""
 
     def __init__(self, data: dict[str, Any], text: str, svg: str, html: str, passed: bool) -> None:
-        super().__init__(data)
-        self.text = text
-        """The tables, as the terminal shows them."""
+        super().__init__(data, text)
         self.svg = svg
         """Time against size for every operation (GPU with copies), as an SVG document."""
         self.passed = passed

@@ -15,9 +15,7 @@ class Estimate(JsonView):
     """An estimate: the JSON of `gpuwise estimate --json` as attributes, a text view and a chart."""
 
     def __init__(self, data: dict[str, Any], text: str, svg: str, html: str) -> None:
-        super().__init__(data)
-        self.text = text
-        """The terminal view."""
+        super().__init__(data, text)
         self.svg = svg
         """CPU and GPU time against size, break-even marked, as an SVG document."""
         self._html = html

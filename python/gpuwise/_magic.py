@@ -19,7 +19,26 @@ USAGE = "usage: %gpuwise [doctor | estimate --op OP --shape ... | require-gpu [F
 def gpuwise_magic(line: str) -> Report | Estimate:
     """`%gpuwise` runs doctor; `%gpuwise estimate --op matmul --shape 4096,4096,4096 --dtype bf16
     --gpu h100-sxm` estimates; `%gpuwise require-gpu torch` raises GpuUnavailableError unless
-    torch will use the GPU. The result shows as a table (and chart) in the notebook."""
+    torch will use the GPU. The result shows as a table (and chart) in the notebook, as the
+    command line's text in terminal IPython; a bad argument is reported in one line (IPython's
+    UsageError, no traceback)."""
+    try:
+        return _run(line)
+    except InputError as err:
+        raise _usage_error(str(err)) from None
+
+
+def _usage_error(message: str) -> Exception:
+    """IPython's error for a magic's bad arguments (shown without a traceback), or an
+    InputError outside IPython."""
+    try:
+        from IPython.core.error import UsageError
+    except ImportError:
+        return InputError(message)
+    return UsageError(message)
+
+
+def _run(line: str) -> Report | Estimate:
     words = shlex.split(line)
     command, args = (words[0], words[1:]) if words else ("doctor", [])
     if command == "doctor":

@@ -15,8 +15,8 @@ from ._view import JsonView
 class Report(JsonView):
     """A doctor report: the JSON contract of docs/DESIGN.md, with attributes for its parts."""
 
-    def __init__(self, data: dict[str, Any], markdown: str = "") -> None:
-        super().__init__(data)
+    def __init__(self, data: dict[str, Any], markdown: str = "", text: str = "") -> None:
+        super().__init__(data, text)
         self._markdown = markdown
 
     @property
@@ -97,5 +97,5 @@ def doctor(python: str | os.PathLike[str] | None = None, system: str | os.PathLi
     Raises InputError when `system` cannot be read.
     """
     pythons = [str(python or sys.executable)]
-    text, markdown = checked(_gpuwise.doctor, pythons, None if system is None else str(system))
-    return Report(json.loads(text), markdown)
+    data, markdown, text = checked(_gpuwise.doctor, pythons, None if system is None else str(system))
+    return Report(json.loads(data), markdown, text)

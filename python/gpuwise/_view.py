@@ -7,10 +7,20 @@ from typing import Any
 
 
 class JsonView:
-    """A result backed by the JSON gpuwise printed for it; its fields read as attributes."""
+    """A result backed by the JSON gpuwise printed for it; its fields read as attributes, and it
+    prints as the command line shows it."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], text: str) -> None:
         self._data = data
+        self.text = text
+        """The terminal view, without colour."""
+
+    def __str__(self) -> str:
+        return self.text
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """Terminal IPython shows the text view (notebooks use the HTML view)."""
+        printer.text(self.text)
 
     def __getattr__(self, name: str) -> Any:
         try:

@@ -30,6 +30,16 @@ def test_doctor_reports_this_machine_and_this_python() -> None:
     html = report._repr_html_()
     assert html.startswith("<div>") and ("usable GPU" in html or "GPU is usable" in html)
     assert report._repr_markdown_().strip()
+    # print() and terminal IPython show the command line's view, without colour.
+    assert str(report).startswith(("✓", "✗")) and "gpuwise" in str(report) and "\x1b[" not in str(report)
+    shown: list[str] = []
+
+    class Printer:
+        def text(self, text: str) -> None:
+            shown.append(text)
+
+    report._repr_pretty_(Printer(), False)
+    assert shown == [str(report)]
     if not HAS_NVIDIA:
         assert not report.gpu_usable
         assert report.findings, "a machine without a GPU gets findings that say why"
@@ -278,8 +288,13 @@ def test_magic_commands() -> None:
     assert isinstance(gpuwise_magic(""), gpuwise.Report)
     e = gpuwise_magic("estimate --op reduction --shape 1000000 --gpu h100-sxm --cpu epyc-9654")
     assert e.op == "reduction"
-    with pytest.raises(gpuwise.InputError, match="unknown %gpuwise command"):
+    from IPython.core.error import UsageError
+
+    # Bad arguments are one line (IPython shows a UsageError without a traceback).
+    with pytest.raises(UsageError, match="unknown %gpuwise command"):
         gpuwise_magic("frobnicate")
+    with pytest.raises(UsageError, match="invalid value 'gemv' for '--op <OP>'"):
+        gpuwise_magic("estimate --op gemv --shape 10")
 
 
 def test_bench_measures_checks_and_reports_progress() -> None:

@@ -55,10 +55,11 @@ fn main(py: Python<'_>, argv: Vec<String>) -> u8 {
 }
 
 /// Doctor's report for this machine (or the recorded `system` file), the interpreters in
-/// `pythons` and every Jupyter kernel, as `(json, markdown)`.
+/// `pythons` and every Jupyter kernel, as `(json, markdown, text)` (text: the terminal view
+/// without colour).
 #[pyfunction]
 #[pyo3(signature = (pythons, system=None))]
-fn doctor(py: Python<'_>, pythons: Vec<PathBuf>, system: Option<PathBuf>) -> PyResult<(String, String)> {
+fn doctor(py: Python<'_>, pythons: Vec<PathBuf>, system: Option<PathBuf>) -> PyResult<(String, String, String)> {
     let vars = variables()?;
     let settings = DoctorSettings {
         machine: system.map_or(Machine::This, Machine::Recorded),
@@ -67,7 +68,9 @@ fn doctor(py: Python<'_>, pythons: Vec<PathBuf>, system: Option<PathBuf>) -> PyR
     let doctored = py
         .detach(|| gpuwise_service::doctor::doctor(&settings, &vars, Host::EMBEDDED))
         .map_err(|err| raised(err.is_input(), err.to_string()))?;
-    Ok((gpuwise_render::json(&doctored.report), gpuwise_render::markdown(&doctored.report, &doctored.source)))
+    let (report, source) = (&doctored.report, &doctored.source);
+    let text = anstream::adapter::strip_str(&gpuwise_render::terminal(report, source)).to_string();
+    Ok((gpuwise_render::json(report), gpuwise_render::markdown(report, source), text))
 }
 
 /// Runs an estimate and returns `(json, text, svg, html)`.

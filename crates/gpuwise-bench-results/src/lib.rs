@@ -9,4 +9,6 @@ pub mod check;
 pub mod comparison;
 pub mod plan;
 pub mod report;
+#[cfg(any(test, feature = "sample"))]
+pub mod sample;
 pub mod stats;

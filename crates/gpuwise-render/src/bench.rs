@@ -249,47 +249,7 @@ pub fn bench_svg(report: &BenchReport) -> Result<String, ChartError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use gpuwise_bench_results::check::Check;
-    use gpuwise_bench_results::comparison::break_even;
-    use gpuwise_bench_results::report::{Failure, GpuInfo, MachineOp};
-    use gpuwise_bench_results::stats::Summary;
-    use gpuwise_model::{Dtype, Extras, OpName, Operation};
-
-    /// A GPU run: matrix products at two sizes on both sides, a copy, a launch and a failure.
-    fn run() -> BenchReport {
-        let mut report = BenchReport::new("quick", "AMD EPYC 9654 96-Core Processor".into(), 96);
-        report.cpu_gemm = "OpenBLAS 0.3.27 (numpy's wheel), 96 threads".into();
-        report.gpu = Some(GpuInfo {
-            name: "NVIDIA H100 80GB HBM3".into(),
-            uuid: "GPU-5f0e0c1e-0000-0000-0000-000000000000".into(),
-            free_bytes: 84_000_000_000,
-            memory_fraction: 0.5,
-        });
-        let timing = |median| Summary { median, min: median, max: median, spread: 0.01, repeats: 5 };
-        for (n, cpu, gpu) in [(256, 2e-4, 4e-4), (4096, 0.9, 3e-3)] {
-            let op = Operation::parse("matmul", &[n, n, n], &Extras::default()).unwrap();
-            let mut on_cpu = Measurement::of(&op, Dtype::F32, Backend::Cpu, timing(cpu));
-            on_cpu.check = Some(Check { error: 1e-6, tolerance: 1e-4, compared: 4096 });
-            on_cpu.predicted_seconds = Some(cpu * 1.1);
-            let mut on_gpu = Measurement::of(&op, Dtype::F32, Backend::Cuda, timing(gpu));
-            on_gpu.h2d_seconds = Some(1e-4 * n as f64 / 256.0);
-            on_gpu.d2h_seconds = Some(5e-5 * n as f64 / 256.0);
-            on_gpu.check = on_cpu.check;
-            on_gpu.predicted_seconds = Some(gpu * 0.9);
-            report.results.extend([on_cpu, on_gpu]);
-        }
-        report.results.push(Measurement::machine(MachineOp::H2d, Some(Variant::Pinned), 1 << 26, timing(2.6e-3)));
-        report.results.push(Measurement::machine(MachineOp::Launch, Some(Variant::Synchronized), 0, timing(6e-6)));
-        report.failures.push(Failure {
-            op: Measured::Operation(OpName::Fft),
-            shape: vec![1 << 20],
-            dtype: Element::Of(Dtype::F16),
-            backend: Backend::Cuda,
-            message: "cuFFT supports half precision only for powers of two".into(),
-        });
-        report.break_even = break_even(&report);
-        report
-    }
+    use gpuwise_bench_results::sample::full_report as run;
 
     #[test]
     fn terminal_view_of_a_gpu_run() {

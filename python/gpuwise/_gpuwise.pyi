@@ -1,18 +1,19 @@
 """The compiled module (crates/gpuwise-python)."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from os import PathLike
 from pathlib import Path
 
 __version__: str
 
 _Path = str | PathLike[str]
+_Count = int | float | str
 
 def main(argv: list[str]) -> int: ...
 def doctor(pythons: Sequence[_Path], system: _Path | None = None) -> tuple[str, str, str]: ...
 def estimate(
     op: str,
-    shape: Sequence[int],
+    shape: _Count | Iterable[_Count],
     dtype: str = "f32",
     gpu: str = "auto",
     cpu: str = "auto",
@@ -21,18 +22,18 @@ def estimate(
     resident: bool = False,
     pageable: bool = False,
     profile: _Path | None = None,
-    repeats: int = 1,
-    batch: int = 1,
-    stride: int = 1,
-    padding: int = 0,
+    repeats: _Count = 1,
+    batch: _Count = 1,
+    stride: _Count = 1,
+    padding: _Count = 0,
     real: bool = False,
-    inputs: int = 2,
+    inputs: _Count = 2,
     flops_per_element: float = 1.0,
     activation: str = "relu",
     flops: float | None = None,
-    bytes_in: int | None = None,
-    bytes_out: int | None = None,
-    seed_model: bool = False,
+    bytes_in: _Count | None = None,
+    bytes_out: _Count | None = None,
+    rule_of_thumb: bool = False,
     size: float | None = None,
     gpu_cores: float | None = None,
     cpu_factor: float = 1.0,

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import warnings
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -109,10 +111,41 @@ def test_estimate_errors_name_keyword_arguments_and_unknown_ones_are_type_errors
         gpuwise.estimate("matmul", (64, 0, 64), gpu="h100-sxm", cpu="epyc-9654")
     with pytest.raises(gpuwise.InputError, match="`repeats` must be at least 1"):
         gpuwise.estimate("matmul", (64, 64, 64), gpu="h100-sxm", cpu="epyc-9654", repeats=0)
-    with pytest.raises(gpuwise.InputError, match="`shape`"):
+    with pytest.raises(gpuwise.InputError, match="`shape` cannot be negative, got `-1`"):
         gpuwise.estimate("matmul", (64, -1, 64), gpu="h100-sxm")
     with pytest.raises(TypeError, match="shapes"):
         gpuwise.estimate("matmul", (64, 64, 64), gpu="h100-sxm", shapes=(1, 2))
+
+
+def test_sizes_and_counts_are_read_as_the_command_line_reads_them() -> None:
+    given: list[str | Iterable[int | float | str]] = [
+        (1024, 1024, 1024),
+        "1024x1024x1024",
+        "1Ki,1Ki,1Ki",
+        [1024.0, "1024", 1024],
+    ]
+    shapes = {tuple(gpuwise.estimate("matmul", shape, gpu="h100-sxm", cpu="epyc-9654").shape) for shape in given}
+    assert shapes == {(1024, 1024, 1024)}
+    assert gpuwise.estimate("reduction", 1e6, gpu="h100-sxm", cpu="epyc-9654").shape == [1000000]
+    repeated = gpuwise.estimate("matmul", (64, 64, 64), gpu="h100-sxm", cpu="epyc-9654", repeats=1e3)
+    assert repeated.scenario["repeats"] == 1000
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"repeats": -1}, "`repeats` cannot be negative, got `-1`"),
+        ({"batch": 2.5}, "`batch` must be a whole number, got `2.5`"),
+        ({"stride": True}, "`stride` must be a whole number such as 1024, 1e6 or 4Ki, got `True`"),
+        ({"shape": "1024 by 1024"}, "`shape` must be a whole number such as 1024, 1e6 or 4Ki, got `by`"),
+        ({"shape": None}, "`shape` must be sizes such as"),
+        ({"shape": 1e30}, "`shape` must be at most 2^53"),
+    ],
+)
+def test_bad_counts_name_the_keyword_and_what_was_passed(options: dict[str, object], message: str) -> None:
+    arguments: dict[str, object] = {"shape": (64, 64, 64), **options}
+    with pytest.raises(gpuwise.InputError, match=re.escape(message)):
+        gpuwise.estimate("matmul", gpu="h100-sxm", cpu="epyc-9654", **arguments)  # type: ignore[arg-type]
 
 
 def test_a_broken_default_profile_is_a_python_warning(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -293,8 +326,13 @@ def test_magic_commands() -> None:
     # Bad arguments are one line (IPython shows a UsageError without a traceback).
     with pytest.raises(UsageError, match="unknown %gpuwise command"):
         gpuwise_magic("frobnicate")
-    with pytest.raises(UsageError, match="invalid value 'gemv' for '--op <OP>'"):
+    with pytest.raises(UsageError, match="invalid value 'gemv' for '--op <OP>'") as refused:
         gpuwise_magic("estimate --op gemv --shape 10")
+    assert "\n" not in str(refused.value) and "possible values: matmul" in str(refused.value), "one line"
+    with pytest.raises(UsageError, match=re.escape("--gpu: unknown `h100`; did you mean h100-sxm")):
+        gpuwise_magic("estimate --op matmul --shape 64x64x64 --gpu h100")
+    with pytest.raises(UsageError, match=re.escape("--shape cannot be negative, got `-1`")):
+        gpuwise_magic("estimate --op matmul --shape -1,2,3")
 
 
 def test_bench_measures_checks_and_reports_progress() -> None:

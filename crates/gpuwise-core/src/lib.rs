@@ -41,7 +41,7 @@ pub use probe::ProbeStatus;
 pub use report::{Report, SCHEMA_VERSION, SnapshotError, Tool, Verdict};
 pub use source::{Source, UnknownSource};
 pub use system::{ContainerRuntime, Cpu, DeviceNode, Driver, Libraries, Os, PciGpu, Provenance, System};
-pub use units::{format_bytes, parse_version};
+pub use units::{format_bytes, format_seconds, parse_version};
 pub use variables::{VarValue, Variables};
 pub use verification::{LiveRun, Prediction, Verification};
 pub use visibility::{DeviceOrder, EntryStatus, Visibility, VisibilityEntry, VisibleDevice};

@@ -6,6 +6,8 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use gpuwise_core::{format_bytes, format_seconds};
+
 use crate::Dtype;
 
 /// An input of the estimator.
@@ -25,6 +27,8 @@ pub enum Input {
     Batch,
     /// Convolution stride.
     Stride,
+    /// Convolution zero padding.
+    Padding,
     /// Elementwise input arrays.
     Inputs,
     /// Elementwise FLOPs per element.
@@ -60,6 +64,7 @@ impl Input {
             Input::Cpu => "cpu",
             Input::Batch => "batch",
             Input::Stride => "stride",
+            Input::Padding => "padding",
             Input::Inputs => "inputs",
             Input::FlopsPerElement => "flops_per_element",
             Input::Activation => "activation",
@@ -102,6 +107,8 @@ pub enum Problem {
     },
     /// Not a finite number of 0 or more.
     Negative,
+    /// A count or size written as a negative number (the text given).
+    NegativeCount(String),
     /// Not a finite number above 0.
     NotPositive,
     /// Not among the values it takes.
@@ -164,6 +171,7 @@ impl InputError {
             Problem::ZeroDimension(n) => format!("{name}: dimension {n} is 0; every size must be at least 1"),
             Problem::Sizes { op, forms, got } => format!("{name} for {op} takes {forms}, got {got} number(s)"),
             Problem::Negative => format!("{name} must be a number >= 0"),
+            Problem::NegativeCount(got) => format!("{name} cannot be negative, got `{got}`"),
             Problem::NotPositive => format!("{name} must be a number above 0"),
             Problem::Unknown { got, choices } => format!("{name}: unknown `{got}`; use one of {}", choices.join(", ")),
             Problem::Unnamed { got, nearest } => {
@@ -212,22 +220,9 @@ pub enum ModelError {
     /// cuFFT offers no transforms in this dtype.
     #[error("cuFFT has no {0} transforms: use f64, f32 or f16")]
     NoFft(Dtype),
-    /// The sizes describe more work or memory than any real workload.
-    #[error(
-        "{op} {shape:?} in {dtype} would need {bytes:.3e} bytes and {flops:.3e} FLOPs: too large to be a real workload"
-    )]
-    TooLarge {
-        /// The operation.
-        op: &'static str,
-        /// Its sizes.
-        shape: Vec<u64>,
-        /// The dtype.
-        dtype: Dtype,
-        /// Memory it would need.
-        bytes: f64,
-        /// FLOPs it would take.
-        flops: f64,
-    },
+    /// The sizes describe more than any machine could hold or run: a typo, not a workload.
+    #[error("{}", .0.describe(model_name))]
+    TooLarge(Box<TooLarge>),
     /// This machine's GPU matches no row of the built-in table.
     #[error("{0} is not in the built-in table: name the closest part instead of auto")]
     NotInTable(String),
@@ -241,7 +236,53 @@ impl ModelError {
     pub fn describe(&self, naming: Naming) -> String {
         match self {
             ModelError::Input(input) => input.describe(naming),
+            ModelError::TooLarge(too_large) => too_large.describe(naming),
             other => other.to_string(),
+        }
+    }
+}
+
+/// Work beyond what any machine could hold or run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TooLarge {
+    /// The input to check: the sizes, or a custom operation's FLOPs or bytes.
+    pub input: Input,
+    /// The operation and sizes in words (`matmul 100000000x100000000x100000000 f32`).
+    pub work: String,
+    /// The limit it passes.
+    pub limit: Limit,
+}
+
+/// A limit no real workload passes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Limit {
+    /// Its data takes more memory than the largest single machines hold.
+    Memory {
+        /// Bytes its data takes.
+        bytes: f64,
+    },
+    /// One call takes longer than anyone runs one call, even on the faster side.
+    Time {
+        /// Seconds on the faster side.
+        seconds: f64,
+        /// The faster side, as shown.
+        faster: String,
+    },
+}
+
+impl TooLarge {
+    /// The message, with the input at fault named by `naming`.
+    pub fn describe(&self, naming: Naming) -> String {
+        let (name, work) = (naming(self.input.name()), &self.work);
+        match &self.limit {
+            Limit::Memory { bytes } => format!(
+                "{name}: {work} needs {} of memory, and the largest single machines hold about 48 TB: check the sizes",
+                format_bytes(*bytes as u64)
+            ),
+            Limit::Time { seconds, faster } => format!(
+                "{name}: one call of {work} would take {} even on the {faster}: check the sizes",
+                format_seconds(*seconds)
+            ),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::error::ModelError;
+use crate::error::{Limit, ModelError};
 use crate::timing::{CallTime, cpu_call, gpu_call, transfers};
 use crate::{CpuProfile, Dtype, GpuProfile, OpName, Operation, Work, constants};
 
@@ -103,7 +103,7 @@ impl Band {
             Band::WorthIt => "worth it (> 5x)",
             Band::Noticeable => "noticeable (2-5x): weigh the effort of moving to the GPU",
             Band::Marginal => "marginal (< 2x): transfers and setup may outweigh it",
-            Band::Slower => "slower on the GPU (< 1x)",
+            Band::Slower => "keep it on the CPU (< 1x)",
         }
     }
 }
@@ -213,7 +213,12 @@ impl Sides {
     }
 }
 
-/// Estimates `op` in `dtype` on `gpu` against `cpu`; `Err` when the GPU cannot run it.
+/// The longest one call may take on the faster side: 30 days. Batch systems cap jobs at days to
+/// weeks, and no single library call runs for a month; past it, a size is a typo.
+const MOST_CALL_SECONDS: f64 = 30.0 * 86_400.0;
+
+/// Estimates `op` in `dtype` on `gpu` against `cpu`; `Err` when the GPU cannot run it or the
+/// work is beyond any machine.
 pub fn estimate(
     op: &Operation,
     dtype: Dtype,
@@ -224,6 +229,14 @@ pub fn estimate(
     let repeats = scenario.repeats.max(1);
     let scenario = Scenario { repeats, ..scenario };
     let sides = Sides::new(op, dtype, gpu, cpu, scenario)?;
+    let (faster, fastest) = if sides.gpu.seconds < sides.cpu.seconds {
+        (&gpu.display, sides.gpu.seconds)
+    } else {
+        (&cpu.display, sides.cpu.seconds)
+    };
+    if fastest > MOST_CALL_SECONDS {
+        return Err(op.too_large(dtype, Limit::Time { seconds: fastest, faster: faster.clone() }));
+    }
     let (cpu_seconds, gpu_total) = sides.totals(repeats);
     let r = repeats as f64;
     let transfer = sides.h2d + sides.d2h;
@@ -288,11 +301,13 @@ fn speedup_at(
     Some(cpu_seconds / gpu_seconds)
 }
 
-/// Solves for the smallest size knob at which the speedup reaches 1: scans factors from 1e-12 to
-/// 1e12 of the given size for the first crossing, then bisects it (in log space) to 0.1%.
+/// Solves for the smallest size knob at which the speedup reaches 1: scans factors from 1e-60 of
+/// the given size (where every dimension has shrunk to 1, whatever the size given, so the answer
+/// does not depend on where the user started) to 1e12, for the first crossing, then bisects it
+/// (in log space) to 0.1%.
 fn break_even(op: &Operation, dtype: Dtype, gpu: &GpuProfile, cpu: &CpuProfile, s: Scenario) -> Option<BreakEven> {
     let wins = |log_factor: f64| speedup_at(op, 10f64.powf(log_factor), dtype, gpu, cpu, s).is_some_and(|x| x >= 1.0);
-    let grid: Vec<f64> = (-48..=48).map(|i| f64::from(i) / 4.0).collect();
+    let grid: Vec<f64> = (-240..=48).map(|i| f64::from(i) / 4.0).collect();
     let first = grid.iter().position(|&g| wins(g))?;
     let at = |log_factor: f64, always: bool| {
         let scaled = op.scaled(10f64.powf(log_factor));
@@ -390,6 +405,39 @@ mod tests {
         let resident = run("elementwise", &[1000], Dtype::F32, Scenario { resident: true, ..Scenario::default() });
         assert_eq!(resident.bound, Bound::Launch);
         assert_eq!(resident.gpu.transfer_seconds, 0.0);
+    }
+
+    #[test]
+    fn break_even_does_not_depend_on_the_size_given() {
+        let at = |n: u64| run("matmul", &[n, n, n], Dtype::F32, Scenario::default()).break_even.expect("matmuls win");
+        let small = at(64);
+        for n in [1, 1000, 100_000, 1_000_000] {
+            assert_eq!(at(n).shape, small.shape, "from {n}");
+            assert!(!at(n).always, "from {n}");
+        }
+    }
+
+    #[test]
+    fn work_beyond_any_machine_is_refused_with_the_reason() {
+        let h100 = gpu("h100-sxm").unwrap();
+        let epyc = cpu("epyc-9654").unwrap();
+        let refused = |op: &str, shape: &[u64], extras: &Extras| {
+            let op = Operation::parse(op, shape, extras).unwrap();
+            estimate(&op, Dtype::F32, h100, epyc, Scenario::default()).unwrap_err().describe(crate::model_name)
+        };
+        let memory = refused("matmul", &[100_000_000; 3], &Extras::default());
+        assert_eq!(
+            memory,
+            "shape: matmul 100000000x100000000x100000000 f32 needs 106.6 PiB of memory, and the largest single \
+             machines hold about 48 TB: check the sizes"
+        );
+        let forever = Extras { custom: Some((1e25, 1024, 1024)), ..Extras::default() };
+        let time = refused("custom", &[], &forever);
+        assert!(time.starts_with("flops: one call of custom work of 1.000e25 FLOPs"), "{time}");
+        assert!(time.contains("years even on the NVIDIA H100"), "{time}");
+        // The largest work that fits a big machine is still estimated.
+        let big = Operation::parse("matmul", &[1_000_000; 3], &Extras::default()).unwrap();
+        assert!(estimate(&big, Dtype::F32, h100, epyc, Scenario::default()).is_ok());
     }
 
     #[test]

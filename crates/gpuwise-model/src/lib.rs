@@ -22,17 +22,21 @@ mod gpus;
 mod names;
 mod ops;
 mod seed;
+mod sizes;
 mod timing;
 
 pub use calibration::{Calibration, Curve, MachineProfile, PROFILE_SCHEMA_VERSION, ProfiledGpu};
 pub use constants::{Constant, Constants, constants};
 pub use cpus::{CpuProfile, cpu, cpus};
 pub use dtype::Dtype;
-pub use error::{CurveError, Input, InputError, ModelError, Naming, Problem, ProfileError, model_name};
+pub use error::{
+    CurveError, Input, InputError, Limit, ModelError, Naming, Problem, ProfileError, TooLarge, model_name,
+};
 pub use estimate::{Band, Bound, BreakEven, CpuSide, CurvePoint, Estimate, GpuSide, MemoryFit, Scenario, estimate};
 pub use family::{Family, UnknownFamily};
 pub use gpus::{GpuProfile, HostLink, PeakFlops, for_device, gpu, gpus};
 pub use names::{Activation, OpName};
 pub use ops::{Extras, Kind, Operation, Work};
 pub use seed::{SeedAnswer, SeedComparison, SeedInputs, differences, seed_answer};
+pub use sizes::{parse_count, parse_sizes};
 pub use timing::{CallTime, cpu_call, gpu_call, transfers};

@@ -3,11 +3,13 @@
 
 use serde::Serialize;
 
-use crate::error::{Input, InputError, ModelError, Problem};
+use crate::error::{Input, InputError, Limit, ModelError, Problem, TooLarge};
 use crate::{Activation, Dtype, OpName};
 
-/// Most bytes any one operation may touch (1 EiB): beyond it a size is a typo, not a workload.
-const ABSURD_BYTES: f64 = (1u64 << 60) as f64;
+/// Most bytes one operation's data may take: 64 TiB. The largest single machines hold about
+/// 48 TB of memory (HPE's 32-socket Superdome Flex, nextplatform.com, 2017-11-06); beyond that a
+/// size is a typo, not a workload.
+const MOST_BYTES: f64 = (64u64 << 40) as f64;
 
 /// One operation with its sizes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -447,16 +449,29 @@ impl Operation {
                 }
             }
         };
-        if work.memory_bytes > ABSURD_BYTES || work.flops > 1e30 || !work.flops.is_finite() {
-            return Err(ModelError::TooLarge {
-                op: self.name(),
-                shape: self.shape(),
-                dtype,
-                bytes: work.memory_bytes,
-                flops: work.flops,
-            });
+        if work.memory_bytes > MOST_BYTES || !work.flops.is_finite() {
+            return Err(self.too_large(dtype, Limit::Memory { bytes: work.memory_bytes }));
         }
         Ok(work)
+    }
+
+    /// The error for work of `dtype` past `limit`, naming the input that sets its size.
+    pub fn too_large(&self, dtype: Dtype, limit: Limit) -> ModelError {
+        let (input, work) = match self {
+            Operation::Custom { flops, bytes_in, bytes_out } => {
+                let input = match limit {
+                    Limit::Time { .. } => Input::Flops,
+                    Limit::Memory { .. } if bytes_out > bytes_in => Input::BytesOut,
+                    Limit::Memory { .. } => Input::BytesIn,
+                };
+                (input, format!("custom work of {flops:.3e} FLOPs, {bytes_in} bytes in and {bytes_out} out"))
+            }
+            _ => {
+                let shape: Vec<String> = self.shape().iter().map(u64::to_string).collect();
+                (Input::Shape, format!("{} {} {dtype}", self.name(), shape.join("x")))
+            }
+        };
+        ModelError::TooLarge(Box::new(TooLarge { input, work, limit }))
     }
 
     /// The same operation with its size knob multiplied by `factor` (at least 1 in every
@@ -546,7 +561,9 @@ mod tests {
         assert_eq!(unknown.input, Input::Op);
         assert!(unknown.describe(flag).starts_with("--op: unknown `sort`; use one of matmul"), "{unknown}");
         let huge = op("matmul", &[u64::MAX, u64::MAX, u64::MAX]);
-        assert!(huge.work(Dtype::F32).unwrap_err().to_string().contains("too large"));
+        let message = huge.work(Dtype::F32).unwrap_err().describe(flag);
+        assert!(message.starts_with("--shape: matmul 18446744073709551615x"), "{message}");
+        assert!(message.contains("the largest single machines hold about 48 TB"), "{message}");
         let custom = Operation::parse("custom", &[], &e).unwrap_err();
         assert_eq!(custom.describe(flag), "custom needs --flops, --bytes-in and --bytes-out");
         assert_eq!(custom.to_string(), "custom needs flops, bytes_in and bytes_out");

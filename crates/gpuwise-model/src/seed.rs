@@ -74,7 +74,7 @@ pub fn seed_answer(inputs: &SeedInputs) -> Result<SeedAnswer, InputError> {
 pub fn differences(inputs: &SeedInputs, seed: &SeedAnswer, model_gpu_ms: f64, model_cpu_ms: f64) -> Vec<String> {
     let mut why = vec![
         format!(
-            "the seed's GPU time is {}x the cost model's: it divides data size by core count, so it ignores the \
+            "its GPU time is {}x the cost model's: it divides data size by core count, so it ignores the \
              operation's arithmetic (a matmul does 2n^3 FLOPs on 3n^2 elements), tensor cores and the dtype",
             ratio(seed.gpu_ms / model_gpu_ms)
         ),

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use gpuwise_bench::cpu::GemmChoice;
 use gpuwise_bench_results::plan::{BenchOp, Mode};
 use gpuwise_core::Variables;
-use gpuwise_model::{Activation, Extras, InputError, OpName, Scenario};
+use gpuwise_model::{Activation, Extras, InputError, Naming, OpName, Scenario};
 use gpuwise_service::Host;
 use gpuwise_service::bench::{BenchSettings, SaveProfile};
 use gpuwise_service::doctor::{DoctorSettings, Machine, Scope};
@@ -21,8 +21,10 @@ use gpuwise_service::kernels::KernelSettings;
 use pyo3::exceptions::{PyRuntimeError, PyUserWarning, PyValueError};
 use pyo3::prelude::*;
 
+mod numbers;
+
 /// An input's name as Python callers write it.
-fn keyword(name: &str) -> String {
+pub(crate) fn keyword(name: &str) -> String {
     format!("`{name}`")
 }
 
@@ -73,13 +75,17 @@ fn doctor(py: Python<'_>, pythons: Vec<PathBuf>, system: Option<PathBuf>) -> PyR
     Ok((gpuwise_render::json(report), gpuwise_render::markdown(report, source), text))
 }
 
-/// Runs an estimate and returns `(json, text, svg, html)`.
-fn estimated(py: Python<'_>, settings: &EstimateSettings) -> PyResult<(String, String, String, String)> {
+/// Runs an estimate and returns `(json, text, svg, html)`; errors name inputs by `naming`.
+fn estimated(
+    py: Python<'_>,
+    settings: &EstimateSettings,
+    naming: Naming,
+) -> PyResult<(String, String, String, String)> {
     let vars = variables()?;
     let mut warnings = Vec::new();
     let result = py.detach(|| gpuwise_service::estimate::estimate(settings, &vars, &mut |w| warnings.push(w)));
     warn_all(py, warnings)?;
-    let estimated = result.map_err(|err| raised(err.is_input(), err.describe(keyword)))?;
+    let estimated = result.map_err(|err| raised(err.is_input(), err.describe(naming)))?;
     let (estimate, seed) = (&estimated.estimate, estimated.seed.as_ref());
     let svg = gpuwise_render::svg(estimate).map_err(|err| PyRuntimeError::new_err(err.to_string()))?;
     let text = anstream::adapter::strip_str(&gpuwise_render::estimate_terminal(estimate, seed)).to_string();
@@ -93,14 +99,14 @@ fn estimated(py: Python<'_>, settings: &EstimateSettings) -> PyResult<(String, S
 #[pyo3(signature = (
     op, shape, dtype="f32", gpu="auto", cpu="auto", *, system=None, resident=false, pageable=false,
     profile=None, repeats=1, batch=1, stride=1, padding=0, real=false, inputs=2, flops_per_element=1.0,
-    activation="relu", flops=None, bytes_in=None, bytes_out=None, seed_model=false, size=None,
+    activation="relu", flops=None, bytes_in=None, bytes_out=None, rule_of_thumb=false, size=None,
     gpu_cores=None, cpu_factor=1.0, bandwidth=None, overhead_ms=None
 ))]
 #[allow(clippy::too_many_arguments)] // Python's keyword arguments, one per option
 fn estimate(
     py: Python<'_>,
     op: String,
-    shape: Vec<u64>,
+    shape: &Bound<'_, PyAny>,
     dtype: &str,
     gpu: &str,
     cpu: &str,
@@ -108,18 +114,18 @@ fn estimate(
     resident: bool,
     pageable: bool,
     profile: Option<PathBuf>,
-    repeats: u64,
-    batch: u64,
-    stride: u64,
-    padding: u64,
+    #[pyo3(from_py_with = numbers::repeats)] repeats: u64,
+    #[pyo3(from_py_with = numbers::batch)] batch: u64,
+    #[pyo3(from_py_with = numbers::stride)] stride: u64,
+    #[pyo3(from_py_with = numbers::padding)] padding: u64,
     real: bool,
-    inputs: u64,
+    #[pyo3(from_py_with = numbers::inputs)] inputs: u64,
     flops_per_element: f64,
     activation: &str,
     flops: Option<f64>,
-    bytes_in: Option<u64>,
-    bytes_out: Option<u64>,
-    seed_model: bool,
+    #[pyo3(from_py_with = numbers::bytes_in)] bytes_in: Option<u64>,
+    #[pyo3(from_py_with = numbers::bytes_out)] bytes_out: Option<u64>,
+    rule_of_thumb: bool,
     size: Option<f64>,
     gpu_cores: Option<f64>,
     cpu_factor: f64,
@@ -133,7 +139,7 @@ fn estimate(
     };
     let settings = EstimateSettings {
         op: OpName::from_name(&op).map_err(input)?,
-        shape,
+        shape: numbers::sizes(shape)?,
         dtype: dtype.parse().map_err(input)?,
         gpu: Part::parse(gpu),
         cpu: Part::parse(cpu),
@@ -150,16 +156,16 @@ fn estimate(
             custom,
         },
         profile,
-        seed: seed_model.then_some(SeedSettings { size, gpu_cores, cpu_factor, bandwidth, overhead_ms }),
+        seed: rule_of_thumb.then_some(SeedSettings { size, gpu_cores, cpu_factor, bandwidth, overhead_ms }),
     };
-    estimated(py, &settings)
+    estimated(py, &settings, keyword)
 }
 
 /// `%gpuwise estimate ARGS`: the command line's options, as `(json, text, svg, html)`.
 #[pyfunction]
 fn estimate_command(py: Python<'_>, args: Vec<String>) -> PyResult<(String, String, String, String)> {
-    let settings = gpuwise::estimate_settings(&args).map_err(|err| PyValueError::new_err(err.render().to_string()))?;
-    estimated(py, &settings)
+    let settings = gpuwise::estimate_settings(&args).map_err(PyValueError::new_err)?;
+    estimated(py, &settings, gpuwise::flag)
 }
 
 /// Measures this machine as `(json, text, svg, html, passed)`; `progress(done, total, label)` is called

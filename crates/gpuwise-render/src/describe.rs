@@ -77,8 +77,12 @@ pub fn cpu_line(system: &System) -> String {
         .filter(|f| ["avx2", "fma", "avx512f", "avx512bf16", "neon", "sve", "sve2"].contains(f))
         .collect();
     let mut line = if cpu.model.is_empty() { "unknown CPU".to_string() } else { cpu.model.clone() };
-    if cpu.logical_cores > 0 {
-        line.push_str(&format!(", {} cores / {} threads", cpu.physical_cores, cpu.logical_cores));
+    // A count the probe could not read (0, in recordings from older versions) is left out.
+    match (cpu.physical_cores, cpu.logical_cores) {
+        (0, 0) => {}
+        (0, threads) => line.push_str(&format!(", {threads} threads")),
+        (cores, threads) if cores == threads => line.push_str(&format!(", {cores} cores")),
+        (cores, threads) => line.push_str(&format!(", {cores} cores / {threads} threads")),
     }
     if !widest.is_empty() {
         line.push_str(&format!(", {}", widest.join(" ")));
@@ -157,4 +161,24 @@ pub fn visibility_line(report: &Report) -> String {
         vis.visible.len(),
         report.system.devices.len()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(physical: u32, logical: u32) -> String {
+        let mut system = System::default();
+        system.cpu.model = "AMD EPYC 7B13".into();
+        (system.cpu.physical_cores, system.cpu.logical_cores) = (physical, logical);
+        cpu_line(&system)
+    }
+
+    #[test]
+    fn core_counts_the_probe_could_not_read_are_left_out() {
+        assert_eq!(line(2, 4), "AMD EPYC 7B13, 2 cores / 4 threads");
+        assert_eq!(line(2, 2), "AMD EPYC 7B13, 2 cores");
+        assert_eq!(line(0, 24), "AMD EPYC 7B13, 24 threads");
+        assert_eq!(line(0, 0), "AMD EPYC 7B13");
+    }
 }

@@ -8,23 +8,7 @@ use comfy_table::Table;
 use comfy_table::presets::NOTHING;
 use gpuwise_model::{Bound, Estimate, GpuProfile, SeedComparison};
 
-/// `1.38 ms`, `12.0 us`, `2.75 s`.
-pub fn fmt_seconds(seconds: f64) -> String {
-    let (value, unit) = match seconds {
-        s if s >= 1.0 => (s, "s"),
-        s if s >= 1e-3 => (s * 1e3, "ms"),
-        s if s >= 1e-6 => (s * 1e6, "us"),
-        s => (s * 1e9, "ns"),
-    };
-    let digits = if value >= 100.0 {
-        0
-    } else if value >= 10.0 {
-        1
-    } else {
-        2
-    };
-    format!("{value:.digits$} {unit}")
-}
+pub use gpuwise_core::format_seconds as fmt_seconds;
 
 /// `787 TFLOP/s`.
 pub(crate) fn fmt_rate(flops: f64) -> String {
@@ -42,6 +26,26 @@ pub(crate) fn fmt_rate(flops: f64) -> String {
         2
     };
     format!("{value:.digits$} {unit}")
+}
+
+/// A speedup to the precision the model has: `828x`, `41x`, `3.5x`, `0.35x`.
+pub fn fmt_speedup(speedup: f64) -> String {
+    if speedup >= 10.0 {
+        format!("{speedup:.0}x")
+    } else if speedup >= 1.0 {
+        format!("{speedup:.1}x")
+    } else {
+        format!("{speedup:.2}x")
+    }
+}
+
+/// The answer in words: `41x faster on the GPU` or `2.9x slower on the GPU`.
+pub fn verdict(e: &Estimate) -> String {
+    if e.speedup >= 1.0 {
+        format!("{} faster on the GPU", fmt_speedup(e.speedup))
+    } else {
+        format!("{} slower on the GPU", fmt_speedup(1.0 / e.speedup))
+    }
 }
 
 /// `8192x8192x8192`.
@@ -62,12 +66,7 @@ pub fn estimate_terminal(e: &Estimate, seed: Option<&SeedComparison>) -> String 
         out,
         "{style}{}{style:#} {}",
         if good { "✓" } else { "✗" },
-        bold(&format!(
-            "{:.2}x {} on the GPU — {}",
-            if good { e.speedup } else { 1.0 / e.speedup },
-            if good { "faster" } else { "slower" },
-            e.band.describe()
-        ))
+        bold(&format!("{} — {}{}", verdict(e), e.band.describe(), in_batches(e)))
     );
     let repeats = if e.scenario.repeats > 1 { format!(", {} calls", e.scenario.repeats) } else { String::new() };
     let _ = writeln!(
@@ -147,25 +146,37 @@ pub fn estimate_terminal(e: &Estimate, seed: Option<&SeedComparison>) -> String 
     out
 }
 
+/// What the headline adds when the data does not fit in the GPU's memory.
+fn in_batches(e: &Estimate) -> String {
+    if e.fits_in_memory {
+        return String::new();
+    }
+    format!(
+        ", in batches: the data needs {} and the GPU has {}",
+        bytes(e.memory.needed_bytes),
+        bytes(e.memory.available_bytes)
+    )
+}
+
 fn write_seed(out: &mut String, seed: &SeedComparison, e: &Estimate) {
     let a = &seed.answer;
-    let _ = writeln!(out, "\n{}", bold("Seed 004's formula beside the cost model"));
+    let _ = writeln!(out, "\n{}", bold("The core-count rule of thumb beside the cost model"));
     let mut table = Table::new();
     table.load_style(NOTHING);
-    table.set_header(vec!["", "seed formula", "cost model"]);
+    table.set_header(vec!["", "rule of thumb", "cost model"]);
     let ms = |v: f64| fmt_seconds(v / 1e3);
     table.add_row(vec!["GPU computation".into(), ms(a.gpu_ms), fmt_seconds(e.gpu.compute_seconds)]);
     table.add_row(vec!["CPU computation".into(), ms(a.cpu_ms), fmt_seconds(e.cpu.seconds)]);
     table.add_row(vec!["Data transfer".into(), ms(a.transfer_ms), fmt_seconds(e.gpu.transfer_seconds)]);
     table.add_row(vec!["Total GPU".into(), ms(a.total_gpu_ms), fmt_seconds(e.gpu.total_seconds)]);
-    table.add_row(vec!["Speedup".into(), format!("{:.2}x", a.speedup), format!("{:.2}x", e.speedup)]);
+    table.add_row(vec!["Speedup".into(), fmt_speedup(a.speedup), fmt_speedup(e.speedup)]);
     let _ = writeln!(out, "{table}");
     let i = &seed.inputs;
     let _ = writeln!(
         out,
         "{}",
         dim(&format!(
-            "  seed inputs: size {:.3e}, {} GPU cores, CPU factor {}, {} GB/s, overhead {:.2} ms",
+            "  its inputs: size {:.3e}, {} GPU cores, CPU factor {}, {} GB/s, overhead {:.2} ms",
             i.size, i.gpu_cores, i.cpu_factor, i.bandwidth_gb_s, i.overhead_ms
         ))
     );
@@ -203,6 +214,11 @@ pub fn estimate_json(e: &Estimate, seed: Option<&SeedComparison>) -> String {
     crate::json::pretty(&value)
 }
 
+/// The built-in GPUs with every figure and its source, as JSON.
+pub fn gpu_list_json(gpus: &[GpuProfile]) -> String {
+    crate::json::pretty(&serde_json::json!({ "schema_version": 1, "gpus": gpus }))
+}
+
 /// The built-in GPUs, one per line.
 pub fn gpu_list(gpus: &[GpuProfile]) -> String {
     let mut table = Table::new();
@@ -222,7 +238,7 @@ pub fn gpu_list(gpus: &[GpuProfile]) -> String {
         ]);
     }
     format!(
-        "{table}\n\nUse a name with `gpuwise estimate --gpu NAME`; each row's source is in crates/gpuwise-model/data/gpus.json.\n"
+        "{table}\n\nUse a name with `gpuwise estimate --gpu NAME`; `gpuwise estimate --list-gpus --json` gives every figure with its source.\n"
     )
 }
 

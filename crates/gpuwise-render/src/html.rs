@@ -7,16 +7,12 @@ use gpuwise_bench_results::report::BenchReport;
 use gpuwise_core::{Finding, Outcome, Report, Severity};
 use gpuwise_model::{Bound, Estimate};
 
-use crate::estimate::fmt_seconds;
+use crate::estimate::{fmt_seconds, verdict};
 
 /// An estimate with its chart (`svg`): the speedup, GPU and CPU time, and what bounds it.
 pub fn estimate_html(estimate: &Estimate, svg: &str) -> String {
     let faster = estimate.speedup >= 1.0;
-    let head = if faster {
-        format!("{:.2}x faster on the GPU", estimate.speedup)
-    } else {
-        format!("{:.2}x slower on the GPU", 1.0 / estimate.speedup)
-    };
+    let head = verdict(estimate);
     let bound = match estimate.bound {
         Bound::Compute => "compute",
         Bound::Memory => "memory",

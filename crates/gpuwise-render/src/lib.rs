@@ -21,7 +21,7 @@ pub use bench::{bench_json, bench_svg, bench_terminal};
 pub use chart::{ChartFormat, chart, svg};
 pub use chart_error::ChartError;
 pub use describe::{Headline, headline};
-pub use estimate::{estimate_json, estimate_terminal, fmt_seconds, gpu_list};
+pub use estimate::{estimate_json, estimate_terminal, fmt_seconds, gpu_list, gpu_list_json};
 pub use frameworks::{FrameworkLine, framework_lines};
 pub use html::{bench_html, estimate_html, html};
 pub use json::json;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use gpuwise_bench::cpu::GemmChoice;
 use gpuwise_bench_results::plan::BenchOp;
-use gpuwise_model::{Activation, Dtype, OpName};
+use gpuwise_model::{Activation, Dtype, Input, OpName};
 
 /// An input's name as the command line's option: `flops_per_element` -> `--flops-per-element`
 /// (how errors from the services name what is wrong).
@@ -209,8 +209,9 @@ pub struct EstimateArgs {
     pub op: Option<OpName>,
     /// Sizes, comma-separated: matmul M,N,K (or BATCH,M,N,K); dense BATCH,IN,OUT; conv2d
     /// N,C,H,W,K,R,S; fft N or NX,NY; elementwise and reduction ELEMENTS.
-    #[arg(long, value_delimiter = ',', num_args = 1..)]
-    pub shape: Vec<u64>,
+    /// Also `1024x1024x1024`, `1e6`, `4Ki`.
+    #[arg(long, allow_hyphen_values = true, value_parser = shape)]
+    pub shape: Option<Shape>,
     /// Number format.
     #[arg(long, value_enum, ignore_case = true, default_value_t = Dtype::F32)]
     pub dtype: Dtype,
@@ -235,37 +236,37 @@ pub struct EstimateArgs {
     #[arg(long, value_name = "FILE")]
     pub profile: Option<PathBuf>,
     /// Calls on the same data: copies once, computation every time.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = |s: &str| count(s, Input::Repeats))]
     pub repeats: u64,
     /// fft: transforms per call; matmul: products per call (or give BATCH in --shape).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = |s: &str| count(s, Input::Batch))]
     pub batch: u64,
     /// conv2d stride.
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = |s: &str| count(s, Input::Stride))]
     pub stride: u64,
     /// conv2d zero padding on each side.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true, value_parser = |s: &str| count(s, Input::Padding))]
     pub padding: u64,
     /// fft: real input (real-to-complex).
     #[arg(long)]
     pub real: bool,
     /// elementwise: input arrays, 1 (unary) or 2 (binary).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true, value_parser = |s: &str| count(s, Input::Inputs))]
     pub inputs: u64,
     /// elementwise: FLOPs per element.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
     pub flops_per_element: f64,
     /// dense: activation.
     #[arg(long, value_enum, ignore_case = true, default_value_t = Activation::Relu)]
     pub activation: Activation,
     /// custom: FLOPs per call.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub flops: Option<f64>,
     /// custom: bytes in (read, and copied to the GPU).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = |s: &str| count(s, Input::BytesIn))]
     pub bytes_in: Option<u64>,
     /// custom: bytes out (written, and copied back).
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = |s: &str| count(s, Input::BytesOut))]
     pub bytes_out: Option<u64>,
     /// Print the estimate as JSON.
     #[arg(long)]
@@ -273,28 +274,43 @@ pub struct EstimateArgs {
     /// Write the time-against-size chart: FILE.svg, or FILE.html for notebooks and browsers.
     #[arg(long, value_name = "FILE")]
     pub plot: Option<PathBuf>,
-    /// List the built-in GPUs and exit.
+    /// List the built-in GPUs and exit (with --json: every figure and its source).
     #[arg(long)]
     pub list_gpus: bool,
-    /// Also print seed 004's formula's answer (its inputs: --size, --gpu-cores, --cpu-factor,
-    /// --bandwidth, --overhead-ms) beside the cost model's, and why they differ.
-    #[arg(long)]
-    pub seed_model: bool,
-    /// Seed model: data size (elements); default: the operation's input elements.
-    #[arg(long, requires = "seed_model")]
+    /// Also print the answer of the rule of thumb online speedup calculators use (time = data
+    /// size / (GPU cores x factor); its inputs: --size, --gpu-cores, --cpu-factor, --bandwidth,
+    /// --overhead-ms) beside the cost model's, and why they differ.
+    #[arg(long, alias = "seed-model")]
+    pub rule_of_thumb: bool,
+    /// Rule of thumb: data size (elements); default: the operation's input elements.
+    #[arg(long, requires = "rule_of_thumb", allow_negative_numbers = true)]
     pub size: Option<f64>,
-    /// Seed model: GPU cores; default: the GPU's multiprocessors x 64.
-    #[arg(long, requires = "seed_model")]
+    /// Rule of thumb: GPU cores; default: the GPU's multiprocessors x 64.
+    #[arg(long, requires = "rule_of_thumb", allow_negative_numbers = true)]
     pub gpu_cores: Option<f64>,
-    /// Seed model: CPU performance factor (1.0 = average).
-    #[arg(long, requires = "seed_model", default_value_t = 1.0)]
+    /// Rule of thumb: CPU performance factor (1.0 = average).
+    #[arg(long, requires = "rule_of_thumb", default_value_t = 1.0, allow_negative_numbers = true)]
     pub cpu_factor: f64,
-    /// Seed model: GPU memory bandwidth, GB/s; default: the GPU's.
-    #[arg(long, requires = "seed_model")]
+    /// Rule of thumb: GPU memory bandwidth, GB/s; default: the GPU's.
+    #[arg(long, requires = "rule_of_thumb", allow_negative_numbers = true)]
     pub bandwidth: Option<f64>,
-    /// Seed model: transfer overhead, ms; default: the cost model's transfer time.
-    #[arg(long, requires = "seed_model")]
+    /// Rule of thumb: transfer overhead, ms; default: the cost model's transfer time.
+    #[arg(long, requires = "rule_of_thumb", allow_negative_numbers = true)]
     pub overhead_ms: Option<f64>,
+}
+
+/// Sizes as `--shape` takes them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shape(pub Vec<u64>);
+
+/// Reads `--shape`: `1024,1024,1024`, `1024x1024x1024`, `1e6` (see [`gpuwise_model::parse_sizes`]).
+fn shape(text: &str) -> Result<Shape, String> {
+    gpuwise_model::parse_sizes(text).map(Shape).map_err(|err| err.describe(flag))
+}
+
+/// Reads a count or size for `input` as `--shape` reads each of its sizes.
+fn count(text: &str, input: Input) -> Result<u64, String> {
+    gpuwise_model::parse_count(text, input).map_err(|err| err.describe(flag))
 }
 
 /// `gpuwise estimate` alone, for options given without the program (IPython's magic).

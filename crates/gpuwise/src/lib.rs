@@ -59,8 +59,22 @@ fn run(args: impl IntoIterator<Item = OsString>, vars: gpuwise_core::Variables, 
 }
 
 /// The settings `gpuwise estimate ARGS` would use (IPython's `%gpuwise estimate ...` takes the
-/// command line's options); `Err` is the command line's complaint.
-pub fn estimate_settings(args: &[String]) -> Result<gpuwise_service::estimate::EstimateSettings, clap::Error> {
+/// command line's options); `Err` is the command line's complaint in one line (`--help`: the help).
+pub fn estimate_settings(args: &[String]) -> Result<gpuwise_service::estimate::EstimateSettings, String> {
     let argv = std::iter::once("estimate".to_string()).chain(args.iter().cloned());
-    cli::EstimateCommand::try_parse_from(argv).map(|command| commands::estimate_settings(&command.args))
+    cli::EstimateCommand::try_parse_from(argv).map(|command| commands::estimate_settings(&command.args)).map_err(
+        |err| {
+            let text = err.render().to_string();
+            if matches!(err.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion) {
+                return text;
+            }
+            let complaint = text.split("\n\n").next().unwrap_or_default();
+            let complaint = complaint.strip_prefix("error: ").unwrap_or(complaint);
+            complaint.split('\n').map(str::trim).collect::<Vec<_>>().join(" ")
+        },
+    )
 }
+
+/// Names an input as the command line's option (`flops_per_element` -> `--flops-per-element`),
+/// for front ends that take the command line's options.
+pub use cli::flag;

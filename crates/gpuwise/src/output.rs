@@ -16,6 +16,17 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
         .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
+/// Prints a line for the person at the terminal to stderr, so stdout keeps the result alone.
+pub fn note(message: &str) {
+    let _ = writeln!(anstream::stderr().lock(), "{message}");
+}
+
+/// Says where a file was written, as an absolute path the user can open.
+pub fn wrote(what: &str, path: &std::path::Path) {
+    let shown = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    note(&format!("{what} written to {}", shown.display()));
+}
+
 /// Prints a warning to stderr: `warning: ...`.
 pub fn warn(message: &str) {
     let mut stderr = anstream::stderr().lock();

@@ -48,6 +48,15 @@ fn every_operation_answers_on_every_gpu() {
     for name in &names {
         assert!(text.lines().any(|l| l.trim_start().starts_with(name)), "--list-gpus lacks {name}: {text}");
     }
+    let listed =
+        Command::new(env!("CARGO_BIN_EXE_gpuwise")).args(["estimate", "--list-gpus", "--json"]).output().unwrap();
+    let listed: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    let rows = listed["gpus"].as_array().unwrap();
+    assert_eq!(rows.len(), names.len());
+    assert!(
+        rows.iter().all(|row| row["source"].as_str().is_some_and(|s| s.contains("http"))),
+        "every row cites its source"
+    );
     let ops: [&[&str]; 7] = [
         &["--op", "matmul", "--shape", "1024,1024,1024"],
         &["--op", "dense", "--shape", "256,4096,4096", "--activation", "gelu"],
@@ -68,9 +77,23 @@ fn every_operation_answers_on_every_gpu() {
 #[test]
 fn bad_input_is_refused_with_a_reason() {
     refused(&["--op", "matmul", "--shape", "0,4,4"], "dimension 1 is 0");
-    refused(&["--op", "matmul", "--shape", "-4,4,4"], "-4");
-    refused(&["--op", "matmul", "--shape", "99999999999999999999999,4,4"], "99999999999999999999999");
-    refused(&["--op", "matmul", "--shape", "4000000000,4000000000,4000000000", "--gpu", "h100-sxm"], "too large");
+    refused(&["--op", "matmul", "--shape", "-4,4,4"], "--shape cannot be negative, got `-4`");
+    refused(&["--op", "matmul", "--shape", "99999999999999999999999,4,4"], "--shape must be at most 2^53");
+    refused(&["--op", "matmul", "--shape", "1.5,4,4"], "--shape must be a whole number, got `1.5`");
+    refused(&["--op", "matmul", "--shape", "64,64,64", "--repeats", "-1"], "--repeats cannot be negative, got `-1`");
+    refused(&["--op", "matmul", "--shape", "64,64,64", "--batch", "two"], "--batch must be a whole number such as");
+    refused(
+        &["--op", "matmul", "--shape", "100000000,100000000,100000000", "--gpu", "h100-sxm"],
+        "--shape: matmul 100000000x100000000x100000000 f32 needs 106.6 PiB of memory, and the largest single machines hold about 48 TB",
+    );
+    refused(
+        &["--op", "custom", "--flops", "1e25", "--bytes-in", "1Ki", "--bytes-out", "1Ki", "--gpu", "h100-sxm"],
+        "--flops: one call of custom work of 1.000e25 FLOPs",
+    );
+    refused(
+        &["--op", "elementwise", "--shape", "1M", "--flops-per-element", "-1"],
+        "--flops-per-element must be a number >= 0",
+    );
     refused(&["--op", "matmul", "--shape", "64,64,64", "--dtype", "fp8", "--gpu", "v100"], "has no fp8");
     refused(&["--op", "matmul", "--shape", "64,64,64", "--gpu", "h100"], "did you mean h100-sxm");
     refused(&["--op", "sort", "--shape", "64"], "invalid value 'sort' for '--op <OP>'");
@@ -85,6 +108,47 @@ fn bad_input_is_refused_with_a_reason() {
     refused(&["--op", "custom", "--flops", "1e9"], "custom needs --flops, --bytes-in and --bytes-out");
     refused(&["--op", "fft", "--shape", "1024", "--dtype", "bf16", "--gpu", "h100-sxm"], "cuFFT has no bf16");
     refused(&["--op", "matmul"], "--shape is required");
+}
+
+#[test]
+fn sizes_read_as_people_write_them() {
+    for shape in ["1024,1024,1024", "1024x1024x1024", "1Ki,1Ki,1Ki", "1.024e3,1024,1024"] {
+        let e = json(&["--op", "matmul", "--shape", shape, "--gpu", "h100-sxm"]);
+        assert_eq!(e["shape"], serde_json::json!([1024, 1024, 1024]), "{shape}");
+    }
+    let e = json(&["--op", "reduction", "--shape", "1e6", "--gpu", "h100-sxm", "--repeats", "1e3"]);
+    assert_eq!((e["shape"][0].as_u64(), e["scenario"]["repeats"].as_u64()), (Some(1_000_000), Some(1000)));
+}
+
+#[test]
+fn the_answer_reads_at_the_precision_the_model_has() {
+    let out = gpuwise(&[
+        "--op",
+        "matmul",
+        "--shape",
+        "8192,8192,8192",
+        "--dtype",
+        "bf16",
+        "--gpu",
+        "h100-sxm",
+        "--cpu",
+        "epyc-9654",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let headline = text.lines().next().unwrap_or_default();
+    assert!(headline.contains("x faster on the GPU — worth it (> 5x)"), "{headline}");
+    let speedup = headline.split_whitespace().nth(1).and_then(|s| s.strip_suffix('x')).unwrap_or_default();
+    let decimals = speedup.split('.').nth(1).map_or(0, str::len);
+    let value: f64 = speedup.parse().unwrap();
+    assert_eq!(decimals, if value >= 10.0 { 0 } else { 1 }, "two significant figures at most: {headline}");
+    let out = gpuwise(&["--op", "elementwise", "--shape", "1e8", "--gpu", "h100-sxm", "--cpu", "epyc-9654"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let headline = text.lines().next().unwrap_or_default();
+    assert!(headline.contains("slower on the GPU — keep it on the CPU (< 1x)"), "{headline}");
+    let out = gpuwise(&["--op", "matmul", "--shape", "200000,200000,200000", "--gpu", "h100-sxm"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.lines().next().unwrap_or_default().contains(", in batches: the data needs 447.0 GiB"), "{text}");
+    assert!(text.contains(" min ") || text.contains(" h "), "long times in minutes or hours: {text}");
 }
 
 #[test]
@@ -105,6 +169,8 @@ fn charts_are_written_whole() {
             path.to_str().unwrap(),
         ]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let said = format!("Chart written to {}", path.display());
+        assert!(String::from_utf8_lossy(&out.stderr).contains(&said), "the user is told where: {out:?}");
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("<svg") && text.contains("</svg>"), "{name}");
         assert!(text.contains("break-even"), "the crossover is marked");
@@ -145,7 +211,7 @@ fn the_seed_formula_is_shown_beside_the_model() {
         "2000,2000,2000",
         "--gpu",
         "a100-40gb",
-        "--seed-model",
+        "--rule-of-thumb",
         "--size",
         "10000000",
         "--gpu-cores",

@@ -40,7 +40,10 @@ fn estimate_terminal_views() {
     let cases: [(&str, &[&str]); 3] = [
         ("matmul-bf16", &["--op", "matmul", "--shape", "8192,8192,8192", "--dtype", "bf16"]),
         ("elementwise-small", &["--op", "elementwise", "--shape", "1000"]),
-        ("conv2d-seed-model", &["--op", "conv2d", "--shape", "32,64,56,56,64,3,3", "--padding", "1", "--seed-model"]),
+        (
+            "conv2d-seed-model",
+            &["--op", "conv2d", "--shape", "32,64,56,56,64,3,3", "--padding", "1", "--rule-of-thumb"],
+        ),
     ];
     for (name, case) in cases {
         insta::assert_snapshot!(format!("estimate-{name}"), text(&[&["estimate"], case, &parts].concat()));

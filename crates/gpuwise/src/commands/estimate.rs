@@ -14,7 +14,8 @@ use crate::output;
 /// Estimates, prints, and writes the chart when asked.
 pub fn run(args: &EstimateArgs, vars: &Variables) -> anyhow::Result<ExitStatus> {
     if args.list_gpus {
-        output::print(&gpuwise_render::gpu_list(gpuwise_model::gpus()))?;
+        let gpus = gpuwise_model::gpus();
+        output::print(&if args.json { gpuwise_render::gpu_list_json(gpus) } else { gpuwise_render::gpu_list(gpus) })?;
         return Ok(ExitStatus::Success);
     }
     let format = match &args.plot {
@@ -29,6 +30,7 @@ pub fn run(args: &EstimateArgs, vars: &Variables) -> anyhow::Result<ExitStatus> 
         let chart = gpuwise_render::chart(&estimate, format)?;
         gpuwise_service::write_atomically(path, &chart)
             .with_context(|| format!("cannot write the chart to {}", path.display()))?;
+        output::wrote("Chart", path);
     }
     let text = if args.json {
         gpuwise_render::estimate_json(&estimate, seed.as_ref())
@@ -57,7 +59,7 @@ fn compute(args: &EstimateArgs, vars: &Variables) -> anyhow::Result<Estimated> {
 pub fn settings(args: &EstimateArgs) -> EstimateSettings {
     EstimateSettings {
         op: args.op.unwrap_or(OpName::Matmul),
-        shape: args.shape.clone(),
+        shape: args.shape.as_ref().map(|shape| shape.0.clone()).unwrap_or_default(),
         dtype: args.dtype,
         gpu: Part::parse(&args.gpu),
         cpu: Part::parse(&args.cpu),
@@ -77,7 +79,7 @@ pub fn settings(args: &EstimateArgs) -> EstimateSettings {
             },
         },
         profile: args.profile.clone(),
-        seed: args.seed_model.then_some(SeedSettings {
+        seed: args.rule_of_thumb.then_some(SeedSettings {
             size: args.size,
             gpu_cores: args.gpu_cores,
             cpu_factor: args.cpu_factor,

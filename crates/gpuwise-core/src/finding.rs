@@ -32,7 +32,11 @@ pub struct Finding {
     pub code: String,
     /// How much it matters.
     pub severity: Severity,
-    /// One line saying what is wrong.
+    /// The code's one title, the same wherever the code appears (`gpuwise explain` heads its
+    /// page with it); empty in reports recorded before it was kept.
+    #[serde(default)]
+    pub code_title: String,
+    /// One line saying what is wrong here, in this instance's own terms.
     pub title: String,
     /// The evidence: what was read, from where.
     pub detail: String,
@@ -40,4 +44,25 @@ pub struct Finding {
     pub fix: String,
     /// What it is about: `GPU 0`, `CUDA_VISIBLE_DEVICES`, `/dev/nvidiactl`, `system`.
     pub subject: String,
+}
+
+impl Finding {
+    /// The code's title, and this instance's own line when it says more: what views show on
+    /// two lines.
+    pub fn heading(&self) -> (&str, Option<&str>) {
+        if self.code_title.is_empty() || self.code_title == self.title {
+            (&self.title, None)
+        } else {
+            (&self.code_title, Some(&self.title))
+        }
+    }
+
+    /// The code's title and this instance's line as one line: `GPU memory nearly full: GPU 5
+    /// memory is 99% used`.
+    pub fn headline(&self) -> String {
+        match self.heading() {
+            (heading, Some(here)) => format!("{heading}: {here}"),
+            (heading, None) => heading.to_string(),
+        }
+    }
 }

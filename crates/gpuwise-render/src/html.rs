@@ -107,7 +107,7 @@ fn finding(f: &Finding) -> String {
         "<li><span style=\"color:{colour};font-weight:600\">{} {}</span> {}<br><span style=\"color:#555\">{}</span><br><b>Fix:</b> {}</li>",
         escape(&f.code),
         f.severity.as_str(),
-        escape(&f.title),
+        escape(&f.headline()),
         escape(&f.detail),
         escape(&f.fix)
     )
@@ -150,6 +150,7 @@ mod tests {
         report.findings.push(Finding {
             code: "GW802".into(),
             severity: Severity::Error,
+            code_title: "Packages are half-installed".into(),
             title: "build_info.py <damaged>".into(),
             detail: "a & b".into(),
             fix: "pip install 'tensorflow'".into(),

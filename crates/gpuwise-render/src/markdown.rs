@@ -70,7 +70,7 @@ pub fn markdown(report: &Report, source: &str) -> String {
             finding.code,
             finding.severity.as_str(),
             finding.subject,
-            finding.title,
+            finding.headline(),
             finding.detail,
             finding.fix
         );

@@ -109,6 +109,7 @@ mod tests {
         Finding {
             code: code.into(),
             severity,
+            code_title: format!("{code} code title"),
             title: format!("{code} title"),
             detail: String::new(),
             fix: format!("{code} fix"),

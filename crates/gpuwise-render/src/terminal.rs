@@ -122,13 +122,17 @@ pub fn terminal(report: &Report, source: &str) -> String {
     }
     for finding in &report.findings {
         let label = format!("{:<7}", finding.severity.as_str());
+        let (heading, here) = finding.heading();
         let _ = writeln!(
             out,
             "  {} {} {}",
             paint(severity_style(finding.severity), &label),
             paint(BOLD, &finding.code),
-            finding.title
+            heading
         );
+        if let Some(here) = here {
+            let _ = writeln!(out, "                {here}");
+        }
         let _ = writeln!(out, "                {} {}", paint(DIM, "why:"), finding.detail);
         let _ = writeln!(out, "                {} {}", paint(GOOD, "fix:"), finding.fix);
     }

@@ -48,6 +48,7 @@ impl Rule {
         Finding {
             code: self.code.to_string(),
             severity: self.severity,
+            code_title: self.title.to_string(),
             title: title.into(),
             detail: detail.into(),
             fix: fix.into(),

@@ -30,6 +30,7 @@ mod tests {
         Finding {
             code: "GW000".into(),
             severity,
+            code_title: String::new(),
             title: String::new(),
             detail: String::new(),
             fix: String::new(),

@@ -238,14 +238,20 @@ fn explain_prints_pages_and_rejects_unknown_codes() {
 }
 
 #[test]
-fn every_finding_in_every_fixture_has_an_explain_page() {
+fn every_finding_in_every_fixture_has_an_explain_page_under_the_same_title() {
     for entry in std::fs::read_dir(fixture("")).unwrap() {
         let path = entry.unwrap().path();
         let out = gpuwise(["doctor", "--json", "--system", path.to_str().unwrap()], &[]);
         let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-        for code in codes(&report) {
-            let page = gpuwise(["explain", &code], &[]);
+        let text = gpuwise(["doctor", "--system", path.to_str().unwrap()], &[]);
+        let text = String::from_utf8_lossy(&text.stdout);
+        for finding in report["findings"].as_array().unwrap() {
+            let (code, title) = (finding["code"].as_str().unwrap(), finding["code_title"].as_str().unwrap());
+            let page = gpuwise(["explain", code], &[]);
             assert!(page.status.success(), "{code} from {}", path.display());
+            let heading = format!("# {code}: {title}\n");
+            assert!(String::from_utf8_lossy(&page.stdout).starts_with(&heading), "{heading} heads explain's page");
+            assert!(text.contains(&format!("{code} {title}\n")), "doctor shows {code} under {title}: {text}");
         }
     }
 }

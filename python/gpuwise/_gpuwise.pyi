@@ -63,6 +63,7 @@ def kernel_install(
     memory_growth: bool = False,
     jax_no_prealloc: bool = False,
     sys_prefix: bool = False,
+    system: _Path | None = None,
     force: bool = False,
 ) -> Path: ...
 def kernel_remove(name: str) -> Path: ...

@@ -272,23 +272,48 @@ def test_kernel_install_is_found_by_jupyter(monkeypatch: pytest.MonkeyPatch, tmp
     from jupyter_client.kernelspec import KernelSpecManager
 
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path))
-    path = gpuwise.install_kernel("gw-test", python=sys.executable, gpu="GPU-8932f937", jax_no_prealloc=True)
+    # For the recorded H100 machine: GPUs are looked for there, by a UUID's unique prefix.
+    path = gpuwise.install_kernel(
+        "gw-test", python=sys.executable, gpu="GPU-10f35015", jax_no_prealloc=True, system=H100
+    )
     assert path == tmp_path / "kernels" / "gw-test"
     spec = KernelSpecManager().get_kernel_spec("gw-test")
-    assert spec.env["CUDA_VISIBLE_DEVICES"] == "GPU-8932f937"
+    assert spec.env["CUDA_VISIBLE_DEVICES"] == "GPU-10f35015"
     assert spec.env["CUDA_DEVICE_ORDER"] == "PCI_BUS_ID"
     assert spec.env["XLA_PYTHON_CLIENT_PREALLOCATE"] == "false"
     assert spec.argv[0] == sys.executable
     with pytest.raises(gpuwise.InputError, match="pass `force` to replace it"):
         gpuwise.install_kernel("gw-test", python=sys.executable)
-    listed = [k for k in gpuwise.list_kernels() if k["name"] == "gw-test"]
-    assert listed and listed[0]["env"]["CUDA_VISIBLE_DEVICES"] == "GPU-8932f937"
+    listed = [k for k in gpuwise.list_kernels(system=H100) if k["name"] == "gw-test"]
+    assert listed and listed[0]["env"]["CUDA_VISIBLE_DEVICES"] == "GPU-10f35015"
+    assert listed[0]["findings"] == [], "this interpreter has ipykernel: the kernel starts"
     assert gpuwise.remove_kernel("gw-test") == path
     assert "gw-test" not in KernelSpecManager().find_kernel_specs()
     # GPU 0 is a GPU, not "no GPU option".
-    gpuwise.install_kernel("gw-gpu0", python=sys.executable, gpu=0)
+    gpuwise.install_kernel("gw-gpu0", python=sys.executable, gpu=0, system=H100)
     assert KernelSpecManager().get_kernel_spec("gw-gpu0").env["CUDA_VISIBLE_DEVICES"] == "0"
     gpuwise.remove_kernel("gw-gpu0")
+
+
+def test_kernels_that_would_not_start_or_see_their_gpu_are_refused_unless_forced(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(tmp_path / "data"))
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "bare")], check=True)
+    bare = tmp_path / "bare/bin/python"
+    with pytest.raises(gpuwise.InputError, match="ipykernel is not installed") as err:
+        gpuwise.install_kernel("gw-bare", python=bare)
+    assert f"{bare} -m pip install ipykernel" in str(err.value) and "pass `force`" in str(err.value)
+    with pytest.raises(gpuwise.InputError, match=r"`gpu` 1: snapshot .* has no NVIDIA GPU 1: it has GPU 0"):
+        gpuwise.install_kernel("gw-gpu1", python=sys.executable, gpu=1, system=H100)
+    assert not (tmp_path / "data/kernels").exists(), "nothing written"
+    with pytest.warns(UserWarning, match="installed anyway, as forced: ipykernel is not installed"):
+        gpuwise.install_kernel("gw-bare", python=bare, force=True)
+    listed = {k["name"]: k for k in gpuwise.list_kernels()}
+    assert listed["gw-bare"]["findings"] == ["GW814"]
+    report = gpuwise.doctor()
+    (finding,) = [f for f in report.findings if f["code"] == "GW814"]
+    assert finding["subject"] == "kernel 'gw-bare'" and f"{bare} -m pip install ipykernel" in finding["fix"]
 
 
 def test_the_example_notebook_runs_headless() -> None:

@@ -9,6 +9,7 @@ use crate::distributions::Installed;
 use crate::frameworks::{self, Site};
 use crate::interpreter::{Interpreter, ProbeError};
 use crate::libraries::LibrarySearch;
+use crate::modules::{self, ModuleLookup};
 use crate::requirements::marker_environment;
 
 /// Builds the environment record from an interpreter's answer (or its failure), reading the
@@ -43,7 +44,7 @@ pub fn read(
     } else {
         EnvironmentKind::System
     });
-    let sites = import_dirs(interpreter, venv.as_deref(), vars);
+    let sites = site_dirs(&import_path(interpreter, venv.as_deref(), vars), vars);
     env.site_packages = sites.iter().map(|p| p.display().to_string()).collect();
     let installed = Installed::scan(&sites);
     let mut library_dirs = sites.clone();
@@ -70,41 +71,60 @@ fn venv_config(prefix: &Path) -> Option<String> {
     gpuwise_fs::read_text(prefix.join("pyvenv.cfg")).ok()
 }
 
-/// The directories distributions are imported from when the interpreter runs normally (not
-/// `-I`): `PYTHONPATH` first, then the site directories of `sys.path`, with the user site
-/// directory before the first of them when Python would enable it (not in a virtual
-/// environment without system site packages, not with `PYTHONNOUSERSITE`). The standard
-/// library's own directories hold no distributions and are left out, as are missing ones.
-fn import_dirs(interpreter: &Interpreter, venv: Option<&str>, vars: &Variables) -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = vars
-        .get("PYTHONPATH")
-        .map(|p| std::env::split_paths(p).filter(|d| !d.as_os_str().is_empty()).collect())
-        .unwrap_or_default();
+/// Whether `module` is where the interpreter started with `vars` imports from.
+pub fn find_module(interpreter: &Interpreter, vars: &Variables, module: &str) -> ModuleLookup {
+    let venv = venv_config(Path::new(&interpreter.prefix));
+    let path = import_path(interpreter, venv.as_deref(), vars);
+    let sites = site_dirs(&path, vars);
+    modules::find(module, &path, &sites)
+}
+
+/// Where the interpreter imports from when it runs normally (not `-I`), in order: `PYTHONPATH`
+/// first, then its `sys.path` (the standard library, its site directories and what their `.pth`
+/// files add), with the user site directory before the first site directory when Python would
+/// enable it (not in a virtual environment without system site packages, not with
+/// `PYTHONNOUSERSITE`). Entries that do not exist are left out.
+fn import_path(interpreter: &Interpreter, venv: Option<&str>, vars: &Variables) -> Vec<PathBuf> {
+    let mut entries = python_path(vars);
     let system_site = venv.is_none_or(|cfg| {
         cfg.lines().any(|line| {
             let (key, value) = line.split_once('=').unwrap_or((line, ""));
             key.trim() == "include-system-site-packages" && value.trim().eq_ignore_ascii_case("true")
         })
     });
-    let user_site = (system_site && vars.get("PYTHONNOUSERSITE").is_none_or(str::is_empty))
+    let mut user_site = (system_site && vars.get("PYTHONNOUSERSITE").is_none_or(str::is_empty))
         .then(|| PathBuf::from(&interpreter.user_site));
-    let mut user_site_placed = false;
-    let site_dirs = interpreter.path.iter().filter(|e| e.ends_with("site-packages") || e.ends_with("dist-packages"));
-    for entry in site_dirs {
-        if !user_site_placed {
-            dirs.extend(user_site.clone());
-            user_site_placed = true;
+    for entry in interpreter.path.iter().filter(|e| !e.is_empty()).map(PathBuf::from) {
+        if is_site(&entry) {
+            entries.extend(user_site.take());
         }
-        dirs.push(PathBuf::from(entry));
+        entries.push(entry);
     }
-    if !user_site_placed {
-        dirs.extend(user_site);
-    }
+    entries.extend(user_site);
     let mut kept: Vec<PathBuf> = Vec::new();
-    for dir in dirs {
-        if dir.is_dir() && !kept.contains(&dir) {
-            kept.push(dir);
+    for entry in entries {
+        if entry.exists() && !kept.contains(&entry) {
+            kept.push(entry);
         }
     }
     kept
+}
+
+/// The directories of `path` that distributions are installed in: `PYTHONPATH`'s and the site
+/// directories. The standard library's own directories hold no distributions.
+fn site_dirs(path: &[PathBuf], vars: &Variables) -> Vec<PathBuf> {
+    let python_path = python_path(vars);
+    path.iter().filter(|d| d.is_dir() && (is_site(d) || python_path.contains(d))).cloned().collect()
+}
+
+/// The directories of `PYTHONPATH`, in order.
+fn python_path(vars: &Variables) -> Vec<PathBuf> {
+    vars.get("PYTHONPATH")
+        .map(|p| std::env::split_paths(p).filter(|d| !d.as_os_str().is_empty()).collect())
+        .unwrap_or_default()
+}
+
+/// True for a site directory: `site-packages`, or Debian's `dist-packages`.
+fn is_site(dir: &Path) -> bool {
+    dir.ends_with("site-packages") || dir.ends_with("dist-packages")
 }

@@ -21,7 +21,9 @@ mod interpreter;
 pub mod julia;
 pub mod jupyter;
 mod libraries;
+mod modules;
 pub mod process;
+mod pth;
 pub mod pyliteral;
 mod requirements;
 mod shims;
@@ -36,6 +38,7 @@ use gpuwise_core::{Environment, Source};
 
 pub use distributions::{Distribution, Installed};
 pub use interpreter::{Interpreter, Markers, ProbeError, probe as probe_interpreter};
+pub use modules::ModuleLookup;
 pub use requirements::{marker_environment, unmet};
 
 /// How environments are read.
@@ -119,6 +122,13 @@ impl EnvironmentReader {
 }
 
 impl EnvironmentReader {
+    /// Whether `module` is where `python`, started with `vars`, imports from, judged from its
+    /// files; `None` when `python` was not read here or could not be asked.
+    pub fn find_module(&self, python: &Path, vars: &Variables, module: &str) -> Option<ModuleLookup> {
+        let interpreter = self.answers.get(python)?.as_ref().ok()?;
+        Some(environment::find_module(interpreter, vars, module))
+    }
+
     /// The answers of the `new` requests' interpreters: each asked once, venvs derived from
     /// their base's answer where exact, the rest asked themselves.
     fn answer(&self, new: &[&Request]) -> Vec<(PathBuf, Result<Interpreter, ProbeError>)> {

@@ -9,6 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::interpreter::Interpreter;
+use crate::pth::{self, normalise};
 
 /// A virtual environment's configuration, from its `pyvenv.cfg`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,15 +22,6 @@ pub struct Venv {
     version: Option<String>,
     /// `include-system-site-packages = true`.
     system_site: bool,
-}
-
-/// `.pth` files whose `import` lines install import hooks and leave `sys.path` alone:
-/// setuptools' distutils shim, virtualenv's, NVIDIA's redirectors. (Editable installs' finders
-/// can add a path hook entry to `sys.path`, so they are not among them.)
-fn hook_only(name: &str) -> bool {
-    name == "distutils-precedence.pth"
-        || name == "_virtualenv.pth"
-        || (name.starts_with('_') && name.ends_with("_redirector.pth"))
 }
 
 /// The venv `python` (a `bin/python*` beside a `pyvenv.cfg` one level up) belongs to, when it
@@ -102,38 +94,15 @@ pub fn derive(venv: &Venv, python: &Path, base: &Interpreter) -> Option<Interpre
 }
 
 /// The paths `site` adds for the `.pth` files of `site_dir`: each line naming a path that
-/// exists, relative to `site_dir`, in file-name order, once each. `None` when a file runs
-/// code that may change `sys.path`, or cannot be read.
+/// exists, in file-name order, once each. `None` when a file runs code that may change
+/// `sys.path`, or cannot be read as plain lines.
 fn pth_entries(site_dir: &Path) -> Option<Vec<String>> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(site_dir)
-        .ok()?
-        .filter_map(|entry| Some(entry.ok()?.path()))
-        .filter(|path| path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.ends_with(".pth")))
-        .collect();
-    files.sort();
     let mut entries: Vec<String> = Vec::new();
-    for file in files {
-        let name = file.file_name()?.to_str()?.to_string();
-        let text = gpuwise_fs::read_text(&file).ok()?;
-        // Hidden files (skipped from 3.13 on, read before), and what str.splitlines or a BOM
-        // would treat differently from plain lines.
-        let unusual =
-            ['\u{feff}', '\u{b}', '\u{c}', '\u{1c}', '\u{1d}', '\u{1e}', '\u{85}', '\u{2028}', '\u{2029}', '\r'];
-        if name.starts_with('.') || text.contains(unusual) {
+    for file in pth::read_all(site_dir)? {
+        if !file.code.is_empty() && !file.hooks_only() {
             return None;
         }
-        for line in text.lines() {
-            let line = line.trim_end();
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            if line.starts_with("import ") || line.starts_with("import\t") {
-                if hook_only(&name) {
-                    continue;
-                }
-                return None;
-            }
-            let dir = normalise(&site_dir.join(line));
+        for dir in file.paths {
             let text = dir.display().to_string();
             if dir.exists() && !entries.contains(&text) {
                 entries.push(text);
@@ -141,21 +110,6 @@ fn pth_entries(site_dir: &Path) -> Option<Vec<String>> {
         }
     }
     Some(entries)
-}
-
-/// `a/b/../c` -> `a/c`, as `os.path.abspath` does without touching the file system.
-fn normalise(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -227,11 +227,11 @@ fn run_bench(
 }
 
 /// Writes a kernel; returns its directory. The keyword arguments are `gpuwise kernel
-/// install`'s options.
+/// install`'s options; what `force` lets through is raised as warnings.
 #[pyfunction]
 #[pyo3(signature = (
     name, *, display_name=None, python=None, gpu=None, by_uuid=false, memory_growth=false,
-    jax_no_prealloc=false, sys_prefix=false, force=false
+    jax_no_prealloc=false, sys_prefix=false, system=None, force=false
 ))]
 #[allow(clippy::too_many_arguments)] // Python's keyword arguments, one per option
 fn kernel_install(
@@ -244,13 +244,28 @@ fn kernel_install(
     memory_growth: bool,
     jax_no_prealloc: bool,
     sys_prefix: bool,
+    system: Option<PathBuf>,
     force: bool,
 ) -> PyResult<PathBuf> {
-    let settings =
-        KernelSettings { name, display_name, python, gpu, by_uuid, memory_growth, jax_no_prealloc, sys_prefix, force };
+    let machine = system.map_or(Machine::This, Machine::Recorded);
+    let settings = KernelSettings {
+        name,
+        display_name,
+        python,
+        gpu,
+        by_uuid,
+        memory_growth,
+        jax_no_prealloc,
+        sys_prefix,
+        machine,
+        force,
+    };
     let vars = variables()?;
-    py.detach(|| gpuwise_service::kernels::install(&settings, &vars, Host::EMBEDDED))
-        .map_err(|err| raised(err.is_input(), err.describe(keyword)))
+    let mut warnings = Vec::new();
+    let installed =
+        py.detach(|| gpuwise_service::kernels::install(&settings, &vars, Host::EMBEDDED, &mut |w| warnings.push(w)));
+    warn_all(py, warnings)?;
+    installed.map_err(|err| raised(err.is_input(), err.describe(keyword)))
 }
 
 /// Removes the kernel `name`; returns its directory.

@@ -181,6 +181,9 @@ pub struct KernelContext<'a> {
     pub spec_problem: Option<&'a str>,
     /// Why the Python it runs could not be told from its spec, when so.
     pub interpreter_problem: Option<&'a str>,
+    /// The module its argv runs with `python -m` (`ipykernel_launcher`), when its environment
+    /// does not have it.
+    pub missing_module: Option<&'a str>,
     /// Its environment, judged with its variables, when it has one.
     pub env: Option<&'a Environment>,
     /// The machine under the kernel's variables and the GPUs usable there.

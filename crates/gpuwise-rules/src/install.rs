@@ -7,6 +7,13 @@ use crate::FrameworkContext;
 use crate::compat::{self, Support, capability};
 use crate::data::{TorchWheel, cuda_family, current_toolkits_target, toolkit_supports, torch_wheels};
 
+/// The commands that install `distribution` into the environment of the interpreter `python`:
+/// with that environment's pip, or with uv's (environments uv made have no pip of their own).
+pub fn into_environment(python: &str, distribution: &str) -> String {
+    let python = shlex::try_quote(python).map_or_else(|_| python.to_string(), |quoted| quoted.into_owned());
+    format!("`{python} -m pip install {distribution}`, or `uv pip install --python {python} {distribution}`")
+}
+
 /// The CUDA toolkit TensorFlow's current wheels on PyPI are built with, whose PTX their kernels
 /// generated at run time use (2.18 to 2.21: build_info's cuda_version 12.5.1, tensorflow.org
 /// tested build configurations; 2.21.0 read in validation/real-wheels).

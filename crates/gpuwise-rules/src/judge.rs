@@ -207,6 +207,8 @@ pub struct KernelInputs<'a> {
     pub spec_problem: Option<&'a str>,
     /// Why the Python it runs could not be told.
     pub interpreter_problem: Option<&'a str>,
+    /// The module its argv runs with `python -m`, when its environment does not have it.
+    pub missing_module: Option<&'a str>,
     /// Its environment, already judged.
     pub env: Option<&'a Environment>,
     /// The variables its process starts with.
@@ -224,6 +226,7 @@ pub fn judge_kernel(system: &System, kernel: &Kernel, inputs: &KernelInputs<'_>)
         kernel,
         spec_problem: inputs.spec_problem,
         interpreter_problem: inputs.interpreter_problem,
+        missing_module: inputs.missing_module,
         env: inputs.env,
         machine: Context { system, visibility: &view.visibility, vars: inputs.vars },
         verdict: &view.verdict,

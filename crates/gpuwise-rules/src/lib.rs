@@ -36,6 +36,7 @@ pub use data::{
     CudaFamily, CudaRelease, Fp64Rate, FrameworkBuild, ToolkitArchitecture, cuda_family, cuda_release, fp64_rate,
     framework_build, toolkit_supports,
 };
+pub use install::into_environment as install_into_environment;
 pub use judge::{KernelInputs, MachineView, judge_environment, judge_julia, judge_kernel, sort as sort_findings};
 pub use judged::{EnvironmentVerdict, FrameworkVerdict, JuliaVerdict, KernelVerdict};
 pub use rule::{Check, Rule};

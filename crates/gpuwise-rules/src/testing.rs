@@ -136,6 +136,8 @@ pub struct KernelCase<'a> {
     pub spec_problem: Option<&'a str>,
     /// Why its interpreter cannot be told.
     pub interpreter_problem: Option<&'a str>,
+    /// The module its argv runs that its environment lacks.
+    pub missing_module: Option<&'a str>,
     /// Its environment.
     pub env: Option<&'a Environment>,
     /// The shell's environment.
@@ -154,6 +156,7 @@ pub fn kernel_findings(rule: &Rule, system: &System, kernel: &Kernel, case: Kern
         kernel,
         spec_problem: case.spec_problem,
         interpreter_problem: case.interpreter_problem,
+        missing_module: case.missing_module,
         env: case.env,
         machine: Context { system, visibility: &view.visibility, vars },
         verdict: &view.verdict,

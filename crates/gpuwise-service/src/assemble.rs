@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use gpuwise_core::{Environment, Kernel, Report, Source, System};
 use gpuwise_core::{Variables, visibility};
-use gpuwise_envs::{EnvironmentReader, Options, Request, jupyter};
+use gpuwise_envs::{EnvironmentReader, ModuleLookup, Options, Request, jupyter};
 use gpuwise_rules::KernelInputs;
 
 /// Which environments to read besides the machine.
@@ -33,13 +33,16 @@ struct KernelSlot {
     kernel: Kernel,
     spec_problem: Option<String>,
     interpreter_problem: Option<String>,
+    /// The module its argv runs with `-m`, when its environment does not have it.
+    missing_module: Option<String>,
     vars: Variables,
 }
 
-/// An environment read, with the variables its interpreter runs with and the kernel (index into
-/// the kernel slots) it was read for.
+/// An environment read, with the interpreter asked, the variables it runs with and the kernel
+/// (index into the kernel slots) it was read for.
 struct Read {
     env: Environment,
+    python: PathBuf,
     vars: Variables,
     kernel: Option<usize>,
 }
@@ -57,7 +60,7 @@ pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
         .read(&requests)
         .into_iter()
         .zip(requests)
-        .map(|(env, request)| Read { env, vars: request.vars, kernel: None })
+        .map(|(env, request)| Read { env, python: request.python, vars: request.vars, kernel: None })
         .collect();
 
     let mut slots = Vec::new();
@@ -90,7 +93,10 @@ pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
         let just_requests: Vec<Request> = kernel_requests.iter().map(|(_, r)| r.clone()).collect();
         for ((slot_index, request), env) in kernel_requests.into_iter().zip(reader.read(&just_requests)) {
             slots[slot_index].kernel.environment = Some(read.len());
-            read.push(Read { env, vars: request.vars, kernel: Some(slot_index) });
+            read.push(Read { env, python: request.python, vars: request.vars, kernel: Some(slot_index) });
+        }
+        for slot in &mut slots {
+            slot.missing_module = missing_module(&reader, slot, &read);
         }
     }
 
@@ -107,6 +113,7 @@ pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
         let inputs = KernelInputs {
             spec_problem: slot.spec_problem.as_deref(),
             interpreter_problem: slot.interpreter_problem.as_deref(),
+            missing_module: slot.missing_module.as_deref(),
             env: slot.kernel.environment.map(|i| &environments[i]),
             vars: &slot.vars,
             shell_verdict: &report.verdict,
@@ -119,6 +126,15 @@ pub fn add_environments(report: &mut Report, vars: &Variables, scope: &Scope) {
     gpuwise_rules::sort_findings(&mut report.findings);
     report.environments = environments;
     report.kernels = slots.into_iter().map(|s| s.kernel).collect();
+}
+
+/// The module the kernel's argv runs with `python -m`, when the files of its environment show
+/// it is not there (not when they cannot tell, or the interpreter could not be asked).
+fn missing_module(reader: &EnvironmentReader, slot: &KernelSlot, read: &[Read]) -> Option<String> {
+    let env = &read[slot.kernel.environment?];
+    let module = jupyter::launched_module(&slot.kernel.argv)?;
+    let lookup = reader.find_module(&env.python, &env.vars, module)?;
+    (lookup == ModuleLookup::Missing).then(|| module.to_string())
 }
 
 /// True for one path, or for `bin/python` and `bin/python3` of one environment (the same
@@ -149,6 +165,7 @@ fn find_kernels(vars: &Variables, server: Option<&Environment>, server_python: O
             kernel: f.kernel,
             spec_problem: f.problem,
             interpreter_problem: None,
+            missing_module: None,
         })
         .collect()
 }

@@ -28,6 +28,17 @@ impl Machine {
             Machine::Recorded(path) => format!("snapshot {}", path.display()),
         }
     }
+
+    /// The system: this machine probed under `vars`, or the recorded one read.
+    ///
+    /// # Errors
+    /// The recorded system cannot be read.
+    pub fn system(&self, vars: &Variables, host: Host) -> Result<gpuwise_core::System, LoadError> {
+        match self {
+            Machine::Recorded(path) => snapshot::load(path),
+            Machine::This => Ok(host.probe(vars)),
+        }
+    }
 }
 
 /// What doctor reads.
@@ -65,10 +76,7 @@ impl DoctorError {
 
 /// Diagnoses the machine and the environments `settings` ask for, under `vars`.
 pub fn doctor(settings: &DoctorSettings, vars: &Variables, host: Host) -> Result<Doctored, DoctorError> {
-    let system = match &settings.machine {
-        Machine::Recorded(path) => snapshot::load(path)?,
-        Machine::This => host.probe(vars),
-    };
+    let system = settings.machine.system(vars, host)?;
     Ok(Doctored { report: report(system, vars, &settings.scope), source: settings.machine.describe() })
 }
 

@@ -56,11 +56,16 @@ pub enum Command {
 pub enum KernelCommand {
     /// Write a kernelspec into your Jupyter data directory (or an environment's).
     Install(KernelInstallArgs),
-    /// Show every kernel Jupyter finds, with its GPU settings and whether its frameworks use the GPU.
+    /// Show every kernel Jupyter finds, with its GPU settings, what stands in its way (a kernel
+    /// that cannot start, one that sees no GPU) and whether its frameworks use the GPU.
     List {
         /// Print the kernels (and the environments judged) as JSON.
         #[arg(long)]
         json: bool,
+        /// Judge the kernels on a recorded system (a `gpuwise doctor --json` report, or its
+        /// `system` object) instead of this machine.
+        #[arg(long, value_name = "FILE")]
+        system: Option<PathBuf>,
     },
     /// Remove a kernel (the first of that name in Jupyter's search order).
     Remove {
@@ -78,11 +83,13 @@ pub struct KernelInstallArgs {
     /// What Jupyter's launcher shows (default: "Python (NAME)").
     #[arg(long)]
     pub display_name: Option<String>,
-    /// The interpreter that runs the kernel (needs ipykernel); default: `python3` on PATH.
+    /// The interpreter that runs the kernel; default: `python3` on PATH. It is run once to
+    /// check that it can start ipykernel.
     #[arg(long, value_name = "PATH")]
     pub python: Option<PathBuf>,
     /// The GPU(s) the kernel sees: indices as nvidia-smi numbers them, or UUIDs (GPU-...),
-    /// comma-separated. Sets CUDA_VISIBLE_DEVICES; CUDA_DEVICE_ORDER=PCI_BUS_ID is always set.
+    /// comma-separated; each must be a GPU of this machine (or of --system). Sets
+    /// CUDA_VISIBLE_DEVICES; CUDA_DEVICE_ORDER=PCI_BUS_ID is always set.
     #[arg(long, value_name = "INDEX|UUID")]
     pub gpu: Option<String>,
     /// Write the GPUs given by index as their UUIDs (stable when devices are added or fail).
@@ -98,7 +105,12 @@ pub struct KernelInstallArgs {
     /// your data directory.
     #[arg(long)]
     pub sys_prefix: bool,
-    /// Replace an existing kernel of that name.
+    /// The machine the kernel is for: a recorded system (a `gpuwise doctor --json` report of
+    /// another node, or its `system` object) whose GPUs --gpu names, instead of this machine.
+    #[arg(long, value_name = "FILE")]
+    pub system: Option<PathBuf>,
+    /// Replace an existing kernel of that name, and install even when the interpreter cannot
+    /// start ipykernel or the machine has no GPU --gpu names (with a warning).
     #[arg(long)]
     pub force: bool,
 }

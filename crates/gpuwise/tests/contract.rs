@@ -12,7 +12,7 @@ use std::process::Command;
 use serde_json::Value;
 
 mod common;
-use common::{copy_tree, repo};
+use common::{copy_tree, new_venv, repo};
 
 const SYSTEMS: [&str; 5] =
     ["a100-mig.json", "h100-sxm.json", "multi-gpu-mixed.json", "no-gpu-this-machine.json", "old-driver-470.json"];
@@ -73,12 +73,9 @@ fn fixtures() -> Fixtures {
     let pythons = names
         .iter()
         .map(|name| {
-            let venv = dir.path().join("venvs").join(name);
-            let status = Command::new("python3").args(["-m", "venv", "--without-pip"]).arg(&venv).status().unwrap();
-            assert!(status.success(), "python3 -m venv works");
-            let lib = std::fs::read_dir(venv.join("lib")).unwrap().next().unwrap().unwrap().path();
-            copy_tree(&repo("fixtures/envs").join(name).join("site-packages"), &lib.join("site-packages"));
-            venv.join("bin/python")
+            let (python, site) = new_venv(&dir.path().join("venvs").join(name));
+            copy_tree(&repo("fixtures/envs").join(name).join("site-packages"), &site);
+            python
         })
         .collect::<Vec<_>>();
     let kernel = dir.path().join("jupyter/kernels/gpu0");

@@ -11,7 +11,7 @@ use std::process::Command;
 use serde_json::Value;
 
 mod common;
-use common::{Machines, copy_tree, decided, doctor, repo, verdict};
+use common::{Machines, add_ipykernel, copy_tree, decided, doctor, new_venv, repo, verdict};
 
 /// A real virtual environment (no pip) holding the fixture's site-packages.
 struct Venv {
@@ -22,11 +22,9 @@ struct Venv {
 
 fn venv(fixture: &str) -> Venv {
     let dir = tempfile::tempdir().unwrap();
-    let status = Command::new("python3").args(["-m", "venv", "--without-pip"]).arg(dir.path()).status().unwrap();
-    assert!(status.success(), "python3 -m venv works");
-    let site = std::fs::read_dir(dir.path().join("lib")).unwrap().next().unwrap().unwrap().path().join("site-packages");
+    let (python, site) = new_venv(dir.path());
     copy_tree(&repo("fixtures/envs").join(fixture).join("site-packages"), &site);
-    Venv { python: dir.path().join("bin/python"), site, _dir: dir }
+    Venv { python, site, _dir: dir }
 }
 
 /// Replaces the fixture's empty placeholder library with a real ELF library whose
@@ -248,6 +246,9 @@ fn kernels_are_judged_with_their_own_interpreter_and_env() {
     let m = Machines::new(dir.path());
     let torch = prepared("torch-2.5.1-cu124");
     let plain = venv("jax-cpu");
+    // Kernels that start: this test is about how they are judged once they do.
+    add_ipykernel(&torch.site);
+    add_ipykernel(&plain.site);
     let jupyter = dir.path().join("jupyter");
     let argv =
         |python: &Path| format!(r#"["{}", "-m", "ipykernel_launcher", "-f", "{{connection_file}}"]"#, python.display());

@@ -84,7 +84,7 @@ pub fn user_kernels_dir(vars: &Variables) -> Option<PathBuf> {
 /// `name` lower-cased when it is a kernel name: what Jupyter accepts (ASCII letters, digits,
 /// `.`, `_`, `-`) and one directory inside the kernels directory (not `.` or `..`, which
 /// Jupyter's character rule lets through). `Err` says why not.
-fn kernel_name(name: &str) -> Result<String, KernelError> {
+pub fn kernel_name(name: &str) -> Result<String, KernelError> {
     let lower = name.to_lowercase();
     if valid_name(&lower) { Ok(lower) } else { Err(KernelError::BadName(name.to_string())) }
 }

@@ -3,6 +3,7 @@
 
 mod error;
 mod install;
+mod launcher;
 mod paths;
 mod replace;
 mod template;
@@ -15,7 +16,8 @@ use gpuwise_core::{VarValue, Variables};
 use serde::Deserialize;
 
 pub use error::{KernelError, UnknownInterpreter};
-pub use install::{NewKernel, install, remove, user_kernels_dir};
+pub use install::{NewKernel, install, kernel_name, remove, user_kernels_dir};
+pub use launcher::{LaunchError, check as check_launcher, launched_module};
 pub use paths::{ServerEnv, kernel_dirs, user_data_dir};
 pub use template::safe_substitute;
 

@@ -55,6 +55,7 @@ mod gw810_kernelspec_unusable;
 mod gw811_kernel_other_interpreter;
 mod gw812_kernel_env_hides_gpus;
 mod gw813_kernel_interpreter_unknown;
+mod gw814_kernel_module_missing;
 mod gw901_pcie_degraded;
 mod gw902_memory_nearly_full;
 mod gw903_memory_held_by_processes;
@@ -120,6 +121,7 @@ pub static ALL: &[Rule] = &[
     gw811_kernel_other_interpreter::RULE,
     gw812_kernel_env_hides_gpus::RULE,
     gw813_kernel_interpreter_unknown::RULE,
+    gw814_kernel_module_missing::RULE,
     gw901_pcie_degraded::RULE,
     gw902_memory_nearly_full::RULE,
     gw903_memory_held_by_processes::RULE,

@@ -4,6 +4,7 @@
 use anyhow::anyhow;
 use gpuwise_core::Variables;
 use gpuwise_service::Host;
+use gpuwise_service::doctor::Machine;
 use gpuwise_service::kernels::{self, KernelSettings, KernelsError};
 
 use crate::ExitStatus;
@@ -15,11 +16,12 @@ pub fn run(command: &KernelCommand, vars: &Variables, host: Host) -> anyhow::Res
     let described = |err: KernelsError| anyhow!(err.describe(flag));
     match command {
         KernelCommand::Install(args) => {
-            let path = kernels::install(&settings(args), vars, host).map_err(described)?;
+            let warn = &mut |warning: String| output::warn(&warning);
+            let path = kernels::install(&settings(args), vars, host, warn).map_err(described)?;
             output::print(&format!("Installed kernel '{}' in {}\n", args.name.to_lowercase(), path.display()))?;
         }
-        KernelCommand::List { json } => {
-            let report = kernels::list(vars, host);
+        KernelCommand::List { json, system } => {
+            let report = kernels::list(&machine(system.as_ref()), vars, host).map_err(described)?;
             let text = if *json { gpuwise_render::json(&report) } else { gpuwise_render::kernel_list(&report) };
             output::print(&text)?;
         }
@@ -42,6 +44,12 @@ fn settings(args: &KernelInstallArgs) -> KernelSettings {
         memory_growth: args.memory_growth,
         jax_no_prealloc: args.jax_no_prealloc,
         sys_prefix: args.sys_prefix,
+        machine: machine(args.system.as_ref()),
         force: args.force,
     }
+}
+
+/// The machine `--system` names, else this one.
+fn machine(system: Option<&std::path::PathBuf>) -> Machine {
+    system.cloned().map_or(Machine::This, Machine::Recorded)
 }

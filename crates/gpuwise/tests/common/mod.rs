@@ -73,6 +73,32 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Makes a real virtual environment (no pip) at `dir`; returns its python and site-packages.
+pub fn new_venv(dir: &Path) -> (PathBuf, PathBuf) {
+    let status = std::process::Command::new("python3").args(["-m", "venv", "--without-pip"]).arg(dir).status().unwrap();
+    assert!(status.success(), "python3 -m venv works");
+    let lib = std::fs::read_dir(dir.join("lib")).unwrap().next().unwrap().unwrap().path();
+    (dir.join("bin/python"), lib.join("site-packages"))
+}
+
+/// Puts a stand-in for ipykernel into the site-packages directory `site`: its distribution's
+/// metadata and the modules a kernel's `python -m ipykernel_launcher` (and `gpuwise kernel
+/// install`'s check) import, empty.
+pub fn add_ipykernel(site: &Path) {
+    let files = [
+        ("ipykernel-6.29.5.dist-info/METADATA", "Metadata-Version: 2.1\nName: ipykernel\nVersion: 6.29.5\n"),
+        ("ipykernel-6.29.5.dist-info/INSTALLER", "pip\n"),
+        ("ipykernel_launcher.py", ""),
+        ("ipykernel/__init__.py", ""),
+        ("ipykernel/kernelapp.py", ""),
+    ];
+    for (file, text) in files {
+        let path = site.join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
 /// Runs `gpuwise SUBCOMMAND ARGS...`.
 pub fn gpuwise(subcommand: &str, args: &[&str]) -> std::process::Output {
     gpuwise_env(subcommand, args, &[])

@@ -132,10 +132,10 @@ pub struct BenchArgs {
     /// The CUDA device to measure, as a CUDA program here numbers them (after
     /// CUDA_VISIBLE_DEVICES); default 0. Named explicitly, a device that cannot be opened is an
     /// error rather than a skipped GPU side.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = gpu_index)]
     pub device: Option<usize>,
     /// The most of the GPU's free memory any one case may allocate.
-    #[arg(long, default_value_t = 0.5, value_parser = fraction)]
+    #[arg(long, default_value_t = 0.5, allow_negative_numbers = true, value_parser = fraction)]
     pub memory_fraction: f64,
     /// Print the results as JSON.
     #[arg(long)]
@@ -202,7 +202,7 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub json: bool,
     /// Seconds each framework's check may take (imports of large frameworks are slow).
-    #[arg(long, default_value_t = 180.0, value_parser = positive_seconds)]
+    #[arg(long, default_value_t = 180.0, allow_negative_numbers = true, value_parser = positive_seconds)]
     pub timeout: f64,
 }
 
@@ -318,6 +318,11 @@ pub struct Shape(pub Vec<u64>);
 /// Reads `--shape`: `1024,1024,1024`, `1024x1024x1024`, `1e6` (see [`gpuwise_model::parse_sizes`]).
 fn shape(text: &str) -> Result<Shape, String> {
     gpuwise_model::parse_sizes(text).map(Shape).map_err(|err| err.describe(flag))
+}
+
+/// Reads `--device`: a GPU's index as nvidia-smi numbers them.
+fn gpu_index(text: &str) -> Result<usize, String> {
+    text.trim().parse().map_err(|_| format!("`{text}` is not a GPU index (0, 1, ... as nvidia-smi numbers them)"))
 }
 
 /// Reads a count or size for `input` as `--shape` reads each of its sizes.

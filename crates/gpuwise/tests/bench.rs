@@ -177,3 +177,10 @@ fn a_broken_profile_is_named() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("warning"));
 }
+
+#[test]
+fn negative_numbers_reach_the_option_that_refuses_them() {
+    refused("bench", &["--memory-fraction", "-1"], "expected a fraction above 0 and at most 1, got '-1'");
+    refused("bench", &["--device", "-1"], "`-1` is not a GPU index");
+    refused("verify", &["--timeout", "-5"], "`-5` is not a number of seconds");
+}

@@ -194,7 +194,7 @@ fn draw_chart<DB: DrawingBackend>(
     root.fill(&WHITE).map_err(draw)?;
     let legend_height = legend_rows(&layout.legend, SIZE.0 - PLOT_LEFT as u32) * look::LEGEND_ROW + 8;
     let (header, rest) = root.split_vertically(HEADER);
-    let (body, footer) = rest.split_vertically(SIZE.1 - HEADER - legend_height);
+    let (body, footer) = rest.split_vertically(SIZE.1.saturating_sub(HEADER + legend_height));
     let centred =
         |size: u32| TextStyle::from((FONT, size).into_font()).color(&INK).pos(Pos::new(HPos::Center, VPos::Top));
     let middle = (SIZE.0 / 2) as i32;

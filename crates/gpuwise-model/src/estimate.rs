@@ -342,7 +342,8 @@ fn curve(
     s: Scenario,
 ) -> Vec<CurvePoint> {
     let mut sizes: Vec<Operation> = [op].into_iter().chain(crossing).cloned().collect();
-    if let Some((low, high)) = curve_span(op.size(), crossing.map(Operation::size)) {
+    let least = op.scaled(0.0).size();
+    if let Some((low, high)) = curve_span(op.size(), crossing.map(Operation::size), least) {
         let step = (high / low).log10() / f64::from(CURVE_SAMPLES);
         let at = |i: u32| low * 10f64.powf(step * f64::from(i));
         sizes.extend((0..=CURVE_SAMPLES).map(|i| op.scaled(op.factor_for(at(i)))));
@@ -361,9 +362,11 @@ fn curve(
 }
 
 /// The span of the size knob the curve covers: `here` and `crossing` with
-/// [`CURVE_MARGIN_DECADES`] beyond them, widened evenly to [`CURVE_MIN_DECADES`]; `None` when the
-/// size is not a positive number (custom work of 0 FLOPs), which has no span on a log axis.
-fn curve_span(here: f64, crossing: Option<f64>) -> Option<(f64, f64)> {
+/// [`CURVE_MARGIN_DECADES`] beyond them, widened evenly to [`CURVE_MIN_DECADES`], and moved up
+/// where it would start below `least` (the smallest size the operation takes) so that it keeps
+/// its width; `None` when the size is not a positive number (custom work of 0 FLOPs), which has
+/// no span on a log axis.
+fn curve_span(here: f64, crossing: Option<f64>, least: f64) -> Option<(f64, f64)> {
     let positive = |size: f64| size.is_finite() && size > 0.0;
     if !positive(here) {
         return None;
@@ -371,7 +374,9 @@ fn curve_span(here: f64, crossing: Option<f64>) -> Option<(f64, f64)> {
     let (low, high) = crossing.filter(|&c| positive(c)).map_or((here, here), |c| (here.min(c), here.max(c)));
     let (low, high) = (low.log10() - CURVE_MARGIN_DECADES, high.log10() + CURVE_MARGIN_DECADES);
     let widen = ((CURVE_MIN_DECADES - (high - low)) / 2.0).max(0.0);
-    Some((10f64.powf(low - widen), 10f64.powf(high + widen)))
+    let (low, high) = (low - widen, high + widen);
+    let up = if positive(least) { (least.log10() - low).max(0.0) } else { 0.0 };
+    Some((10f64.powf(low + up), 10f64.powf(high + up)))
 }
 
 fn assumptions(gpu: &GpuProfile, cpu: &CpuProfile, s: Scenario) -> Vec<String> {
@@ -514,10 +519,14 @@ mod tests {
     }
 
     #[test]
-    fn the_curve_stops_where_sizes_cannot_shrink() {
+    fn the_curve_starts_where_sizes_cannot_shrink_and_keeps_its_width() {
         let e = run("matmul", &[2, 2, 2], Dtype::F32, Scenario::default());
         assert_eq!(e.curve.first().map(|p| p.size), Some(1.0), "1x1x1 is the smallest product");
         assert!(e.curve.iter().any(|p| p.size == 2.0));
+        let single = run("conv2d", &[1, 3, 224, 224, 64, 7, 7], Dtype::F32, Scenario::default());
+        let (first, last) = (single.curve.first().unwrap(), single.curve.last().unwrap());
+        assert_eq!(first.size, 1.0, "a batch of one is the smallest");
+        assert!(decades(first.size, last.size) >= CURVE_MIN_DECADES - 0.01, "{}", last.size);
         let none = Operation::parse("custom", &[], &Extras { custom: Some((0.0, 8, 8)), ..Extras::default() });
         let e = estimate(
             &none.unwrap(),

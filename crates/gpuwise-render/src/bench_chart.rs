@@ -165,16 +165,20 @@ fn title_of(report: &BenchReport, m: &Measurement, op: OpName) -> String {
     }
 }
 
-/// A copy's look: a colour and marker per direction (none of the operations' colours), solid
-/// and filled from pinned memory, dashed and hollow from pageable memory.
+/// A copy's look, all measured (solid, filled): a colour per direction, none of the operations'
+/// colours; a circle from pinned memory, a triangle from pageable memory, a square on the device.
 fn copy_look(op: MachineOp, variant: Option<Variant>) -> Look {
-    let (colour, shape) = match op {
-        MachineOp::H2d => (PURPLE, Shape::Circle),
-        MachineOp::D2h => (INK, Shape::Square),
-        MachineOp::D2d | MachineOp::Launch => (GREY, Shape::Triangle),
+    let colour = match op {
+        MachineOp::H2d => PURPLE,
+        MachineOp::D2h => INK,
+        MachineOp::D2d | MachineOp::Launch => GREY,
     };
-    let pageable = variant == Some(Variant::Pageable);
-    Look { colour, dashed: Some(pageable), marker: Some((shape, !pageable)) }
+    let shape = match variant {
+        Some(Variant::Pageable) => Shape::Triangle,
+        Some(Variant::Pinned | Variant::Queued | Variant::Synchronized) => Shape::Circle,
+        None => Shape::Square,
+    };
+    Look { colour, dashed: Some(false), marker: Some((shape, true)) }
 }
 
 /// `host to device, pinned`.
@@ -292,8 +296,12 @@ fn draw_panel<DB: DrawingBackend>(cell: &DrawingArea<DB, Shift>, panel: &Panel) 
     for &size in &panel.break_even {
         BREAK_EVEN.draw(&mut chart, &[(size, bottom), (size, top)])?;
     }
-    for series in &panel.series {
-        series.look.draw(&mut chart, &series.points)?;
+    // Hollow (estimated) first, so that a measurement where the estimate was right sits inside it.
+    let hollow_first = |s: &&Series| s.look.marker.is_some_and(|(_, filled)| filled);
+    let mut series: Vec<&Series> = panel.series.iter().collect();
+    series.sort_by_key(hollow_first);
+    for s in series {
+        s.look.draw(&mut chart, &s.points)?;
     }
     for (size, batch) in panel.batches() {
         let (anchor, dx) = match x.fraction(size) {

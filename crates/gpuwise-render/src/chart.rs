@@ -242,7 +242,13 @@ fn draw_chart<DB: DrawingBackend>(
     let here = estimate.operation.size();
     Look::line(BLUE).draw(&mut chart, &layout.cpu)?;
     Look::line(VERMILLION).draw(&mut chart, &layout.gpu)?;
-    HERE.draw(&mut chart, &[(here, estimate.cpu.seconds), (here, estimate.gpu.total_seconds)])?;
+    // The user's two times: larger than the legend's dot, ringed in white to stand off the curves.
+    for time in [estimate.cpu.seconds, estimate.gpu.total_seconds] {
+        let dot = EmptyElement::at((here, time))
+            + Circle::new((0, 0), 8, WHITE.filled())
+            + Circle::new((0, 0), 6, INK.filled());
+        chart.plotting_area().draw(&dot).map_err(draw)?;
+    }
     draw_legend(&footer, &layout.legend, PLOT_LEFT)
 }
 

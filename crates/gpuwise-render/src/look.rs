@@ -50,7 +50,7 @@ pub(crate) struct Look {
 /// Line width of series, pixels.
 const LINE_WIDTH: u32 = 3;
 /// Marker radius, pixels.
-const MARKER: i32 = 5;
+const MARKER: i32 = 4;
 
 impl Look {
     /// A solid line without markers.
@@ -88,7 +88,8 @@ impl Look {
         let Some((shape, filled)) = self.marker else { return Ok(()) };
         let fill = if filled { self.colour.filled() } else { WHITE.filled() };
         let edge = self.colour.stroke_width(2);
-        let r = MARKER;
+        // Hollow markers are larger: drawn first, they ring a filled one at the same place.
+        let r = if filled { MARKER } else { MARKER + 3 };
         match shape {
             Shape::Circle => {
                 area.draw(&(EmptyElement::at(at) + Circle::new((0, 0), r, fill) + Circle::new((0, 0), r, edge)))
@@ -100,7 +101,7 @@ impl Look {
                 )
             }
             Shape::Square => {
-                let corners = [(-r + 1, -r + 1), (r - 1, r - 1)];
+                let corners = [(-r, -r), (r, r)];
                 area.draw(&(EmptyElement::at(at) + Rectangle::new(corners, fill) + Rectangle::new(corners, edge)))
             }
         }

@@ -9,7 +9,7 @@ use gpuwise_model::OpName;
 use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
 
 /// Most labelled ticks an axis gets.
-const MAX_TICKS: usize = 8;
+const MAX_TICKS: usize = 10;
 /// Fewest decades an axis spans: a narrower range is widened around its middle.
 const MIN_DECADES: f64 = 1.0;
 /// Share of the span added at each end, so that no point sits on the frame.
@@ -242,7 +242,11 @@ mod tests {
         let axis = LogAxis::spanning([2e-6, 0.3], Scale::Time).unwrap();
         assert_eq!(labels(&axis), ["10 µs", "100 µs", "1 ms", "10 ms", "100 ms"]);
         let long = LogAxis::spanning([1.0, 1e9], Scale::Time).unwrap();
-        assert_eq!(labels(&long), ["1 s", "100 s", "2.78 h", "11.6 days", "3.17 years"]);
+        let readable = ["1 s", "10 s", "100 s", "16.7 min", "2.78 h", "1.16 days", "11.6 days", "116 days"];
+        assert_eq!(labels(&long), [&readable[..], &["3.17 years", "31.7 years"]].concat());
+        let longer = LogAxis::spanning([1e-9, 1e9], Scale::Time).unwrap();
+        let every_other = ["10 ns", "1 µs", "100 µs", "10 ms", "1 s", "100 s", "2.78 h", "11.6 days", "3.17 years"];
+        assert_eq!(labels(&longer), every_other);
         assert_eq!(duration(5e-10), "0.5 ns");
         assert_eq!(duration(0.00615), "6.15 ms");
         assert_eq!(duration(999.0), "999 s");

@@ -4,6 +4,7 @@
 //! its copies included, and the measured break-even; one time-axis title for all panels and one
 //! legend beneath them.
 
+use gpuwise_bench_results::comparison;
 use gpuwise_bench_results::report::{Backend, BenchReport, MachineOp, Measured, Measurement, Variant};
 use gpuwise_model::OpName;
 use plotters::coord::Shift;
@@ -109,7 +110,6 @@ fn panel(panels: &mut Vec<Panel>, title: String, op: Option<OpName>) -> usize {
 /// The panels of `report`, in the order it measured them, the copies last.
 fn panels(report: &BenchReport) -> Vec<Panel> {
     let mut panels: Vec<Panel> = Vec::new();
-    let overhead = report.call_overhead();
     let mut copies = Vec::new();
     for m in &report.results {
         let op = match m.op {
@@ -130,10 +130,11 @@ fn panels(report: &BenchReport) -> Vec<Panel> {
         if let Some(predicted) = m.predicted_seconds {
             p.add(estimated, &format!("{side}: estimated"), m.batch, (m.size, predicted));
         }
-        if m.backend == Backend::Cuda {
-            let copied = m.h2d_seconds.unwrap_or(0.0) + m.d2h_seconds.unwrap_or(0.0);
-            p.add(GPU_WITH_COPIES, "GPU incl. copies: measured", m.batch, (m.size, m.seconds + overhead + copied));
-        }
+    }
+    for row in comparison::rows(report) {
+        let (Measured::Operation(op), Some(total)) = (row.cpu.op, row.gpu_total()) else { continue };
+        let i = panel(&mut panels, title_of(report, row.cpu, op), Some(op));
+        panels[i].add(GPU_WITH_COPIES, "GPU incl. copies: measured", row.cpu.batch, (row.cpu.size, total));
     }
     for b in &report.break_even {
         let (Measured::Operation(op), Some(size), false) = (b.op, b.size, b.below_smallest) else { continue };

@@ -8,7 +8,7 @@ use std::ops::Range;
 use gpuwise_model::OpName;
 use plotters::coord::ranged1d::{KeyPointHint, NoDefaultFormatting, Ranged, ValueFormatter};
 
-/// Most labelled ticks an axis gets.
+/// Most labelled ticks an axis gets unless told fewer ([`LogAxis::at_most`]).
 const MAX_TICKS: usize = 10;
 /// Fewest decades an axis spans: a narrower range is widened around its middle.
 const MIN_DECADES: f64 = 1.0;
@@ -51,6 +51,8 @@ pub(crate) struct LogAxis {
     low: f64,
     high: f64,
     scale: Scale,
+    /// Most labelled ticks.
+    most: usize,
     ticks: Vec<f64>,
     light: Vec<f64>,
 }
@@ -67,7 +69,7 @@ impl LogAxis {
         let widen = ((MIN_DECADES - (high - low)) / 2.0).max(0.0);
         let (low, high) = (low - widen, high + widen);
         let pad = (high - low) * PAD;
-        Some(LogAxis::between(10f64.powf(low - pad), 10f64.powf(high + pad), scale))
+        Some(LogAxis::between(10f64.powf(low - pad), 10f64.powf(high + pad), scale, MAX_TICKS))
     }
 
     /// The same axis with `share` of its (log) span added above its values: room for labels
@@ -75,12 +77,17 @@ impl LogAxis {
     pub(crate) fn with_headroom(&self, share: f64) -> LogAxis {
         let span = (self.high / self.low).log10();
         let high = self.high * 10f64.powf(span * share / (1.0 - share));
-        LogAxis::between(self.low, high, self.scale)
+        LogAxis::between(self.low, high, self.scale, self.most)
     }
 
-    fn between(low: f64, high: f64, scale: Scale) -> LogAxis {
-        let (ticks, light) = ticks(low, high, scale);
-        LogAxis { low, high, scale, ticks, light }
+    /// The same axis with at most `most` labelled ticks (a short axis).
+    pub(crate) fn at_most(&self, most: usize) -> LogAxis {
+        LogAxis::between(self.low, self.high, self.scale, most)
+    }
+
+    fn between(low: f64, high: f64, scale: Scale, most: usize) -> LogAxis {
+        let (ticks, light) = ticks(low, high, scale, most);
+        LogAxis { low, high, scale, most, ticks, light }
     }
 
     /// The labelled ticks.
@@ -126,28 +133,31 @@ impl ValueFormatter<f64> for LogAxis {
     }
 }
 
-/// The labelled and the light ticks between `low` and `high`: whole decades (every second or
-/// third when there are many), else 1-2-5 steps (at most eight: two decades and a bit), else
-/// every digit; for [`Scale::Binary`] powers of two first.
-fn ticks(low: f64, high: f64, scale: Scale) -> (Vec<f64>, Vec<f64>) {
+/// The labelled and the light ticks between `low` and `high`, at most `most` labelled: whole
+/// decades (every second or third when there are many), else 1-2-5 steps, else 1-3 steps (two
+/// decades and a bit), else every digit; for [`Scale::Binary`] powers of two first.
+fn ticks(low: f64, high: f64, scale: Scale, most: usize) -> (Vec<f64>, Vec<f64>) {
     if scale == Scale::Binary {
         let powers = powers(2.0, low, high);
         if powers.len() >= 3 {
-            return thinned(&powers, 2.0);
+            return thinned(&powers, 2.0, most);
         }
     }
     let decades = powers(10.0, low, high);
     if decades.len() >= 3 {
-        let (ticks, mut light) = thinned(&decades, 10.0);
+        let (ticks, mut light) = thinned(&decades, 10.0, most);
         if ticks.len() == decades.len() && decades.len() <= 6 {
             light = steps(&[2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0], low, high);
         }
         return (ticks, light);
     }
     let one_two_five = steps(&[1.0, 2.0, 5.0], low, high);
-    if one_two_five.len() >= 3 {
-        let light = steps(&[3.0, 4.0, 6.0, 7.0, 8.0, 9.0], low, high);
-        return (one_two_five, light);
+    if (3..=most).contains(&one_two_five.len()) {
+        return (one_two_five, steps(&[3.0, 4.0, 6.0, 7.0, 8.0, 9.0], low, high));
+    }
+    let one_three = steps(&[1.0, 3.0], low, high);
+    if one_three.len() >= 3 {
+        return (one_three, steps(&[2.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0], low, high));
     }
     (steps(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0], low, high), Vec::new())
 }
@@ -159,10 +169,10 @@ fn powers(base: f64, low: f64, high: f64) -> Vec<f64> {
     (first..=last).map(|e| base.powi(e)).collect()
 }
 
-/// At most [`MAX_TICKS`] of `powers` of `base` to label (those whose exponent is a multiple of
-/// the step), the others as light lines.
-fn thinned(powers: &[f64], base: f64) -> (Vec<f64>, Vec<f64>) {
-    let every = powers.len().div_ceil(MAX_TICKS).max(1) as i64;
+/// At most `most` of `powers` of `base` to label (those whose exponent is a multiple of the
+/// step), the others as light lines.
+fn thinned(powers: &[f64], base: f64, most: usize) -> (Vec<f64>, Vec<f64>) {
+    let every = powers.len().div_ceil(most.max(1)).max(1) as i64;
     powers.iter().partition(|&&p| (p.log(base).round() as i64).rem_euclid(every) == 0)
 }
 
@@ -268,6 +278,14 @@ mod tests {
     fn spans_of_two_decades_and_a_bit_get_at_most_eight_steps() {
         let axis = LogAxis::spanning([1.5e-4, 0.06], Scale::Time).unwrap();
         assert_eq!(labels(&axis), ["200 µs", "500 µs", "1 ms", "2 ms", "5 ms", "10 ms", "20 ms", "50 ms"]);
+    }
+
+    #[test]
+    fn short_axes_get_fewer_ticks() {
+        let fft = LogAxis::spanning([4096.0, 1048576.0], Scale::Binary).unwrap().at_most(6);
+        assert_eq!(labels(&fft), ["4k", "16k", "64k", "256k", "1M"]);
+        let times = LogAxis::spanning([1.5e-4, 0.06], Scale::Time).unwrap().at_most(6);
+        assert_eq!(labels(&times), ["300 µs", "1 ms", "3 ms", "10 ms", "30 ms"]);
     }
 
     #[test]

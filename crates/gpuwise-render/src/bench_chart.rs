@@ -73,13 +73,17 @@ impl Panel {
     fn x_axis(&self) -> Option<LogAxis> {
         let sizes = self.series.iter().flat_map(|s| s.points.iter().map(|p| p.0));
         LogAxis::spanning(sizes.chain(self.break_even.iter().copied()), self.scale)
+            .map(|axis| axis.at_most(PANEL_TICKS))
     }
 
     fn y_axis(&self) -> Option<LogAxis> {
         LogAxis::spanning(self.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)), Scale::Time)
-            .map(|axis| axis.with_headroom(if self.batches().is_empty() { 0.04 } else { 0.12 }))
+            .map(|axis| axis.with_headroom(if self.batches().is_empty() { 0.04 } else { 0.12 }).at_most(PANEL_TICKS))
     }
 }
+
+/// Most labelled ticks on a panel's axes (they are short).
+const PANEL_TICKS: usize = 6;
 
 /// True for a number a log axis can show.
 fn positive(value: f64) -> bool {

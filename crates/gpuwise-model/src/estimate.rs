@@ -257,6 +257,9 @@ pub fn estimate(
         headroom_bytes: available - sides.work.memory_bytes,
     };
     let speedup = cpu_seconds / gpu_total;
+    let solved = break_even(op, dtype, gpu, cpu, scenario);
+    let crossing = solved.as_ref().filter(|(b, _)| !b.always).map(|(_, at)| at);
+    let curve = curve(op, crossing, dtype, gpu, cpu, scenario);
     Ok(Estimate {
         operation: op.clone(),
         op: op.op(),
@@ -279,10 +282,10 @@ pub fn estimate(
         speedup,
         band: Band::of(speedup),
         bound,
-        break_even: break_even(op, dtype, gpu, cpu, scenario),
+        break_even: solved.map(|(b, _)| b),
         fits_in_memory: memory.headroom_bytes >= 0.0,
         memory,
-        curve: curve(op, dtype, gpu, cpu, scenario),
+        curve,
         assumptions: assumptions(gpu, cpu, scenario),
     })
 }
@@ -304,15 +307,21 @@ fn speedup_at(
 /// Solves for the smallest size knob at which the speedup reaches 1: scans factors from 1e-60 of
 /// the given size (where every dimension has shrunk to 1, whatever the size given, so the answer
 /// does not depend on where the user started) to 1e12, for the first crossing, then bisects it
-/// (in log space) to 0.1%.
-fn break_even(op: &Operation, dtype: Dtype, gpu: &GpuProfile, cpu: &CpuProfile, s: Scenario) -> Option<BreakEven> {
+/// (in log space) to 0.1%. The operation at that size comes with it.
+fn break_even(
+    op: &Operation,
+    dtype: Dtype,
+    gpu: &GpuProfile,
+    cpu: &CpuProfile,
+    s: Scenario,
+) -> Option<(BreakEven, Operation)> {
     let wins = |log_factor: f64| speedup_at(op, 10f64.powf(log_factor), dtype, gpu, cpu, s).is_some_and(|x| x >= 1.0);
     let grid: Vec<f64> = (-240..=48).map(|i| f64::from(i) / 4.0).collect();
     let first = grid.iter().position(|&g| wins(g))?;
     let at = |log_factor: f64, always: bool| {
         let scaled = op.scaled(10f64.powf(log_factor));
         let flops = scaled.work(dtype).map(|w| w.flops).unwrap_or_default();
-        BreakEven { shape: scaled.shape(), size: scaled.size(), flops, always }
+        (BreakEven { shape: scaled.shape(), size: scaled.size(), flops, always }, scaled)
     };
     if first == 0 {
         return Some(at(grid[0], true));
@@ -325,21 +334,63 @@ fn break_even(op: &Operation, dtype: Dtype, gpu: &GpuProfile, cpu: &CpuProfile, 
     Some(at(hi, false))
 }
 
-/// Times at 41 sizes from 1/10,000 to 10,000 times the given size knob (fewer where the size
-/// cannot shrink below 1).
-fn curve(op: &Operation, dtype: Dtype, gpu: &GpuProfile, cpu: &CpuProfile, s: Scenario) -> Vec<CurvePoint> {
-    let mut points: Vec<CurvePoint> = Vec::new();
-    for i in -20..=20 {
-        let scaled = op.scaled(10f64.powf(f64::from(i) / 5.0));
-        let Ok(sides) = Sides::new(&scaled, dtype, gpu, cpu, s) else { continue };
-        let size = scaled.size();
-        if points.last().is_some_and(|p| p.size >= size) {
-            continue;
-        }
-        let (cpu_seconds, gpu_seconds) = sides.totals(s.repeats);
-        points.push(CurvePoint { size, shape: scaled.shape(), cpu_seconds, gpu_seconds });
+/// Decades of the size knob the curve reaches beyond the user's size and the break-even,
+/// whichever is outer, so that neither sits at the chart's edge.
+const CURVE_MARGIN_DECADES: f64 = 0.5;
+/// Decades of the size knob the curve spans at least (around the user's size, when the GPU never
+/// or always wins, or the break-even is near).
+const CURVE_MIN_DECADES: f64 = 2.0;
+/// Sizes spaced evenly (in log) over the span, besides the user's and the break-even.
+const CURVE_SAMPLES: u32 = 48;
+
+/// Times against size for the chart: 49 sizes spaced evenly over a span of the size knob that
+/// takes in the user's size and the `crossing` (the break-even's operation) with a margin, and
+/// those two sizes themselves, in increasing size (fewer where the size cannot shrink below 1
+/// or grow into absurd work).
+fn curve(
+    op: &Operation,
+    crossing: Option<&Operation>,
+    dtype: Dtype,
+    gpu: &GpuProfile,
+    cpu: &CpuProfile,
+    s: Scenario,
+) -> Vec<CurvePoint> {
+    let mut sizes: Vec<Operation> = [op].into_iter().chain(crossing).cloned().collect();
+    let least = op.scaled(0.0).size();
+    if let Some((low, high)) = curve_span(op.size(), crossing.map(Operation::size), least) {
+        let step = (high / low).log10() / f64::from(CURVE_SAMPLES);
+        let at = |i: u32| low * 10f64.powf(step * f64::from(i));
+        sizes.extend((0..=CURVE_SAMPLES).map(|i| op.scaled(op.factor_for(at(i)))));
     }
+    let mut points: Vec<CurvePoint> = sizes
+        .iter()
+        .filter_map(|scaled| {
+            let (cpu_seconds, gpu_seconds) = Sides::new(scaled, dtype, gpu, cpu, s).ok()?.totals(s.repeats);
+            Some(CurvePoint { size: scaled.size(), shape: scaled.shape(), cpu_seconds, gpu_seconds })
+        })
+        .collect();
+    // A stable sort: of equal sizes the user's own (first) is kept.
+    points.sort_by(|a, b| a.size.total_cmp(&b.size));
+    points.dedup_by(|later, kept| later.size == kept.size);
     points
+}
+
+/// The span of the size knob the curve covers: `here` and `crossing` with
+/// [`CURVE_MARGIN_DECADES`] beyond them, widened evenly to [`CURVE_MIN_DECADES`], and moved up
+/// where it would start below `least` (the smallest size the operation takes) so that it keeps
+/// its width; `None` when the size is not a positive number (custom work of 0 FLOPs), which has
+/// no span on a log axis.
+fn curve_span(here: f64, crossing: Option<f64>, least: f64) -> Option<(f64, f64)> {
+    let positive = |size: f64| size.is_finite() && size > 0.0;
+    if !positive(here) {
+        return None;
+    }
+    let (low, high) = crossing.filter(|&c| positive(c)).map_or((here, here), |c| (here.min(c), here.max(c)));
+    let (low, high) = (low.log10() - CURVE_MARGIN_DECADES, high.log10() + CURVE_MARGIN_DECADES);
+    let widen = ((CURVE_MIN_DECADES - (high - low)) / 2.0).max(0.0);
+    let (low, high) = (low - widen, high + widen);
+    let up = if positive(least) { (least.log10() - low).max(0.0) } else { 0.0 };
+    Some((10f64.powf(low + up), 10f64.powf(high + up)))
 }
 
 fn assumptions(gpu: &GpuProfile, cpu: &CpuProfile, s: Scenario) -> Vec<String> {
@@ -475,5 +526,63 @@ mod tests {
         let e = run("fft", &[1 << 16], Dtype::F32, Scenario::default());
         assert!(e.curve.len() > 20);
         assert!(e.curve.windows(2).all(|w| w[0].size < w[1].size && w[0].cpu_seconds <= w[1].cpu_seconds));
+    }
+
+    /// Decades of the size knob from `a` to `b`.
+    fn decades(a: f64, b: f64) -> f64 {
+        (b / a).log10()
+    }
+
+    #[test]
+    fn the_curve_spans_the_size_and_the_break_even_with_a_margin() {
+        let resident = Scenario { resident: true, ..Scenario::default() };
+        let cases = [
+            run("matmul", &[4096, 4096, 4096], Dtype::F32, Scenario::default()),
+            run("matmul", &[16, 16, 16], Dtype::Bf16, resident),
+            run("elementwise", &[100_000_000], Dtype::F32, resident),
+            run("fft", &[64, 64], Dtype::F32, resident),
+        ];
+        for e in cases {
+            let be = e.break_even.as_ref().filter(|b| !b.always).expect("these cross");
+            let (first, last) = (e.curve.first().unwrap(), e.curve.last().unwrap());
+            let (low, high) = (e.operation.size().min(be.size), e.operation.size().max(be.size));
+            assert!(decades(first.size, low) >= CURVE_MARGIN_DECADES * 0.9, "{} from {}", e.op, first.size);
+            assert!(decades(high, last.size) >= CURVE_MARGIN_DECADES * 0.9, "{} to {}", e.op, last.size);
+            let here = e.curve.iter().find(|p| p.shape == e.shape).expect("the user's own size is a point");
+            assert_eq!((here.cpu_seconds, here.gpu_seconds), (e.cpu.seconds, e.gpu.total_seconds));
+            assert!(e.curve.iter().any(|p| p.shape == be.shape), "the break-even is a point: {:?}", be.shape);
+            assert!(e.curve.windows(2).all(|w| w[0].size < w[1].size));
+            assert!(e.curve.len() > 40, "{}: {} points", e.op, e.curve.len());
+        }
+    }
+
+    #[test]
+    fn without_a_crossing_the_curve_spans_two_decades_around_the_size() {
+        let e = run("elementwise", &[1_000_000], Dtype::F32, Scenario::default());
+        assert_eq!(e.break_even, None, "copies over PCIe never beat the CPU's memory");
+        let (first, last) = (e.curve.first().unwrap(), e.curve.last().unwrap());
+        assert!((decades(first.size, e.operation.size()) - 1.0).abs() < 0.01, "{}", first.size);
+        assert!((decades(e.operation.size(), last.size) - 1.0).abs() < 0.01, "{}", last.size);
+    }
+
+    #[test]
+    fn the_curve_starts_where_sizes_cannot_shrink_and_keeps_its_width() {
+        let e = run("matmul", &[2, 2, 2], Dtype::F32, Scenario::default());
+        assert_eq!(e.curve.first().map(|p| p.size), Some(1.0), "1x1x1 is the smallest product");
+        assert!(e.curve.iter().any(|p| p.size == 2.0));
+        let single = run("conv2d", &[1, 3, 224, 224, 64, 7, 7], Dtype::F32, Scenario::default());
+        let (first, last) = (single.curve.first().unwrap(), single.curve.last().unwrap());
+        assert_eq!(first.size, 1.0, "a batch of one is the smallest");
+        assert!(decades(first.size, last.size) >= CURVE_MIN_DECADES - 0.01, "{}", last.size);
+        let none = Operation::parse("custom", &[], &Extras { custom: Some((0.0, 8, 8)), ..Extras::default() });
+        let e = estimate(
+            &none.unwrap(),
+            Dtype::F32,
+            gpu("h100-sxm").unwrap(),
+            cpu("epyc-9654").unwrap(),
+            Scenario::default(),
+        )
+        .unwrap();
+        assert_eq!(e.curve.len(), 1, "work of 0 FLOPs has no span to chart along FLOPs");
     }
 }

@@ -54,6 +54,17 @@ impl OpName {
         }
     }
 
+    /// What its size knob ([`crate::Operation::size`]) measures, for axis labels.
+    pub fn size_label(self) -> &'static str {
+        match self {
+            OpName::Matmul => "matrix size n (n x n x n)",
+            OpName::Dense | OpName::Conv2d => "batch",
+            OpName::Fft => "points per transform",
+            OpName::Elementwise | OpName::Reduction => "elements",
+            OpName::Custom => "FLOPs",
+        }
+    }
+
     /// The operation called `name`; `Err` lists them.
     pub fn from_name(name: &str) -> Result<OpName, InputError> {
         let wanted = name.trim().to_ascii_lowercase();

@@ -314,13 +314,7 @@ impl Operation {
 
     /// What [`Operation::size`] measures, for axis labels.
     pub fn size_label(&self) -> &'static str {
-        match self {
-            Operation::Matmul { .. } => "matrix size n (n x n x n)",
-            Operation::Dense { .. } | Operation::Conv2d { .. } => "batch",
-            Operation::Fft { .. } => "points per transform",
-            Operation::Elementwise { .. } | Operation::Reduction { .. } => "elements",
-            Operation::Custom { .. } => "FLOPs",
-        }
+        self.op().size_label()
     }
 
     /// Output height and width of a convolution; `None` when the filter does not fit.
@@ -474,9 +468,21 @@ impl Operation {
         ModelError::TooLarge(Box::new(TooLarge { input, work, limit }))
     }
 
-    /// The same operation with its size knob multiplied by `factor` (at least 1 in every
-    /// dimension): matrix dimensions, the batch of layers and convolutions, FFT length, element
-    /// count, custom work. Break-even sizes are searched along it.
+    /// The factor [`Operation::scaled`] takes to bring the size knob from its value here to
+    /// `size`: a matrix product's knob (its edge) grows as the cube root of the factor, as its
+    /// three dimensions scale together; every other knob grows as the factor itself.
+    pub fn factor_for(&self, size: f64) -> f64 {
+        let ratio = size / self.size();
+        match self {
+            Operation::Matmul { .. } => ratio.powi(3),
+            _ => ratio,
+        }
+    }
+
+    /// The same operation with its work multiplied by `factor` (at least 1 in every
+    /// dimension): matrix dimensions (each by the factor's cube root), the batch of layers and
+    /// convolutions, FFT length, element count, custom work. Break-even sizes are searched
+    /// along it.
     pub fn scaled(&self, factor: f64) -> Operation {
         let scale = |v: u64, f: f64| (v as f64 * f).round().clamp(1.0, 1e15) as u64;
         match self.clone() {
@@ -574,5 +580,26 @@ mod tests {
         assert_eq!(op("matmul", &[100, 100, 100]).scaled(8.0), op("matmul", &[200, 200, 200]));
         assert_eq!(op("elementwise", &[10]).scaled(0.01), op("elementwise", &[1]), "never below 1");
         assert_eq!(op("fft", &[64, 64]).scaled(4.0), op("fft", &[128, 128]));
+    }
+
+    #[test]
+    fn factor_for_reaches_the_size_asked_for_on_every_operation() {
+        let custom = Extras { custom: Some((1e9, 1 << 20, 1 << 10)), ..Extras::default() };
+        let cases = [
+            Operation::parse("matmul", &[512, 1024, 256], &Extras::default()).unwrap(),
+            Operation::parse("dense", &[64, 1024, 1024], &Extras::default()).unwrap(),
+            Operation::parse("conv2d", &[8, 64, 56, 56, 64, 3, 3], &Extras::default()).unwrap(),
+            Operation::parse("fft", &[1024, 1024], &Extras::default()).unwrap(),
+            Operation::parse("elementwise", &[1 << 20], &Extras::default()).unwrap(),
+            Operation::parse("reduction", &[1 << 20], &Extras::default()).unwrap(),
+            Operation::parse("custom", &[], &custom).unwrap(),
+        ];
+        for operation in cases {
+            for size in [operation.size() * 37.0, operation.size() / 4.0] {
+                let reached = operation.scaled(operation.factor_for(size)).size();
+                assert!((reached / size - 1.0).abs() < 0.01, "{operation:?} to {size}: {reached}");
+            }
+        }
+        assert_eq!(op("matmul", &[100, 100, 100]).factor_for(200.0), 8.0, "an edge twice as long is 8x the work");
     }
 }

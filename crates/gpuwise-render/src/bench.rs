@@ -1,6 +1,7 @@
 //! Views of a bench run: per operation and dtype a table of sizes (CPU, GPU compute, copies,
 //! GPU total, speedup, achieved rate and share of peak, the estimate beside each measurement),
-//! the measured break-even, the machine's copy and launch figures, failures; JSON; a chart.
+//! the measured break-even, the machine's copy and launch figures, failures; JSON. Its chart is
+//! in bench_chart.rs.
 
 use std::fmt::Write as _;
 
@@ -9,9 +10,7 @@ use comfy_table::presets::NOTHING;
 use gpuwise_bench_results::calibrate::CalibrationError;
 use gpuwise_bench_results::comparison::{self, Row};
 use gpuwise_bench_results::report::{Backend, BenchReport, Element, Measured, Measurement, Variant};
-use plotters::prelude::*;
 
-use crate::chart_error::{ChartError, drawing as draw};
 use crate::estimate::{bold, fmt_rate, fmt_seconds, shape_text};
 
 /// The run for a person at a terminal.
@@ -176,76 +175,6 @@ pub fn bench_json(report: &BenchReport, calibration: Option<&CalibrationError>) 
     crate::json::pretty(&value)
 }
 
-/// One line of the chart: an operation and dtype on one side.
-struct Line {
-    name: String,
-    gpu: bool,
-    points: Vec<(f64, f64)>,
-}
-
-/// Time against size for every operation and dtype measured, CPU solid and GPU (copies
-/// included) dashed, on log axes, as an SVG document.
-pub fn bench_svg(report: &BenchReport) -> Result<String, ChartError> {
-    let rows = comparison::rows(report);
-    let mut lines: Vec<Line> = Vec::new();
-    for row in &rows {
-        let batch = if row.cpu.batch > 1 { format!(" x{}", row.cpu.batch) } else { String::new() };
-        let name = format!("{} {}{batch}", row.cpu.op, row.cpu.dtype);
-        for (gpu, seconds) in [(false, Some(row.cpu.seconds)), (true, row.gpu_total())] {
-            let Some(seconds) = seconds else { continue };
-            match lines.iter_mut().find(|l| l.name == name && l.gpu == gpu) {
-                Some(line) => line.points.push((row.cpu.size, seconds)),
-                None => lines.push(Line { name: name.clone(), gpu, points: vec![(row.cpu.size, seconds)] }),
-            }
-        }
-    }
-    if lines.is_empty() {
-        return Err(ChartError::Empty("nothing was measured"));
-    }
-    let all = lines.iter().flat_map(|l| l.points.iter().copied());
-    let (x0, x1, y0, y1) =
-        all.fold((f64::MAX, 0f64, f64::MAX, 0f64), |(a, b, c, d), (x, y)| (a.min(x), b.max(x), c.min(y), d.max(y)));
-    let mut text = String::new();
-    {
-        let root = SVGBackend::with_string(&mut text, (900, 600)).into_drawing_area();
-        root.fill(&WHITE).map_err(draw)?;
-        let title = match &report.gpu {
-            Some(g) => format!("{} vs {}", g.name, report.cpu),
-            None => report.cpu.clone(),
-        };
-        let mut chart = ChartBuilder::on(&root)
-            .caption(title, ("sans-serif", 20))
-            .margin(16)
-            .x_label_area_size(48)
-            .y_label_area_size(80)
-            .build_cartesian_2d((x0 / 1.5..x1 * 1.5).log_scale(), (y0 / 1.5..y1 * 1.5).log_scale())
-            .map_err(draw)?;
-        chart
-            .configure_mesh()
-            .x_desc("size (matrix edge, points, elements, batch)")
-            .y_desc("time per call (GPU: copies included)")
-            .x_label_formatter(&|x| format!("{x:.0e}"))
-            .y_label_formatter(&|y| fmt_seconds(*y))
-            .draw()
-            .map_err(draw)?;
-        let names = unique(lines.iter().map(|l| l.name.as_str()));
-        for Line { name, gpu, points } in &lines {
-            let colour = Palette99::pick(names.iter().position(|n| n == name).unwrap_or(0)).to_rgba();
-            let style = colour.stroke_width(2);
-            let label = format!("{name} {}", if *gpu { "GPU" } else { "CPU" });
-            let series = if *gpu {
-                chart.draw_series(DashedLineSeries::new(points.iter().copied(), 6, 4, style))
-            } else {
-                chart.draw_series(LineSeries::new(points.iter().copied(), style))
-            };
-            series.map_err(draw)?.label(label).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
-        }
-        chart.configure_series_labels().background_style(WHITE.mix(0.8)).border_style(BLACK).draw().map_err(draw)?;
-        root.present().map_err(draw)?;
-    }
-    Ok(text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,13 +184,5 @@ mod tests {
     fn terminal_view_of_a_gpu_run() {
         let text = anstream::adapter::strip_str(&bench_terminal(&run(), None)).to_string();
         insta::assert_snapshot!(text);
-    }
-
-    #[test]
-    fn the_chart_has_a_line_per_side_and_an_empty_run_has_none() {
-        let svg = bench_svg(&run()).unwrap();
-        assert!(svg.starts_with("<svg") && svg.contains("matmul f32"), "{svg}");
-        let empty = BenchReport::new("quick", "cpu".into(), 1);
-        assert_eq!(bench_svg(&empty), Err(ChartError::Empty("nothing was measured")));
     }
 }

@@ -6,6 +6,9 @@ pub enum ChartError {
     /// There is nothing to put on it.
     #[error("nothing to chart: {0}")]
     Empty(&'static str),
+    /// A size or time a logarithmic axis cannot show (zero, negative, not a number).
+    #[error("cannot chart on logarithmic axes: {0}")]
+    NotPositive(String),
     /// The drawing library failed.
     #[error("drawing the chart failed: {0}")]
     Drawing(String),

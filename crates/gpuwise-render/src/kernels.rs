@@ -60,6 +60,7 @@ mod tests {
         report.findings = vec![Finding {
             code: "GW814".into(),
             severity: Severity::Error,
+            code_title: "The kernel cannot start: its interpreter lacks ipykernel".into(),
             title: "Kernel 'fresh' cannot start: ipykernel is not installed in /e/bin/python".into(),
             detail: "its argv runs `/e/bin/python -m ipykernel_launcher`".into(),
             fix: "install it there: `/e/bin/python -m pip install ipykernel`".into(),

@@ -3,8 +3,12 @@
 //! decides where it goes (and whether colour survives: terminal output is written through a
 //! stream that strips styling for pipes and `NO_COLOR`).
 
+mod axis;
 mod bench;
+mod bench_chart;
 mod chart;
+#[cfg(test)]
+mod chart_cases;
 mod chart_error;
 mod describe;
 mod estimate;
@@ -12,12 +16,16 @@ mod frameworks;
 mod html;
 mod json;
 mod kernels;
+mod look;
 mod markdown;
+#[cfg(test)]
+mod pictures;
 mod requirement;
 mod terminal;
 mod verification;
 
-pub use bench::{bench_json, bench_svg, bench_terminal};
+pub use bench::{bench_json, bench_terminal};
+pub use bench_chart::bench_svg;
 pub use chart::{ChartFormat, chart, svg};
 pub use chart_error::ChartError;
 pub use describe::{Headline, headline};

@@ -119,7 +119,7 @@ fn chart_is_written_whole() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let svg = std::fs::read_to_string(&path).unwrap();
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
-    assert!(svg.contains("reduction f32 CPU"));
+    assert!(svg.contains("reduction f32") && svg.contains("CPU: measured"), "a panel with the CPU's times");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
 }
 

@@ -194,6 +194,11 @@ fn charts_are_written_whole() {
         ".svg or .html",
     );
     assert!(!bad.exists());
+    let zero = dir.path().join("zero.svg");
+    let no_flops = ["--op", "custom", "--flops", "0", "--bytes-in", "8", "--bytes-out", "8", "--gpu", "t4"];
+    let args = [&no_flops[..], &["--cpu", "epyc-9654", "--plot", zero.to_str().unwrap()]].concat();
+    refused(&args, "cannot chart on logarithmic axes: the size is 0 FLOPs");
+    assert!(!zero.exists());
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(Result::ok)

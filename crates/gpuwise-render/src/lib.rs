@@ -4,6 +4,7 @@
 //! stream that strips styling for pipes and `NO_COLOR`).
 
 mod bench;
+mod bench_notes;
 mod chart;
 mod chart_error;
 mod describe;
@@ -18,6 +19,7 @@ mod terminal;
 mod verification;
 
 pub use bench::{bench_json, bench_svg, bench_terminal};
+pub use bench_notes::{bench_busy, bench_interference_warning, bench_plan};
 pub use chart::{ChartFormat, chart, svg};
 pub use chart_error::ChartError;
 pub use describe::{Headline, headline};

@@ -16,6 +16,11 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
         .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
+/// Prints a line to stderr (what a long command is doing); a closed stderr is not an error.
+pub fn note(message: &str) {
+    let _ = writeln!(anstream::stderr().lock(), "{message}");
+}
+
 /// Prints a warning to stderr: `warning: ...`.
 pub fn warn(message: &str) {
     let mut stderr = anstream::stderr().lock();

@@ -7,14 +7,16 @@ use gpuwise_model::{CpuProfile, GpuProfile, Operation, constants, cpu_call, gpu_
 use crate::interference::BEFORE_SECONDS;
 use crate::plan::{BenchOp, Case, Mode, Repeats, Step, computes_in, steps};
 
-/// Seconds each case costs besides its timed calls, whatever its size: allocating and filling
-/// its inputs, the f64 reference, the check. Fit to `gpuwise bench --cpu-only` on the two-core
-/// development machine (benches/results/bench-interference-2026-11-30.md).
-pub const CASE_SECONDS: f64 = 0.05;
+/// Seconds each case costs besides its timed calls, whatever its size (allocating its inputs,
+/// the f64 reference, the check), fit with [`CASE_BYTES_PER_SECOND`] to `gpuwise bench
+/// --cpu-only` on the idle two-core development machine: the quick sweep took 4.5 s against
+/// 4.6 s planned, the full one 53.7 s against 56.2 s
+/// (benches/results/bench-interference-2026-11-30.md).
+pub const CASE_SECONDS: f64 = 0.04;
 
-/// Bytes per second a case's inputs and outputs are made at (random values, the copies it
-/// rotates through, zeroed outputs), fit with [`CASE_SECONDS`].
-pub const CASE_BYTES_PER_SECOND: f64 = 1e9;
+/// Bytes per second a case's inputs and outputs are made at (random values on one thread, the
+/// copies it rotates through, zeroed outputs), fit with [`CASE_SECONDS`].
+pub const CASE_BYTES_PER_SECOND: f64 = 500e6;
 
 /// What a run is about to do, said before its first measurement.
 #[derive(Debug, Clone, Copy, PartialEq)]

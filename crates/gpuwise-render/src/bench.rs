@@ -146,7 +146,8 @@ fn unique<T: PartialEq>(items: impl Iterator<Item = T>) -> Vec<T> {
     seen
 }
 
-fn size_text(m: &Measurement) -> String {
+/// `1024x1024x1024`, `4096 x256` (a batch of transforms).
+pub(crate) fn size_text(m: &Measurement) -> String {
     let shape = shape_text(&m.shape);
     if m.batch > 1 { format!("{shape} x{}", m.batch) } else { shape }
 }

@@ -2,10 +2,10 @@
 //! how much of the machine other processes took, with a warning when that slowed the CPU times.
 
 use gpuwise_bench_results::duration::Planned;
-use gpuwise_bench_results::interference::{Interference, Usage};
+use gpuwise_bench_results::interference::{BUSY_CORES, BUSY_SHARE, BUSY_STEAL, Interference, Usage};
 use gpuwise_bench_results::report::{BenchReport, Measurement};
 
-use crate::estimate::shape_text;
+use crate::bench::size_text;
 
 /// What to do about a disturbed run.
 const RERUN: &str = "rerun on an idle machine";
@@ -43,14 +43,42 @@ fn steal(usage: &Usage) -> String {
     format!("steal {:.0}%", usage.steal_fraction * 100.0)
 }
 
-/// The warning when other processes keep the machine busy as a run starts (before its first
-/// measurement).
+/// True when the hypervisor, not other processes, disturbed `usage`.
+fn stolen(usage: &Usage) -> bool {
+    usage.steal_fraction >= BUSY_STEAL && !(usage.others_cores >= BUSY_CORES && usage.others_fraction >= BUSY_SHARE)
+}
+
+/// Who took what from a disturbed window `when` (`up to` the worst of several): `Other
+/// processes used 1.7 of 2 cores during the run (steal 0%)`, or `The hypervisor took 23% of
+/// this machine's CPU time during the run (steal; other processes used 0.1 of 2 cores)`.
+fn taken(usage: &Usage, up_to: &str, when: &str) -> String {
+    if stolen(usage) {
+        format!(
+            "The hypervisor took {up_to}{:.0}% of this machine's CPU time {when} (steal; other processes used {})",
+            usage.steal_fraction * 100.0,
+            cores(usage)
+        )
+    } else {
+        format!("Other processes used {up_to}{} {when} ({})", cores(usage), steal(usage))
+    }
+}
+
+/// The warning when other processes (or the hypervisor) keep the machine busy as a run starts
+/// (before its first measurement).
 pub fn bench_busy(before: &Usage) -> String {
-    format!(
-        "other processes are using {} as the run starts ({}): CPU times will likely be slow; stop them or {RERUN}",
-        cores(before),
-        steal(before)
-    )
+    if stolen(before) {
+        format!(
+            "the hypervisor is taking {:.0}% of this machine's CPU time as the run starts (steal; other processes are using {}): CPU times will likely be slow; rerun later or on another machine",
+            before.steal_fraction * 100.0,
+            cores(before)
+        )
+    } else {
+        format!(
+            "other processes are using {} as the run starts ({}): CPU times will likely be slow; stop them or {RERUN}",
+            cores(before),
+            steal(before)
+        )
+    }
 }
 
 /// The warning of a run whose CPU times other processes (or the hypervisor) slowed: during the
@@ -59,17 +87,11 @@ pub fn bench_interference_warning(report: &BenchReport) -> Option<String> {
     let interference = report.interference.as_ref().filter(|i| i.disturbed)?;
     let during = &interference.during;
     Some(match interference.worst_case(&report.results) {
-        None => format!(
-            "Other processes used {} during the run ({}): CPU times are likely slow; {RERUN}.",
-            cores(during),
-            steal(during)
-        ),
-        Some((worst, count)) => format!(
-            "Other processes used up to {} during {count} of the {} CPU measurements ({}): those CPU times are likely slow; {RERUN}.",
-            cores(worst),
-            cpu_measurements(report),
-            steal(worst)
-        ),
+        None => format!("{}: CPU times are likely slow; {RERUN}.", taken(during, "", "during the run")),
+        Some((worst, count)) => {
+            let when = format!("during {count} of the {} CPU measurements", cpu_measurements(report));
+            format!("{}: those CPU times are likely slow; {RERUN}.", taken(worst, "up to ", &when))
+        }
     })
 }
 
@@ -86,21 +108,51 @@ pub(crate) fn load_line(interference: &Interference) -> String {
 }
 
 /// `1024x1024x1024: 17x the estimated time, measured while other processes used 1.9 of 2
-/// cores`, for a result the load slowed far below the estimate (the steal when there was some).
+/// cores`, for a result the load slowed far below the estimate.
 pub(crate) fn slowed_note(m: &Measurement) -> Option<String> {
     let times = m.slowed_by_others()?;
     let usage = m.interference.as_ref()?;
-    let stolen = if usage.steal_fraction >= 0.005 { format!(" ({})", steal(usage)) } else { String::new() };
-    Some(format!(
-        "{}: {times:.0}x the estimated time, measured while other processes used {}{stolen}",
-        shape_text(&m.shape),
-        cores(usage),
-    ))
+    let by = if stolen(usage) {
+        format!("the hypervisor took {:.0}% of this machine's CPU time (steal)", usage.steal_fraction * 100.0)
+    } else {
+        format!("other processes used {}", cores(usage))
+    };
+    Some(format!("{}: {times:.0}x the estimated time, measured while {by}", size_text(m)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_busy_start_names_who_takes_the_time() {
+        let before = gpuwise_bench_results::sample::usage(0.5, 90.0);
+        assert_eq!(
+            bench_busy(&before),
+            "other processes are using 90.0 of 96 cores as the run starts (steal 0%): CPU times will likely be slow; stop them or rerun on an idle machine"
+        );
+        let stolen = Usage { others_cores: 0.0, others_fraction: 0.0, steal_fraction: 0.3, ..before };
+        assert!(bench_busy(&stolen).starts_with("the hypervisor is taking 30% of this machine's CPU time as the run starts (steal; other processes are using 0.0 of 96 cores)"));
+    }
+
+    #[test]
+    fn the_hypervisor_is_named_when_it_took_the_time() {
+        let mut report = gpuwise_bench_results::sample::full_report();
+        let before = report.interference.unwrap().before;
+        let during = Usage { steal_fraction: 0.23, disturbed: true, ..before };
+        report.interference = Some(Interference::of(before, during, &report.results));
+        assert_eq!(
+            bench_interference_warning(&report).unwrap(),
+            "The hypervisor took 23% of this machine's CPU time during the run (steal; other processes used 0.1 of 96 cores): CPU times are likely slow; rerun on an idle machine."
+        );
+        let m = report.results.iter_mut().find(|m| m.backend == gpuwise_bench_results::report::Backend::Cpu).unwrap();
+        m.interference = Some(during);
+        m.predicted_seconds = Some(m.seconds / 4.0);
+        assert_eq!(
+            slowed_note(m).unwrap(),
+            "256x256x256: 4x the estimated time, measured while the hypervisor took 23% of this machine's CPU time (steal)"
+        );
+    }
 
     #[test]
     fn the_plan_is_rounded_as_an_estimate_deserves() {

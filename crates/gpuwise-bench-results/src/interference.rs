@@ -79,7 +79,8 @@ pub struct Usage {
     /// The one-minute load average at the end (runnable and waiting tasks, this run's included).
     pub load_average: f64,
     /// True when others or the hypervisor took enough to slow the measurements
-    /// ([`BUSY_CORES`], [`BUSY_SHARE`], [`BUSY_STEAL`]).
+    /// ([`BUSY_CORES`], [`BUSY_SHARE`], [`BUSY_STEAL`]), beyond what the readings' rounding can
+    /// make up ([`ROUNDING_MARGIN`]).
     pub disturbed: bool,
 }
 
@@ -139,16 +140,16 @@ impl Interference {
         Interference { before, during, disturbed }
     }
 
-    /// The worst of the CPU measurements' windows that were disturbed, and how many were, when
-    /// the run as a whole was not: a load that came and went.
+    /// The worst of the CPU measurements' windows that were disturbed (the most of the machine
+    /// taken, by others and the hypervisor together), and how many were, when the run as a whole
+    /// was not: a load that came and went.
     pub fn worst_case<'a>(&self, results: &'a [Measurement]) -> Option<(&'a Usage, usize)> {
         if self.during.disturbed {
             return None;
         }
         let disturbed: Vec<&Usage> = disturbed_cpu(results).collect();
-        let worst = disturbed.iter().copied().max_by(|a, b| {
-            a.others_cores.total_cmp(&b.others_cores).then(a.steal_fraction.total_cmp(&b.steal_fraction))
-        })?;
+        let taken = |u: &Usage| u.others_fraction + u.steal_fraction;
+        let worst = disturbed.iter().copied().max_by(|a, b| taken(a).total_cmp(&taken(b)))?;
         Some((worst, disturbed.len()))
     }
 }

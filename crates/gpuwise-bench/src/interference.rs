@@ -5,14 +5,17 @@
 
 use std::time::Duration;
 
-use gpuwise_bench_results::interference::{BEFORE_SECONDS, CpuSample, Usage};
+#[cfg(not(target_os = "linux"))]
+use gpuwise_bench_results::interference::CpuSample;
+use gpuwise_bench_results::interference::{BEFORE_SECONDS, Usage};
 
-/// The machine's CPU accounting now; `None` where the kernel does not report it.
+#[cfg(target_os = "linux")]
+pub use linux::sample;
+
+/// The machine's CPU accounting now: none, the kernel here does not report it.
+#[cfg(not(target_os = "linux"))]
 pub fn sample() -> Option<CpuSample> {
-    #[cfg(target_os = "linux")]
-    return linux::sample();
-    #[cfg(not(target_os = "linux"))]
-    return None;
+    None
 }
 
 /// Others' use of the machine while this thread waits [`BEFORE_SECONDS`], doing nothing; `None`
@@ -37,7 +40,8 @@ mod linux {
     use procfs_core::process::Stat;
     use procfs_core::{ExplicitSystemInfo, FromRead, FromReadSI, KernelStats, LoadAverage};
 
-    /// Reads the three files now.
+    /// The machine's CPU accounting now; `None` where the kernel does not report it (`/proc` not
+    /// mounted, or unreadable).
     pub fn sample() -> Option<CpuSample> {
         let read = |path| gpuwise_fs::read(path).ok();
         let ticks = rustix::param::clock_ticks_per_second();

@@ -32,21 +32,35 @@ class Bench(JsonView):
         return f"<gpuwise.Bench {self._data['mode']}: {len(self._data['results'])} measurements>"
 
 
-def _notebook_progress() -> Callable[[int, int, str], None] | None:
-    """A progress line in the running notebook, or None outside one."""
-    try:
-        from IPython import get_ipython
-        from IPython.display import HTML, display
-    except ImportError:
-        return None
-    if get_ipython() is None:
-        return None
-    handle = display(HTML("starting"), display_id=True)
+class _Watch:
+    """What a run says while it goes: how long it will take, then how far it got. In a notebook,
+    one display updated in place; elsewhere the plan alone, on stderr (as the command line says
+    it)."""
 
-    def update(done: int, total: int, label: str) -> None:
-        handle.update(HTML(f'<progress value="{done}" max="{total}"></progress> {done}/{total} {escape(label)}'))
+    def __init__(self) -> None:
+        self._plan = ""
+        self._show: Callable[[str], None] | None = None
+        try:
+            from IPython import get_ipython
+            from IPython.display import HTML, display
+        except ImportError:
+            return
+        if get_ipython() is None:
+            return
+        handle = display(HTML("starting"), display_id=True)
+        self._show = lambda html: handle.update(HTML(html))
 
-    return update
+    def planned(self, plan: str) -> None:
+        self._plan = plan
+        if self._show is None:
+            print(plan, file=sys.stderr)
+        else:
+            self._show(escape(plan))
+
+    def progress(self, done: int, total: int, label: str) -> None:
+        if self._show is not None:
+            bar = f'<progress value="{done}" max="{total}"></progress> {done}/{total} {escape(label)}'
+            self._show(f"{escape(self._plan)}<br>{bar}" if self._plan else bar)
 
 
 def _interpreter() -> str | None:
@@ -71,15 +85,17 @@ def bench(
     result is checked against an f64 reference. `calibrate=True` saves the measurements as this
     machine's profile for estimate (a path saves it there). The CPU multiplies matrices with the
     BLAS of this interpreter's numpy when it has one (`cpu_gemm`: "auto", "faer" or a library's
-    path). Shows progress in a notebook.
+    path). With `progress`, says how long the run will take before it starts (in a notebook with
+    its progress, elsewhere on stderr). Other processes keeping the machine busy as it starts
+    are a UserWarning; the result's views warn when they slowed the CPU times (`interference`).
 
     Raises InputError for bad options."""
     ops = op.split(",") if isinstance(op, str) else None if op is None else [str(o) for o in op]
     python = _interpreter()
-    callback = _notebook_progress() if progress else None
+    watch = _Watch() if progress else None
     text, view, svg, html, passed = checked(
         _gpuwise.bench,
-        callback,
+        None if watch is None else watch.progress,
         quick=quick,
         op=ops,
         cpu_only=cpu_only,
@@ -88,5 +104,6 @@ def bench(
         calibrate=calibrate,
         cpu_gemm="auto" if cpu_gemm is None else str(cpu_gemm),
         python=python,
+        planned=None if watch is None else watch.planned,
     )
     return Bench(json.loads(text), view, svg, html, passed)

@@ -52,6 +52,7 @@ def bench(
     calibrate: bool | _Path | None = None,
     cpu_gemm: str = "auto",
     python: _Path | None = None,
+    planned: Callable[[str], object] | None = None,
 ) -> tuple[str, str, str, str, bool]: ...
 def kernel_install(
     name: str,

@@ -360,6 +360,18 @@ def test_magic_commands() -> None:
         gpuwise_magic("estimate --op matmul --shape -1,2,3")
 
 
+def test_bench_says_how_long_it_takes_and_what_others_used(capsys: pytest.CaptureFixture[str]) -> None:
+    run = gpuwise.bench(op="reduction", cpu_only=True)
+    # Outside a notebook the plan goes to stderr, as the command line says it.
+    assert capsys.readouterr().err.startswith("Measuring 4 cases, about ")
+    # Figures, never a judgement on speed: the machine running the tests may be busy.
+    before, during = run.interference["before"], run.interference["during"]
+    assert before["cores"] >= 1 and 0 <= during["others_fraction"] <= 1
+    # The views warn exactly when the run was disturbed.
+    assert ("⚠" in run.text) == run.interference["disturbed"]
+    assert "Other processes: " in run.text
+
+
 def test_bench_measures_checks_and_reports_progress() -> None:
     seen = []
     run = gpuwise.bench(op=["reduction"], cpu_only=True, progress=False)
@@ -372,7 +384,9 @@ def test_bench_measures_checks_and_reports_progress() -> None:
     assert run.svg.startswith("<svg") and "<svg" in run._repr_html_() and "reduction f32" in run.text
     from gpuwise import _gpuwise
 
-    _gpuwise.bench(lambda *step: seen.append(step), quick=True, op=["reduction"], cpu_only=True)
+    plans: list[str] = []
+    _gpuwise.bench(lambda *step: seen.append(step), quick=True, op=["reduction"], cpu_only=True, planned=plans.append)
     assert seen[0][0] == 0 and seen[-1] == (4, 4, "done")
+    assert len(plans) == 1 and plans[0].startswith("Measuring 4 cases, about "), plans
     with pytest.raises(gpuwise.InputError, match="`op`: unknown `gemv`; use one of matmul"):
         gpuwise.bench(op="gemv")

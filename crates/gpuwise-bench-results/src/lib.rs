@@ -7,6 +7,8 @@
 pub mod calibrate;
 pub mod check;
 pub mod comparison;
+pub mod duration;
+pub mod interference;
 pub mod plan;
 pub mod report;
 #[cfg(any(test, feature = "sample"))]

@@ -117,6 +117,37 @@ impl Mode {
     }
 }
 
+/// The dtype the CPU computes `dtype` in: tf32, f16 and bf16 products run in f32 (as numpy and
+/// PyTorch's CPU matrix products do), f64 and f32 in themselves.
+pub fn computes_in(dtype: Dtype) -> Dtype {
+    if dtype == Dtype::F64 { Dtype::F64 } else { Dtype::F32 }
+}
+
+/// One step of a run, in the order a run takes them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// Host-device and device copies of this many bytes (GPU only).
+    Copies(u64),
+    /// Kernel launch latency (GPU only).
+    Launch,
+    /// An operation at one size in one dtype, on the CPU and (when it runs) the GPU.
+    Case(Case),
+}
+
+/// Every step of a run of `mode` over `ops` (all when empty), with or without a `gpu`: the GPU's
+/// copies and launches first, then the [`cases`].
+pub fn steps(mode: Mode, ops: &[BenchOp], gpu: bool) -> Vec<Step> {
+    let mut steps = Vec::new();
+    if gpu && wants(ops, BenchOp::Copy) {
+        steps.extend(mode.copy_sizes().into_iter().map(Step::Copies));
+    }
+    if gpu && wants(ops, BenchOp::Launch) {
+        steps.push(Step::Launch);
+    }
+    steps.extend(cases(mode, ops, gpu).into_iter().map(Step::Case));
+    steps
+}
+
 /// True when `ops` (empty: all) includes `op`.
 pub fn wants(ops: &[BenchOp], op: BenchOp) -> bool {
     ops.is_empty() || ops.contains(&op)
@@ -184,6 +215,23 @@ mod tests {
         assert_eq!(BenchOp::from_name(" FFT "), Ok(BenchOp::Fft));
         let message = BenchOp::from_name("gemv").unwrap_err().to_string();
         assert!(BenchOp::ALL.iter().all(|op| message.contains(op.name())), "{message}");
+    }
+
+    #[test]
+    fn half_types_run_on_the_cpu_in_f32() {
+        assert_eq!(computes_in(Dtype::Bf16), Dtype::F32);
+        assert_eq!(computes_in(Dtype::Tf32), Dtype::F32);
+        assert_eq!(computes_in(Dtype::F64), Dtype::F64);
+    }
+
+    #[test]
+    fn the_gpu_adds_copies_and_launches_before_the_cases() {
+        let with_gpu = steps(Mode::Quick, &[], true);
+        assert_eq!(with_gpu[..4], [Step::Copies(4 << 10), Step::Copies(1 << 20), Step::Copies(64 << 20), Step::Launch]);
+        assert_eq!(with_gpu.len(), 4 + cases(Mode::Quick, &[], true).len());
+        let cpu = steps(Mode::Quick, &[BenchOp::Copy, BenchOp::Reduction], false);
+        assert!(cpu.iter().all(|s| matches!(s, Step::Case(c) if c.operation.name() == "reduction")), "{cpu:?}");
+        assert_eq!(cpu.len(), 4);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use gpuwise_model::{Dtype, Family, OpName, Operation};
 use serde::Serialize;
 
 use crate::check::Check;
+use crate::interference::{Interference, Usage};
 use crate::stats::Summary;
 
 /// Version of the bench JSON; raised when a field changes meaning or is removed.
@@ -238,6 +239,9 @@ pub struct Measurement {
     /// What the estimator predicted for `seconds`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub predicted_seconds: Option<f64>,
+    /// Others' use of the machine while this was measured, where the kernel reports it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interference: Option<Usage>,
 }
 
 impl Measurement {
@@ -270,6 +274,7 @@ impl Measurement {
             d2h_seconds: None,
             check: None,
             predicted_seconds: None,
+            interference: None,
         }
     }
 
@@ -296,6 +301,7 @@ impl Measurement {
             d2h_seconds: None,
             check: None,
             predicted_seconds: None,
+            interference: None,
         }
     }
 
@@ -380,6 +386,8 @@ pub struct BenchReport {
     pub failures: Vec<Failure>,
     /// Per operation and dtype, where the GPU (copies included) starts to win.
     pub break_even: Vec<crate::comparison::MeasuredBreakEven>,
+    /// Others' use of the machine before and during the run, where the kernel reports it.
+    pub interference: Option<Interference>,
 }
 
 impl BenchReport {
@@ -397,6 +405,7 @@ impl BenchReport {
             results: Vec::new(),
             failures: Vec::new(),
             break_even: Vec::new(),
+            interference: None,
         }
     }
 

@@ -5,6 +5,7 @@ use gpuwise_model::{Dtype, Extras, OpName, Operation};
 
 use crate::check::Check;
 use crate::comparison::break_even;
+use crate::interference::{Interference, Usage};
 use crate::report::{Backend, BenchReport, Element, Failure, GpuInfo, MachineOp, Measured, Measurement, Variant};
 use crate::stats::Summary;
 
@@ -13,8 +14,24 @@ fn timing(median: f64) -> Summary {
     Summary { median, min: median * 0.9, max: median * 1.2, spread: 0.05, repeats: 5 }
 }
 
-/// A run with every part of the contract filled: CPU and GPU results with checks and
-/// predictions, copies and launch, a failure and a break-even.
+/// Others' use of a 96-core machine: a quiet window of `seconds`, or one where others kept
+/// `others_cores` busy.
+pub fn usage(seconds: f64, others_cores: f64) -> Usage {
+    let others_fraction = others_cores / 96.0;
+    Usage {
+        cores: 96,
+        seconds,
+        others_cores,
+        others_fraction,
+        steal_fraction: 0.0,
+        load_average: 1.5,
+        disturbed: others_fraction >= 0.1,
+    }
+}
+
+/// A run with every part of the contract filled: CPU and GPU results with checks, predictions
+/// and the machine's load while each ran, copies and launch, a failure, a break-even, and a
+/// quiet machine before and during the run.
 pub fn full_report() -> BenchReport {
     let mut report = BenchReport::new("quick", "AMD EPYC 9654 96-Core Processor".into(), 96);
     report.cpu_gemm = "OpenBLAS 0.3.27 (/usr/lib/libopenblas.so.0), 96 threads".into();
@@ -51,6 +68,10 @@ pub fn full_report() -> BenchReport {
         backend: Backend::Cuda,
         message: "cuFFT supports half precision only for powers of two".into(),
     });
+    for m in &mut report.results {
+        m.interference = Some(usage(m.seconds * 10.0, 0.2));
+    }
     report.break_even = break_even(&report);
+    report.interference = Some(Interference::of(usage(0.5, 0.1), usage(12.5, 0.3), &report.results));
     report
 }

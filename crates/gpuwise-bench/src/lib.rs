@@ -8,6 +8,7 @@ pub mod cuda;
 pub mod data;
 pub mod error;
 pub mod host_memory;
+pub mod interference;
 pub mod runner;
 pub mod timer;
 pub mod workload;

@@ -1,6 +1,7 @@
-//! A whole run: open the GPU (or say why not), measure the machine's copies and launch latency,
-//! then every case on the CPU and the GPU, check each output, and put the estimator's
-//! prediction beside each measurement.
+//! A whole run: open the GPU (or say why not), say how long the run will take, see what other
+//! processes use, measure the machine's copies and launch latency, then every case on the CPU
+//! and the GPU, check each output, and put the estimator's prediction beside each measurement
+//! and other processes' use of the machine while it ran.
 
 use gpuwise_model::{CpuProfile, Dtype, GpuProfile, Kind, cpu_call, gpu_call};
 
@@ -9,10 +10,13 @@ use crate::cuda::{Direction, Gpu, Memory};
 use crate::data::Values;
 use crate::error::{BenchError, GpuSkipped};
 use crate::host_memory;
+use crate::interference;
 use crate::workload::Workload;
 use gpuwise_bench_results::check;
 use gpuwise_bench_results::comparison;
-use gpuwise_bench_results::plan::{self, BenchOp, Case, Mode};
+use gpuwise_bench_results::duration::{self, Planned, Sides};
+use gpuwise_bench_results::interference::{Interference, Usage};
+use gpuwise_bench_results::plan::{self, BenchOp, Case, Mode, Step};
 use gpuwise_bench_results::report::{
     Backend, BenchReport, Element, Failure, GpuInfo, MachineOp, Measured, Measurement, Variant,
 };
@@ -38,19 +42,28 @@ pub struct Predictors {
     pub gpu: Option<GpuProfile>,
 }
 
-/// Progress: `(done, total, label of the case starting)`.
-pub type Progress<'a> = &'a mut dyn FnMut(usize, usize, &str);
+/// What a run tells its caller while it goes.
+pub trait Watcher {
+    /// Before anything is measured: the steps and about how long they will take here.
+    fn planned(&mut self, plan: &Planned);
+    /// Other processes (or the hypervisor) kept the machine busy while the run waited to start.
+    fn busy(&mut self, before: &Usage);
+    /// Step `done + 1` of `total`, `label`, starts; `done == total` when the run is over.
+    fn progress(&mut self, done: usize, total: usize, label: &str);
+}
 
 /// Runs everything `options` asks for on the CPU, multiplying matrices with `cpu`'s library, and
 /// on `gpu` (opened with [`Gpu::open`] before anything else in the process initialises CUDA, so
 /// that the device ordinal means what `CUDA_VISIBLE_DEVICES` makes it mean), or says why the GPU
-/// side was skipped.
+/// side was skipped. Before the first measurement it tells `watcher` the plan, then waits a
+/// moment to see what other processes use, and reads the machine's CPU accounting around every
+/// measurement after that.
 pub fn run(
     options: &Options,
     gpu: Result<Gpu, GpuSkipped>,
     cpu: &cpu::Chosen,
     predictors: &Predictors,
-    progress: Progress<'_>,
+    watcher: &mut dyn Watcher,
 ) -> BenchReport {
     let (mut gpu, gpu_skipped) = match gpu {
         Ok(gpu) => (Some(gpu), None),
@@ -69,41 +82,56 @@ pub fn run(
         gpu_skipped,
         ..BenchReport::new(options.mode.name(), cpu_name, rayon::current_num_threads())
     };
-    let wanted = |op| plan::wants(&options.ops, op);
-    let cases = plan::cases(options.mode, &options.ops, gpu.is_some());
-    let copy_sizes = if gpu.is_some() && wanted(BenchOp::Copy) { options.mode.copy_sizes() } else { Vec::new() };
-    let launches = usize::from(gpu.is_some() && wanted(BenchOp::Launch));
-    let total = cases.len() + copy_sizes.len() + launches;
-    let mut done = 0;
-    let repeats = options.mode.repeats();
-
-    if let Some(gpu) = gpu.as_mut() {
-        for &bytes in &copy_sizes {
-            progress(done, total, &format!("copies of {}", bytes_label(bytes)));
-            machine_copies(gpu, bytes, repeats, &mut report);
-            done += 1;
-        }
-        if launches > 0 {
-            progress(done, total, "kernel launch latency");
-            match gpu.launch(repeats) {
-                Ok(l) => report.results.extend([
-                    Measurement::machine(MachineOp::Launch, Some(Variant::Queued), 0, l.queued),
-                    Measurement::machine(MachineOp::Launch, Some(Variant::Synchronized), 0, l.synchronized),
-                ]),
-                Err(err) => report.failures.push(machine_failure(MachineOp::Launch, 0, &BenchError::from(err))),
+    let steps = plan::steps(options.mode, &options.ops, gpu.is_some());
+    if steps.is_empty() {
+        return report;
+    }
+    let sides = Sides { cpu: predictors.cpu.as_ref(), gpu: gpu.is_some(), gpu_profile: predictors.gpu.as_ref() };
+    watcher.planned(&duration::plan(options.mode, &options.ops, sides));
+    let before = interference::while_waiting();
+    if let Some(busy) = before.filter(|b| b.disturbed) {
+        watcher.busy(&busy);
+    }
+    let start = interference::sample();
+    let total = steps.len();
+    for (index, step) in steps.iter().enumerate() {
+        watcher.progress(index, total, &label(step));
+        match (step, gpu.as_mut()) {
+            (Step::Copies(bytes), Some(gpu)) => machine_copies(gpu, *bytes, options.mode.repeats(), &mut report),
+            (Step::Launch, Some(gpu)) => launches(gpu, options.mode.repeats(), &mut report),
+            (Step::Case(case), gpu) => {
+                measure_case(case, index as u64, gpu, &cpu.library, predictors, options.mode, &mut report);
             }
-            done += 1;
+            // Copies and launches are planned only with a GPU.
+            (Step::Copies(_) | Step::Launch, None) => {}
         }
     }
-
-    for (index, case) in cases.iter().enumerate() {
-        progress(done, total, &label(case));
-        measure_case(case, index as u64, gpu.as_mut(), &cpu.library, predictors, options.mode, &mut report);
-        done += 1;
-    }
-    progress(done, total, "done");
+    watcher.progress(total, total, "done");
     report.break_even = comparison::break_even(&report);
+    let end = interference::sample();
+    let during = start.zip(end).and_then(|(start, end)| Usage::between(&start, &end));
+    if let (Some(before), Some(during)) = (before, during) {
+        report.interference = Some(Interference::of(before, during, &report.results));
+    }
     report
+}
+
+/// Kernel launch latency, queued and synchronised.
+fn launches(gpu: &mut Gpu, repeats: plan::Repeats, report: &mut BenchReport) {
+    let (launched, usage) = interference::during(|| gpu.launch(repeats));
+    match launched {
+        Ok(l) => report.results.extend([
+            Measurement {
+                interference: usage,
+                ..Measurement::machine(MachineOp::Launch, Some(Variant::Queued), 0, l.queued)
+            },
+            Measurement {
+                interference: usage,
+                ..Measurement::machine(MachineOp::Launch, Some(Variant::Synchronized), 0, l.synchronized)
+            },
+        ]),
+        Err(err) => report.failures.push(machine_failure(MachineOp::Launch, 0, &BenchError::from(err))),
+    }
 }
 
 /// Host-device copies of `bytes` both ways from pinned and pageable memory, and a device copy.
@@ -111,9 +139,15 @@ fn machine_copies(gpu: &mut Gpu, bytes: u64, repeats: plan::Repeats, report: &mu
     let room = host_memory::check(bytes);
     for direction in Direction::ALL {
         let (op, memory) = (direction.op(), direction.memory().map(Memory::variant));
-        let copied = room.clone().map_err(BenchError::from).and_then(|()| Ok(gpu.copy(direction, bytes, repeats)?));
+        let (copied, usage) = interference::during(|| {
+            room.clone().map_err(BenchError::from).and_then(|()| Ok(gpu.copy(direction, bytes, repeats)?))
+        });
         match copied {
-            Ok(c) => report.results.push(Measurement::machine(op, memory, bytes, c.summary)),
+            Ok(c) => {
+                report
+                    .results
+                    .push(Measurement { interference: usage, ..Measurement::machine(op, memory, bytes, c.summary) });
+            }
             Err(err) => report.failures.push(machine_failure(op, bytes, &err)),
         }
     }
@@ -148,20 +182,24 @@ fn measure_case(
         Err(err) => return report.failures.push(failure(Backend::Cpu, err)),
     };
     let repeats = mode.repeats();
-    let computes_in = cpu::computes_in(case.dtype);
+    let computes_in = plan::computes_in(case.dtype);
     let reused = (computes_in != case.dtype)
         .then(|| report.find_case(&case.operation, computes_in, Backend::Cpu).cloned())
         .flatten();
     let cpu_result = match reused {
         Some(found) => Ok(Measurement { dtype: Element::Of(case.dtype), computed_in: found.dtype.dtype(), ..found }),
-        None => cpu::run(&workload, repeats, cpu_gemm).map_err(BenchError::from).and_then(|measured| {
-            let mut m = checked(case, computes_in, &workload, &measured.output, Backend::Cpu, measured.summary)?;
-            m.computed_in = (computes_in != case.dtype).then_some(computes_in);
-            if let Some(profile) = &predictors.cpu {
-                predict_cpu(&mut m, case, profile);
-            }
-            Ok(m)
-        }),
+        None => {
+            let (measured, usage) = interference::during(|| cpu::run(&workload, repeats, cpu_gemm));
+            measured.map_err(BenchError::from).and_then(|measured| {
+                let mut m = checked(case, computes_in, &workload, &measured.output, Backend::Cpu, measured.summary)?;
+                m.computed_in = (computes_in != case.dtype).then_some(computes_in);
+                m.interference = usage;
+                if let Some(profile) = &predictors.cpu {
+                    predict_cpu(&mut m, case, profile);
+                }
+                Ok(m)
+            })
+        }
     };
     let mut record = |backend, result: Result<Measurement, BenchError>| match result {
         Ok(m) => report.results.push(m),
@@ -169,8 +207,10 @@ fn measure_case(
     };
     record(Backend::Cpu, cpu_result);
     let Some(gpu) = gpu else { return };
-    let gpu_result = gpu.run(&workload, repeats).map_err(BenchError::from).and_then(|measured| {
+    let (measured, usage) = interference::during(|| gpu.run(&workload, repeats));
+    let gpu_result = measured.map_err(BenchError::from).and_then(|measured| {
         let mut m = checked(case, case.dtype, &workload, &measured.output, Backend::Cuda, measured.compute)?;
+        m.interference = usage;
         m.h2d_seconds = Some(measured.h2d.median);
         m.d2h_seconds = Some(measured.d2h.median);
         if let Some(profile) = &predictors.gpu {
@@ -227,10 +267,17 @@ fn predict_gpu(m: &mut Measurement, case: &Case, gpu: &GpuProfile) {
     });
 }
 
-/// `matmul 1024x1024x1024 f32` and the like, for the progress line.
-pub fn label(case: &Case) -> String {
-    let shape: Vec<String> = case.operation.shape().iter().map(u64::to_string).collect();
-    format!("{} {} {}", case.operation.name(), shape.join("x"), case.dtype.name())
+/// `matmul 1024x1024x1024 f32`, `copies of 4 KiB`, `kernel launch latency`: a step, for the
+/// progress line.
+pub fn label(step: &Step) -> String {
+    match step {
+        Step::Copies(bytes) => format!("copies of {}", bytes_label(*bytes)),
+        Step::Launch => "kernel launch latency".into(),
+        Step::Case(case) => {
+            let shape: Vec<String> = case.operation.shape().iter().map(u64::to_string).collect();
+            format!("{} {} {}", case.operation.name(), shape.join("x"), case.dtype.name())
+        }
+    }
 }
 
 /// Bytes in binary units: `4 KiB`, `64 MiB`.

@@ -14,7 +14,7 @@ use gpuwise_bench_results::plan::{BenchOp, Mode};
 use gpuwise_core::Variables;
 use gpuwise_model::{Activation, Extras, InputError, Naming, OpName, Scenario};
 use gpuwise_service::Host;
-use gpuwise_service::bench::{BenchSettings, SaveProfile};
+use gpuwise_service::bench::{BenchSettings, Planned, SaveProfile, Usage, Watcher};
 use gpuwise_service::doctor::{DoctorSettings, Machine, Scope};
 use gpuwise_service::estimate::{EstimateSettings, Part, SeedSettings};
 use gpuwise_service::kernels::KernelSettings;
@@ -168,13 +168,48 @@ fn estimate_command(py: Python<'_>, args: Vec<String>) -> PyResult<(String, Stri
     estimated(py, &settings, gpuwise::flag)
 }
 
-/// Measures this machine as `(json, text, svg, html, passed)`; `progress(done, total, label)` is called
-/// (with the GIL) as each case starts. The keyword arguments are `gpuwise bench`'s options;
+/// What a bench run tells Python while it goes, each call with the GIL re-taken: its plan to
+/// `planned(text)`, each case to `progress(done, total, label)`, and other processes keeping
+/// the machine busy as a `UserWarning` at once (kept, to raise after the run, when the warning
+/// filters turn it into an error).
+struct PythonWatch {
+    /// Called with the plan's sentence.
+    planned: Option<Py<PyAny>>,
+    /// Called as each case starts.
+    progress: Option<Py<PyAny>>,
+    /// A warning the filters made an error.
+    raised: Option<PyErr>,
+}
+
+impl Watcher for PythonWatch {
+    fn planned(&mut self, plan: &Planned) {
+        if let Some(callback) = &self.planned {
+            // A failing display must not stop the measurements.
+            Python::attach(|py| drop(callback.call1(py, (gpuwise_render::bench_plan(plan, "quick=True"),))));
+        }
+    }
+
+    fn busy(&mut self, before: &Usage) {
+        if let Err(err) = Python::attach(|py| warn_all(py, vec![gpuwise_render::bench_busy(before)])) {
+            self.raised.get_or_insert(err);
+        }
+    }
+
+    fn progress(&mut self, done: usize, total: usize, label: &str) {
+        if let Some(callback) = &self.progress {
+            Python::attach(|py| drop(callback.call1(py, (done, total, label))));
+        }
+    }
+}
+
+/// Measures this machine as `(json, text, svg, html, passed)`; `planned(text)` is called (with
+/// the GIL) with how long the run will take, before it starts, and `progress(done, total,
+/// label)` as each case starts. The keyword arguments are `gpuwise bench`'s options;
 /// `calibrate` is True (the default profile) or a path.
 #[pyfunction]
 #[pyo3(name = "bench", signature = (
     progress=None, *, quick=false, op=None, cpu_only=false, device=None, memory_fraction=0.5,
-    calibrate=None, cpu_gemm="auto", python=None
+    calibrate=None, cpu_gemm="auto", python=None, planned=None
 ))]
 #[allow(clippy::too_many_arguments)] // Python's keyword arguments, one per option
 fn run_bench(
@@ -188,6 +223,7 @@ fn run_bench(
     calibrate: Option<Bound<'_, PyAny>>,
     cpu_gemm: &str,
     python: Option<PathBuf>,
+    planned: Option<Py<PyAny>>,
 ) -> PyResult<(String, String, String, String, bool)> {
     let input = |what: &str, message: String| PyValueError::new_err(format!("{}: {message}", keyword(what)));
     let ops = op.unwrap_or_default().iter().map(|name| BenchOp::from_name(name)).collect::<Result<Vec<_>, _>>();
@@ -209,16 +245,13 @@ fn run_bench(
         python,
     };
     let vars = variables()?;
+    let mut watch = PythonWatch { planned, progress, raised: None };
     let measured = py
-        .detach(|| {
-            gpuwise_service::bench::bench(&settings, &vars, &[], &mut |done, total, label| {
-                if let Some(callback) = &progress {
-                    // A failing progress display must not stop the measurements.
-                    Python::attach(|py| drop(callback.call1(py, (done, total, label))));
-                }
-            })
-        })
+        .detach(|| gpuwise_service::bench::bench(&settings, &vars, &[], &mut watch))
         .map_err(|err| raised(err.is_input(), err.describe(keyword)))?;
+    if let Some(err) = watch.raised {
+        return Err(err);
+    }
     let (report, calibration) = (&measured.report, measured.calibration.as_ref());
     let svg = gpuwise_render::bench_svg(report).map_err(|err| PyRuntimeError::new_err(err.to_string()))?;
     let text = anstream::adapter::strip_str(&gpuwise_render::bench_terminal(report, calibration)).to_string();

@@ -11,7 +11,8 @@ use gpuwise_bench_results::calibrate::CalibrationError;
 use gpuwise_bench_results::comparison::{self, Row};
 use gpuwise_bench_results::report::{Backend, BenchReport, Element, Measured, Measurement, Variant};
 
-use crate::estimate::{bold, fmt_rate, fmt_seconds, shape_text};
+use crate::bench_notes::{bench_interference_warning, load_line, slowed_note};
+use crate::estimate::{bold, fmt_rate, fmt_seconds, fmt_speedup, shape_text};
 
 /// The run for a person at a terminal.
 pub fn bench_terminal(report: &BenchReport, calibration: Option<&CalibrationError>) -> String {
@@ -27,7 +28,14 @@ pub fn bench_terminal(report: &BenchReport, calibration: Option<&CalibrationErro
     for skipped in &report.cpu_gemm_skipped {
         let _ = writeln!(out, "    passed over {skipped}");
     }
-    let _ = writeln!(out, "  GPU: {gpu}\n");
+    let _ = writeln!(out, "  GPU: {gpu}");
+    if let Some(interference) = &report.interference {
+        let _ = writeln!(out, "  {}", load_line(interference));
+    }
+    let _ = writeln!(out);
+    if let Some(warning) = bench_interference_warning(report) {
+        let _ = writeln!(out, "{}\n", paint_yellow(&format!("⚠ {warning}")));
+    }
     let rows = comparison::rows(report);
     let series = unique(rows.iter().map(|r| (r.cpu.op, r.cpu.dtype)));
     for (op, dtype) in series {
@@ -73,13 +81,15 @@ fn write_series(out: &mut String, report: &BenchReport, op: Measured, dtype: Ele
     }
     table.set_header(header);
     for row in rows {
-        let mut cells = vec![size_text(row.cpu), fmt_seconds(row.cpu.seconds), rate_text(row.cpu), predicted(row.cpu)];
+        let flag = if row.cpu.slowed_by_others().is_some() { " ⚠" } else { "" };
+        let cpu_predicted = format!("{}{flag}", predicted(row.cpu));
+        let mut cells = vec![size_text(row.cpu), fmt_seconds(row.cpu.seconds), rate_text(row.cpu), cpu_predicted];
         if let Some(g) = row.gpu {
             cells.extend([
                 fmt_seconds(g.seconds),
                 row.transfer().map_or("-".into(), fmt_seconds),
                 row.gpu_total().map_or("-".into(), fmt_seconds),
-                row.speedup().map_or("-".into(), |s| format!("{s:.2}x")),
+                row.speedup().map_or("-".into(), fmt_speedup),
                 rate_text(g),
                 predicted(g),
             ]);
@@ -89,6 +99,9 @@ fn write_series(out: &mut String, report: &BenchReport, op: Measured, dtype: Ele
         table.add_row(cells);
     }
     let _ = writeln!(out, "{table}");
+    for note in rows.iter().filter_map(|row| slowed_note(row.cpu)) {
+        let _ = writeln!(out, "  {}", paint_yellow(&format!("⚠ {note}")));
+    }
     for b in report.break_even.iter().filter(|b| b.op == op && b.dtype == dtype) {
         let batch = if b.batch > 1 { format!(" (batches of {})", b.batch) } else { String::new() };
         let text = match b.size {
@@ -132,7 +145,8 @@ fn unique<T: PartialEq>(items: impl Iterator<Item = T>) -> Vec<T> {
     seen
 }
 
-fn size_text(m: &Measurement) -> String {
+/// `1024x1024x1024`, `4096 x256` (a batch of transforms).
+pub(crate) fn size_text(m: &Measurement) -> String {
     let shape = shape_text(&m.shape);
     if m.batch > 1 { format!("{shape} x{}", m.batch) } else { shape }
 }
@@ -165,6 +179,11 @@ fn paint_red(text: &str) -> String {
     format!("{style}{text}{style:#}")
 }
 
+fn paint_yellow(text: &str) -> String {
+    let style = anstyle::AnsiColor::Yellow.on_default().bold();
+    format!("{style}{text}{style:#}")
+}
+
 /// The run as JSON: the report (`schema_version`, `results[]`, `failures[]`, `break_even[]`, ...)
 /// and the calibration error when `--calibrate` ran.
 pub fn bench_json(report: &BenchReport, calibration: Option<&CalibrationError>) -> String {
@@ -178,11 +197,48 @@ pub fn bench_json(report: &BenchReport, calibration: Option<&CalibrationError>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gpuwise_bench_results::interference::Interference;
     use gpuwise_bench_results::sample::full_report as run;
 
     #[test]
     fn terminal_view_of_a_gpu_run() {
         let text = anstream::adapter::strip_str(&bench_terminal(&run(), None)).to_string();
         insta::assert_snapshot!(text);
+    }
+
+    /// The sample run with other processes on 60 of its 96 cores during its first CPU
+    /// measurement, which took 17 times the estimate.
+    fn disturbed_run() -> BenchReport {
+        let mut report = run();
+        let first = report.results.iter_mut().find(|m| m.backend == Backend::Cpu).unwrap();
+        first.predicted_seconds = Some(first.seconds / 17.0);
+        first.interference = Some(gpuwise_bench_results::sample::usage(0.1, 60.0));
+        let (before, during) = report.interference.map(|i| (i.before, i.during)).unwrap();
+        report.interference = Some(Interference::of(before, during, &report.results));
+        report
+    }
+
+    #[test]
+    fn a_disturbed_run_warns_and_flags_what_the_load_slowed() {
+        let text = anstream::adapter::strip_str(&bench_terminal(&disturbed_run(), None)).to_string();
+        insta::assert_snapshot!(text);
+        let quiet = anstream::adapter::strip_str(&bench_terminal(&run(), None)).to_string();
+        assert!(!quiet.contains('⚠'), "no warning on a quiet machine:\n{quiet}");
+        assert_eq!(bench_interference_warning(&run()), None);
+    }
+
+    #[test]
+    fn a_load_over_the_whole_run_is_said_once_for_the_run() {
+        let mut report = run();
+        let before = report.interference.unwrap().before;
+        let during = gpuwise_bench_results::sample::usage(12.5, 80.0);
+        report.interference = Some(Interference::of(before, during, &report.results));
+        assert_eq!(
+            bench_interference_warning(&report).unwrap(),
+            "Other processes used 80.0 of 96 cores during the run (steal 0%): CPU times are likely slow; rerun on an idle machine."
+        );
+        // No result is far from its estimate: none is flagged.
+        let text = bench_terminal(&report, None);
+        assert_eq!(text.matches('⚠').count(), 1, "{text}");
     }
 }

@@ -30,13 +30,17 @@ pub fn estimate_html(estimate: &Estimate, svg: &str) -> String {
     format!("<div>{}{table}{svg}</div>", badge(faster, &head))
 }
 
-/// A bench run with its chart (`svg`): whether every case checked right, and its tables.
+/// A bench run with its chart (`svg`): whether every case checked right, whether other
+/// processes slowed it, and its tables.
 pub fn bench_html(report: &BenchReport, calibration: Option<&CalibrationError>, svg: &str) -> String {
     let passed = report.failures.is_empty();
     let head = badge(passed, if passed { "every result checked right" } else { "some cases failed: see below" });
+    let load = crate::bench_interference_warning(report)
+        .map(|w| format!("<div style=\"font-weight:600;color:#b26a00;margin:4px 0\">&#9888; {}</div>", escape(&w)))
+        .unwrap_or_default();
     let tables = crate::bench_terminal(report, calibration);
     let plain = anstream::adapter::strip_str(&tables).to_string();
-    format!("<div>{head}<pre style=\"font-family:monospace;white-space:pre\">{}</pre>{svg}</div>", escape(&plain))
+    format!("<div>{head}{load}<pre style=\"font-family:monospace;white-space:pre\">{}</pre>{svg}</div>", escape(&plain))
 }
 
 /// The report as an HTML fragment.
@@ -132,7 +136,21 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gpuwise_bench_results::interference::Interference;
+    use gpuwise_bench_results::sample::{full_report, usage};
     use gpuwise_core::{Environment, Framework, FrameworkName, System};
+
+    #[test]
+    fn a_bench_run_warns_of_other_processes_only_when_they_slowed_it() {
+        let mut report = full_report();
+        let quiet = bench_html(&report, None, "<svg/>");
+        assert!(quiet.contains("<pre") && !quiet.contains("&#9888;"), "{quiet}");
+        let before = report.interference.unwrap().before;
+        report.interference = Some(Interference::of(before, usage(12.5, 80.0), &report.results));
+        let busy = bench_html(&report, None, "<svg/>");
+        let warning = "<div style=\"font-weight:600;color:#b26a00;margin:4px 0\">&#9888; Other processes used 80.0 of 96 cores during the run";
+        assert!(busy.contains(warning), "{busy}");
+    }
 
     #[test]
     fn verdict_frameworks_and_escaped_findings() {

@@ -6,6 +6,7 @@
 mod axis;
 mod bench;
 mod bench_chart;
+mod bench_notes;
 mod chart;
 #[cfg(test)]
 mod chart_cases;
@@ -26,6 +27,7 @@ mod verification;
 
 pub use bench::{bench_json, bench_terminal};
 pub use bench_chart::bench_svg;
+pub use bench_notes::{bench_busy, bench_interference_warning, bench_plan};
 pub use chart::{ChartFormat, chart, svg};
 pub use chart_error::ChartError;
 pub use describe::{Headline, headline};

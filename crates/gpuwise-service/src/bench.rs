@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use gpuwise_bench::cpu::{self, GemmChoice, GemmChoiceError};
 use gpuwise_bench::cuda::Gpu;
 use gpuwise_bench::error::GpuSkipped;
-use gpuwise_bench::runner::{self, Options, Predictors, Progress};
+use gpuwise_bench::runner::{self, Options, Predictors};
 use gpuwise_bench_results::calibrate::{self, CalibrationError};
 use gpuwise_bench_results::plan::{BenchOp, Mode};
 use gpuwise_bench_results::report::BenchReport;
@@ -16,6 +16,10 @@ use gpuwise_model::{CpuProfile, MachineProfile, Naming};
 
 use crate::files::write_atomically;
 use crate::host::Host;
+
+pub use gpuwise_bench::runner::Watcher;
+pub use gpuwise_bench_results::duration::Planned;
+pub use gpuwise_bench_results::interference::Usage;
 
 /// Where to save the profile a run measures.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,14 +156,14 @@ impl BenchRunError {
     }
 }
 
-/// Runs the cases `settings` ask for, reporting `progress`, and saves the profile when asked;
-/// `extra_outputs` are files the caller will write after the run (a chart), checked first so a
-/// long run does not end in an error.
+/// Runs the cases `settings` ask for, telling `watcher` the plan, a busy machine and the
+/// progress, and saves the profile when asked; `extra_outputs` are files the caller will write
+/// after the run (a chart), checked first so a long run does not end in an error.
 pub fn bench(
     settings: &BenchSettings,
     vars: &Variables,
     extra_outputs: &[&Path],
-    progress: Progress<'_>,
+    watcher: &mut dyn Watcher,
 ) -> Result<Measured, BenchRunError> {
     let fraction = settings.memory_fraction;
     if !(fraction > 0.0 && fraction <= 1.0) {
@@ -195,7 +199,7 @@ pub fn bench(
         _ => Vec::new(),
     };
     let cpu = cpu::choose(&settings.cpu_gemm, &sites)?;
-    let report = runner::run(&options, gpu, &cpu, &predictors, progress);
+    let report = runner::run(&options, gpu, &cpu, &predictors, watcher);
     if report.results.is_empty() && report.failures.is_empty() {
         let ops = settings.ops.iter().map(|op| op.name()).collect::<Vec<_>>().join(",");
         let why = report.gpu_skipped.clone().unwrap_or_else(|| "no case matched".into());

@@ -44,6 +44,20 @@ fn cpu_results_are_checked_and_complete() {
         assert!((bandwidth * seconds / r["bytes"].as_f64().unwrap() - 1.0).abs() < 1e-9, "bytes moved per second");
     }
     assert!(report["failures"].as_array().unwrap().is_empty());
+    // Other processes' use of the machine, before and during the run and while each result was
+    // measured: figures, never a judgement on this machine's load.
+    let interference = &report["interference"];
+    for usage in
+        [&interference["before"], &interference["during"]].into_iter().chain(results.iter().map(|r| &r["interference"]))
+    {
+        assert!(usage["cores"].as_u64().unwrap() >= 1, "{usage}");
+        assert!(usage["seconds"].as_f64().unwrap() > 0.0, "{usage}");
+        let share = usage["others_fraction"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&share) && usage["others_cores"].as_f64().unwrap() >= 0.0, "{usage}");
+        assert!(usage["disturbed"].is_boolean());
+    }
+    assert!(interference["before"]["seconds"].as_f64().unwrap() >= 0.4, "the run waited half a second first");
+    assert!(interference["disturbed"].is_boolean());
 }
 
 #[test]
@@ -55,14 +69,24 @@ fn without_a_gpu_the_gpu_side_says_why() {
     assert!(report["results"].as_array().unwrap().iter().all(|r| r["backend"] == "cpu"));
 }
 
+/// The result on stdout; on stderr, which is no terminal here (as in a log or a pipe), how long
+/// the run will take and then a line per case instead of a progress bar.
 #[test]
-fn terminal_view_has_a_table_per_operation() {
+fn terminal_view_has_a_table_per_operation_and_progress_goes_to_stderr() {
     let out = gpuwise("bench", &["--quick", "--cpu-only", "--op", "reduction"]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    for expected in ["reduction f32", "reduction f64", "est. CPU", "GB/s", "skipped: --cpu-only"] {
+    for expected in ["reduction f32", "reduction f64", "est. CPU", "GB/s", "skipped: --cpu-only", "Other processes: "] {
         assert!(text.contains(expected), "{expected:?} in\n{text}");
     }
+    assert!(!text.contains("Measuring") && !text.contains("[1/4]"), "progress stays off stdout:\n{text}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // A busy machine adds a warning; the test does not depend on the machine being idle.
+    let lines: Vec<&str> = stderr.lines().filter(|line| !line.starts_with("warning: other processes")).collect();
+    assert!(lines[0].starts_with("Measuring 4 cases, about ") && lines[0].ends_with(" s"), "{stderr}");
+    let cases = ["reduction 1048576 f32", "reduction 16777216 f32", "reduction 1048576 f64", "reduction 16777216 f64"];
+    let progress: Vec<String> = cases.iter().enumerate().map(|(i, case)| format!("[{}/4] {case}", i + 1)).collect();
+    assert_eq!(lines[1..], progress, "{stderr}");
 }
 
 #[test]
@@ -117,6 +141,8 @@ fn chart_is_written_whole() {
     let path = dir.path().join("bench.svg");
     let out = gpuwise("bench", &["--quick", "--cpu-only", "--op", "reduction", "--plot", path.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = format!("Chart written to {}", path.display());
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&said), "the user is told where");
     let svg = std::fs::read_to_string(&path).unwrap();
     assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));
     assert!(svg.contains("reduction f32") && svg.contains("CPU: measured"), "a panel with the CPU's times");

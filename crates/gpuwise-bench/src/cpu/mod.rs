@@ -12,7 +12,7 @@ mod gemm;
 mod real;
 mod stream;
 
-use gpuwise_model::{Dtype, Operation};
+use gpuwise_model::Operation;
 
 use crate::data::{Values, copies_for};
 use crate::error::FilterTooLarge;
@@ -33,12 +33,6 @@ pub struct Measured {
     pub summary: Summary,
     /// The output.
     pub output: Values,
-}
-
-/// The dtype the CPU computes `dtype` in: tf32, f16 and bf16 products run in f32 (as numpy and
-/// PyTorch's CPU matrix products do), f64 and f32 in themselves.
-pub fn computes_in(dtype: Dtype) -> Dtype {
-    if dtype == Dtype::F64 { Dtype::F64 } else { Dtype::F32 }
 }
 
 /// Times `workload` on the CPU with `repeats`, multiplying matrices with `gemm`.
@@ -102,7 +96,7 @@ mod tests {
     use super::*;
     use gpuwise_bench_results::check;
     use gpuwise_bench_results::plan::Case;
-    use gpuwise_model::Extras;
+    use gpuwise_model::{Dtype, Extras};
 
     /// Every CPU kernel, in both precisions, at small and odd sizes, agrees with its reference
     /// when matrices are multiplied with `gemm`.
@@ -160,12 +154,5 @@ mod tests {
             .unwrap_or_else(|| panic!("no 32-bit scipy-openblas in {}", scipy_libs.display()));
         let scipy = choose(&GemmChoice::Library(scipy), &[]).unwrap();
         kernels_match_their_references(&scipy.library);
-    }
-
-    #[test]
-    fn half_types_compute_in_f32() {
-        assert_eq!(computes_in(Dtype::Bf16), Dtype::F32);
-        assert_eq!(computes_in(Dtype::Tf32), Dtype::F32);
-        assert_eq!(computes_in(Dtype::F64), Dtype::F64);
     }
 }

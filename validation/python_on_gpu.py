@@ -72,7 +72,7 @@ with tempfile.TemporaryDirectory() as data:
     os.environ["JUPYTER_DATA_DIR"] = data
     uuid = report.devices[0]["uuid"] if report is not None and report.devices else None
     # The GPU machine's python3 may lack ipykernel and cannot download it: with force=True every
-    # check still runs (a missing ipykernel or GPU 0 becomes a warning, recorded) and the kernel is written.
+    # check still runs (a missing ipykernel or GPU 0 becomes a warning) and the kernel is written.
     step("install_kernel(gpu=0)",
          lambda: str(gpuwise.install_kernel("gw-gpu0", python=sys.executable, gpu=0, force=True)))
     step("install_kernel(gpu=uuid, by_uuid)",

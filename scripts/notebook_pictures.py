@@ -52,7 +52,7 @@ NOTEBOOKS: dict[str, tuple[list[str], list[str]]] = {
 }
 
 
-def run(name: str, cells: list[str]) -> str:
+def run(cells: list[str]) -> str:
     """The notebook of `cells`, executed in a fresh python3 kernel, as nbconvert's HTML page."""
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell) for cell in cells])
     NotebookClient(notebook, kernel_name="python3", timeout=600).execute()
@@ -61,7 +61,8 @@ def run(name: str, cells: list[str]) -> str:
 
 
 def is_blank(png: Path) -> bool:
-    """True when the picture is not a PNG or all its rows are one colour."""
+    """True when the picture is not a PNG or its pixel data holds at most three distinct byte
+    values (a page of one colour)."""
     data = png.read_bytes()
     if not data.startswith(b"\x89PNG\r\n\x1a\n"):
         return True
@@ -81,27 +82,31 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     failed = []
     for name, (cells, must_show) in NOTEBOOKS.items():
-        page = run(name, cells)
+        page = run(cells)
         html = out / f"{name}.html"
         html.write_text(page)
         missing = [text for text in must_show if text not in page]
         png = out / f"{name}.png"
         png.unlink(missing_ok=True)
-        subprocess.run(
-            [
-                chromium,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--hide-scrollbars",
-                f"--screenshot={png}",
-                "--window-size=1100,2400",
-                html.as_uri(),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
+        try:
+            subprocess.run(
+                [
+                    chromium,
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--hide-scrollbars",
+                    f"--screenshot={png}",
+                    "--window-size=1100,2400",
+                    html.as_uri(),
+                ],
+                check=True,
+                capture_output=True,
+                timeout=600,  # a screenshot takes seconds; this only bounds a Chromium that hangs
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as err:
+            failed.append(f"{name}: Chromium failed: {err}")
+            continue
         if missing or not png.exists() or is_blank(png):
             failed.append(f"{name}: missing {missing}" if missing else f"{name}: no picture or a blank one")
         print(f"   {png}")

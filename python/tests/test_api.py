@@ -130,6 +130,15 @@ def test_sizes_and_counts_are_read_as_the_command_line_reads_them() -> None:
     repeated = gpuwise.estimate("matmul", (64, 64, 64), gpu="h100-sxm", cpu="epyc-9654", repeats=1e3)
     assert repeated.scenario["repeats"] == 1000
 
+    class Index:
+        """An integer the way numpy's are: by `__index__`, not a subclass of int."""
+
+        def __index__(self) -> int:
+            return 8
+
+    batched = gpuwise.estimate("matmul", (Index(), 64, 64), gpu="h100-sxm", cpu="epyc-9654", batch=Index())  # type: ignore[arg-type]
+    assert batched.shape == [8, 8, 64, 64]
+
 
 @pytest.mark.parametrize(
     ("options", "message"),

@@ -43,33 +43,48 @@ pub fn parse_count(text: &str, input: Input) -> Result<u64, InputError> {
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '+' | '-')) {
         return Err(wrong(WHOLE));
     }
-    let value: f64 = digits.parse().map_err(|_| wrong(WHOLE))?;
-    let value = value * multiple;
+    // A decimal suffix joins the exponent, so `1.001k` is parsed as exactly `1.001e3`; a binary
+    // one multiplies by a power of two, which is exact.
+    let value: f64 = match multiple {
+        Multiple::Decimal(0) => digits.parse(),
+        Multiple::Decimal(exponent) => format!("{digits}e{exponent}").parse(),
+        Multiple::Binary(factor) => digits.parse().map(|v: f64| v * factor),
+    }
+    .map_err(|_| wrong(WHOLE))?;
+    if !value.is_finite() || value > LARGEST {
+        return Err(wrong("at most 2^53 (9.0e15)"));
+    }
     if value.fract() != 0.0 {
         return Err(wrong("a whole number"));
-    }
-    if value > LARGEST {
-        return Err(wrong("at most 2^53 (9.0e15)"));
     }
     Ok(value as u64)
 }
 
-/// The number and the multiple its suffix stands for (1 without one).
-fn split_suffix(text: &str) -> (&str, f64) {
-    const SUFFIXES: [(&str, f64); 8] = [
-        ("Ki", 1024.0),
-        ("Mi", 1_048_576.0),
-        ("Gi", 1_073_741_824.0),
-        ("Ti", 1_099_511_627_776.0),
-        ("k", 1e3),
-        ("M", 1e6),
-        ("G", 1e9),
-        ("T", 1e12),
+/// What a suffix multiplies by.
+#[derive(Clone, Copy)]
+enum Multiple {
+    /// A power of ten, as an exponent (`k`: 3).
+    Decimal(i32),
+    /// A power of two (`Ki`: 1024).
+    Binary(f64),
+}
+
+/// The number and the multiple its suffix stands for (none: 10^0).
+fn split_suffix(text: &str) -> (&str, Multiple) {
+    const SUFFIXES: [(&str, Multiple); 8] = [
+        ("Ki", Multiple::Binary(1024.0)),
+        ("Mi", Multiple::Binary(1_048_576.0)),
+        ("Gi", Multiple::Binary(1_073_741_824.0)),
+        ("Ti", Multiple::Binary(1_099_511_627_776.0)),
+        ("k", Multiple::Decimal(3)),
+        ("M", Multiple::Decimal(6)),
+        ("G", Multiple::Decimal(9)),
+        ("T", Multiple::Decimal(12)),
     ];
     SUFFIXES
         .iter()
         .find_map(|&(suffix, multiple)| text.strip_suffix(suffix).map(|number| (number, multiple)))
-        .unwrap_or((text, 1.0))
+        .unwrap_or((text, Multiple::Decimal(0)))
 }
 
 #[cfg(test)]
@@ -97,6 +112,10 @@ mod tests {
         assert_eq!(parse_sizes("2.5e3,4Ki,3M").unwrap(), vec![2500, 4096, 3_000_000]);
         assert_eq!(parse_count("1Gi", Input::Batch).unwrap(), 1 << 30);
         assert_eq!(parse_count("0", Input::Padding).unwrap(), 0);
+        // Decimal suffixes are exact: 1.001k is 1001, as 1.001e3 is.
+        for (text, value) in [("1.001k", 1001), ("0.067G", 67_000_000), ("0.017T", 17_000_000_000), ("1.001e3", 1001)] {
+            assert_eq!(parse_count(text, Input::Batch).unwrap(), value, "{text}");
+        }
     }
 
     #[test]
@@ -107,6 +126,7 @@ mod tests {
         assert!(message("ten").contains("`ten`"), "{}", message("ten"));
         assert!(message(",,").contains("sizes such as"), "{}", message(",,"));
         assert!(message("1e30").contains("at most 2^53"), "{}", message("1e30"));
+        assert!(message("1e400").contains("at most 2^53"), "{}", message("1e400"));
         assert!(message("nan").contains("`nan`"), "{}", message("nan"));
         let repeats = parse_count("-3", Input::Repeats).unwrap_err();
         assert_eq!(repeats.input, Input::Repeats);

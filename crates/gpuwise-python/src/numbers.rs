@@ -6,7 +6,7 @@ use gpuwise_model::{Input, InputError, Problem};
 use crate::keyword;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
+use pyo3::types::{PyBool, PyInt, PyString};
 
 /// A count or size for `input`: an int, a float holding a whole number, or text as the command
 /// line takes it.
@@ -75,7 +75,17 @@ fn shape(value: &Bound<'_, PyAny>) -> Result<Vec<u64>, InputError> {
 
 /// Whether `value` is an int or a float (a bool is neither here: `True` is no size).
 fn is_number(value: &Bound<'_, PyAny>) -> bool {
-    !value.is_instance_of::<PyBool>() && (value.is_instance_of::<PyInt>() || value.is_instance_of::<PyFloat>())
+    !value.is_instance_of::<PyBool>() && (integral(value).is_some() || value.hasattr("__float__").unwrap_or(false))
+}
+
+/// An integer's digits: Python's `int` and anything that stands for one (`numpy.int64`, by
+/// `__index__`).
+fn integral(value: &Bound<'_, PyAny>) -> Option<String> {
+    if value.is_instance_of::<PyInt>() {
+        return Some(value.str().ok()?.to_string_lossy().into_owned());
+    }
+    let index = value.call_method0("__index__").ok()?;
+    Some(index.str().ok()?.to_string_lossy().into_owned())
 }
 
 /// The text `parse_count` reads for `value`: a number's own digits, a string as it is, anything
@@ -84,11 +94,13 @@ fn text(value: &Bound<'_, PyAny>) -> String {
     if let Ok(text) = value.cast::<PyString>() {
         return text.to_string_lossy().into_owned();
     }
-    if is_number(value) {
-        value.str().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
-    } else {
-        repr(value)
+    if !is_number(value) {
+        return repr(value);
     }
+    integral(value).unwrap_or_else(|| {
+        let float = value.call_method0("__float__").and_then(|f| f.str());
+        float.map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|_| repr(value))
+    })
 }
 
 /// `value`'s repr, for messages.

@@ -191,7 +191,10 @@ fn steps(mantissas: &[f64], low: f64, high: f64) -> Vec<f64> {
 /// `value` with at most three significant digits, trailing zeros dropped, never in exponent
 /// notation: `0.25`, `3`, `120`.
 fn plain(value: f64) -> String {
-    let digits = if value >= 100.0 { 0 } else { (2 - value.abs().log10().floor() as i32).max(0) as usize };
+    if value == 0.0 || !value.is_finite() {
+        return format!("{value}");
+    }
+    let digits = if value >= 100.0 { 0 } else { (2 - value.abs().log10().floor() as i32).clamp(0, 17) as usize };
     let text = format!("{value:.digits$}");
     if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text }
 }
@@ -234,6 +237,13 @@ mod tests {
 
     fn labels(axis: &LogAxis) -> Vec<String> {
         axis.ticks().iter().map(|&t| axis.scale.label(t)).collect()
+    }
+
+    #[test]
+    fn zero_and_non_finite_values_are_written_plainly() {
+        assert_eq!(plain(0.0), "0");
+        assert_eq!(plain(f64::INFINITY), "inf");
+        assert_eq!(plain(1e-30), "0", "below what a tick can show, never a panic");
     }
 
     #[test]

@@ -45,11 +45,11 @@ fn cpu_results_are_checked_and_complete() {
     }
     assert!(report["failures"].as_array().unwrap().is_empty());
     // Other processes' use of the machine, before and during the run and while each result was
-    // measured: figures, never a judgement on this machine's load.
+    // measured (a window too short for the clock to tick has none): figures, never a judgement on
+    // this machine's load.
     let interference = &report["interference"];
-    for usage in
-        [&interference["before"], &interference["during"]].into_iter().chain(results.iter().map(|r| &r["interference"]))
-    {
+    let windows = results.iter().map(|r| &r["interference"]).filter(|usage| !usage.is_null());
+    for usage in [&interference["before"], &interference["during"]].into_iter().chain(windows) {
         assert!(usage["cores"].as_u64().unwrap() >= 1, "{usage}");
         assert!(usage["seconds"].as_f64().unwrap() > 0.0, "{usage}");
         let share = usage["others_fraction"].as_f64().unwrap();
@@ -81,8 +81,9 @@ fn terminal_view_has_a_table_per_operation_and_progress_goes_to_stderr() {
     }
     assert!(!text.contains("Measuring") && !text.contains("[1/4]"), "progress stays off stdout:\n{text}");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    // A busy machine adds a warning; the test does not depend on the machine being idle.
-    let lines: Vec<&str> = stderr.lines().filter(|line| !line.starts_with("warning: other processes")).collect();
+    // A busy machine (other processes, or the hypervisor's steal) adds a warning; the test does
+    // not depend on the machine being idle.
+    let lines: Vec<&str> = stderr.lines().filter(|line| !line.starts_with("warning:")).collect();
     assert!(lines[0].starts_with("Measuring 4 cases, about ") && lines[0].ends_with(" s"), "{stderr}");
     let cases = ["reduction 1048576 f32", "reduction 16777216 f32", "reduction 1048576 f64", "reduction 16777216 f64"];
     let progress: Vec<String> = cases.iter().enumerate().map(|(i, case)| format!("[{}/4] {case}", i + 1)).collect();

@@ -161,6 +161,11 @@ fn shape(value: &Value) -> Value {
 fn bench_json_keeps_its_shape() {
     let home = tempfile::tempdir().unwrap();
     let args = ["bench", "--json", "--quick", "--cpu-only", "--op", "elementwise,reduction", "--cpu-gemm", "faer"];
-    let report = json(&args, home.path(), &[("HOME", home.path())]);
+    let mut report = json(&args, home.path(), &[("HOME", home.path())]);
+    // A result's own `interference` is left out when its window was too short for the clock to
+    // tick; the shape is that of a result that has one.
+    if let Some(results) = report["results"].as_array_mut() {
+        results.sort_by_key(|r| r["interference"].is_null());
+    }
     insta::assert_json_snapshot!("bench-shape", shape(&report));
 }

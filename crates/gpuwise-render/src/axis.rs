@@ -188,6 +188,11 @@ fn steps(mantissas: &[f64], low: f64, high: f64) -> Vec<f64> {
     values
 }
 
+/// True for a number a log axis can show.
+pub(crate) fn positive(value: f64) -> bool {
+    value.is_finite() && value > 0.0
+}
+
 /// `value` with at most three significant digits, trailing zeros dropped, never in exponent
 /// notation: `0.25`, `3`, `120`.
 fn plain(value: f64) -> String {

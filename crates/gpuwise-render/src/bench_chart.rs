@@ -13,10 +13,11 @@ use plotters::prelude::*;
 use plotters::style::FontTransform;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::axis::{LogAxis, Scale};
+use crate::axis::{LogAxis, Scale, positive};
 use crate::chart_error::{ChartError, drawing as draw};
 use crate::look::{
-    self, BLUE, Entry, FONT, GREEN, GREY, INK, Look, PURPLE, Shape, VERMILLION, draw_legend, legend_rows,
+    self, AXIS, BLUE, Entry, FONT, GREEN, GREY, GRID, GRID_LIGHT, INK, Look, PURPLE, Shape, VERMILLION, draw_legend,
+    legend_rows,
 };
 
 /// What a series of a panel shows.
@@ -84,11 +85,6 @@ impl Panel {
 
 /// Most labelled ticks on a panel's axes (they are short).
 const PANEL_TICKS: usize = 6;
-
-/// True for a number a log axis can show.
-fn positive(value: f64) -> bool {
-    value.is_finite() && value > 0.0
-}
 
 const CPU_MEASURED: Look = Look { colour: BLUE, dashed: Some(false), marker: Some((Shape::Circle, true)) };
 const CPU_ESTIMATED: Look = Look { colour: BLUE, dashed: Some(true), marker: Some((Shape::Circle, false)) };
@@ -292,9 +288,9 @@ fn draw_panel<DB: DrawingBackend>(cell: &DrawingArea<DB, Shift>, panel: &Panel) 
         .x_desc(panel.x_title())
         .label_style((FONT, 13).into_font().color(&INK))
         .axis_desc_style((FONT, 14).into_font().color(&INK))
-        .bold_line_style(RGBColor(218, 218, 218))
-        .light_line_style(RGBColor(242, 242, 242))
-        .axis_style(RGBColor(120, 120, 120))
+        .bold_line_style(GRID)
+        .light_line_style(GRID_LIGHT)
+        .axis_style(AXIS)
         .draw()
         .map_err(draw)?;
     let (bottom, top) = (y.range().start, y.range().end);

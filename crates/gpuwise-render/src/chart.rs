@@ -12,10 +12,12 @@ use plotters::coord::ranged1d::Ranged;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::axis::{LogAxis, Scale, duration};
+use crate::axis::{LogAxis, Scale, duration, positive};
 use crate::chart_error::{ChartError, drawing as draw};
-use crate::estimate::{fmt_seconds, shape_text, verdict};
-use crate::look::{self, BLUE, Entry, FONT, GREY, INK, Look, Shape, VERMILLION, draw_legend, legend_rows};
+use crate::estimate::{shape_text, verdict};
+use crate::look::{
+    self, AXIS, BLUE, Entry, FONT, GREY, GRID, GRID_LIGHT, INK, Look, Shape, VERMILLION, draw_legend, legend_rows,
+};
 
 /// The documents a chart is written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,11 +167,6 @@ fn size_text(e: &Estimate, shape: &[u64], flops: f64) -> String {
     }
 }
 
-/// True for a number a log axis can show.
-fn positive(value: f64) -> bool {
-    value.is_finite() && value > 0.0
-}
-
 /// The chart as an SVG document.
 pub fn svg(estimate: &Estimate) -> Result<String, ChartError> {
     let layout = Layout::of(estimate)?;
@@ -213,9 +210,9 @@ fn draw_chart<DB: DrawingBackend>(
         .y_desc(layout.y_title.as_str())
         .label_style((FONT, 14).into_font().color(&INK))
         .axis_desc_style((FONT, 15).into_font().color(&INK))
-        .bold_line_style(RGBColor(214, 214, 214))
-        .light_line_style(RGBColor(240, 240, 240))
-        .axis_style(RGBColor(120, 120, 120))
+        .bold_line_style(GRID)
+        .light_line_style(GRID_LIGHT)
+        .axis_style(AXIS)
         .draw()
         .map_err(draw)?;
     let top = layout.y.range().end;
@@ -257,8 +254,8 @@ fn html(estimate: &Estimate, svg: &str) -> String {
         estimate.dtype,
         verdict(estimate),
         estimate.band.describe(),
-        fmt_seconds(estimate.gpu.total_seconds),
-        fmt_seconds(estimate.cpu.seconds)
+        duration(estimate.gpu.total_seconds),
+        duration(estimate.cpu.seconds)
     );
     let escaped = headline.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
     format!(

@@ -24,6 +24,12 @@ pub(crate) const INK: RGBColor = RGBColor(34, 34, 34);
 pub(crate) const GREY: RGBColor = RGBColor(96, 96, 96);
 /// The font every chart writes in.
 pub(crate) const FONT: &str = "sans-serif";
+/// Grid lines at labelled ticks.
+pub(crate) const GRID: RGBColor = RGBColor(214, 214, 214);
+/// Grid lines between labelled ticks.
+pub(crate) const GRID_LIGHT: RGBColor = RGBColor(240, 240, 240);
+/// The axes themselves.
+pub(crate) const AXIS: RGBColor = RGBColor(120, 120, 120);
 
 /// A marker's shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -47,6 +47,8 @@ pub enum Input {
     GpuCores,
     /// Seed model: CPU factor.
     CpuFactor,
+    /// Seed model: GPU memory bandwidth.
+    Bandwidth,
     /// Seed model: transfer overhead.
     OverheadMs,
     /// Calls on the same data.
@@ -74,6 +76,7 @@ impl Input {
             Input::Size => "size",
             Input::GpuCores => "gpu_cores",
             Input::CpuFactor => "cpu_factor",
+            Input::Bandwidth => "bandwidth",
             Input::OverheadMs => "overhead_ms",
             Input::Repeats => "repeats",
         }

@@ -143,7 +143,7 @@ fn estimate(
         dtype: dtype.parse().map_err(input)?,
         gpu: Part::parse(gpu),
         cpu: Part::parse(cpu),
-        system,
+        machine: system.map_or(Machine::This, Machine::Recorded),
         scenario: Scenario { resident, pinned: !pageable, repeats },
         extras: Extras {
             batch,

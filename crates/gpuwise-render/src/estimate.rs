@@ -66,7 +66,7 @@ pub fn estimate_terminal(e: &Estimate, seed: Option<&SeedComparison>) -> String 
         out,
         "{style}{}{style:#} {}",
         if good { "✓" } else { "✗" },
-        bold(&format!("{} — {}{}", verdict(e), e.band.describe(), in_batches(e)))
+        bold(&format!("{} — {}", verdict(e), band_text(e)))
     );
     let repeats = if e.scenario.repeats > 1 { format!(", {} calls", e.scenario.repeats) } else { String::new() };
     let _ = writeln!(
@@ -105,13 +105,35 @@ pub fn estimate_terminal(e: &Estimate, seed: Option<&SeedComparison>) -> String 
     table.add_row(vec!["Total CPU".into(), fmt_seconds(e.cpu.seconds), String::new()]);
     let _ = writeln!(out, "{table}\n");
 
-    let bound = match e.bound {
+    let mut facts = Table::new();
+    facts.load_style(NOTHING);
+    facts.add_row(vec!["Bound".to_string(), bound_text(e)]);
+    facts.add_row(vec!["Memory".to_string(), memory_text(e)]);
+    facts.add_row(vec!["Break-even".to_string(), break_even_text(e)]);
+    let _ = writeln!(out, "{facts}");
+    let _ = writeln!(out, "\n{}", dim("Assumes:"));
+    for note in &e.assumptions {
+        let _ = writeln!(out, "{}", dim(&format!("  - {note}")));
+    }
+    if let Some(seed) = seed {
+        write_seed(&mut out, seed, e);
+    }
+    out
+}
+
+/// What bounds the GPU's time, and what to do about it, in a sentence.
+pub fn bound_text(e: &Estimate) -> String {
+    match e.bound {
         Bound::Compute => "compute: arithmetic at the achievable rate decides the GPU's time".to_string(),
         Bound::Memory => "memory: device-memory bandwidth decides the GPU's time".to_string(),
         Bound::Transfer => "transfer: the copies take longer than the computation (keep data on the GPU: --resident, or amortise with --repeats)".to_string(),
         Bound::Launch => "launch: the work is too small to cover a kernel launch".to_string(),
-    };
-    let fit = if e.fits_in_memory {
+    }
+}
+
+/// Whether the data fits in the GPU's memory, with the sizes.
+pub fn memory_text(e: &Estimate) -> String {
+    if e.fits_in_memory {
         format!(
             "needs {} of {} available: fits, {} headroom",
             bytes(e.memory.needed_bytes),
@@ -124,26 +146,21 @@ pub fn estimate_terminal(e: &Estimate, seed: Option<&SeedComparison>) -> String 
             bytes(e.memory.needed_bytes),
             bytes(e.memory.available_bytes)
         )
-    };
-    let break_even = match &e.break_even {
+    }
+}
+
+/// The smallest size at which the GPU wins, in words.
+pub fn break_even_text(e: &Estimate) -> String {
+    match &e.break_even {
         Some(b) if b.always => "the GPU wins at every size".to_string(),
         Some(b) => format!("{} {} ({:.3e} FLOP): the GPU wins from there up", e.op, shape_text(&b.shape), b.flops),
         None => "none: the CPU wins at every size up to 10^12 times this one".to_string(),
-    };
-    let mut facts = Table::new();
-    facts.load_style(NOTHING);
-    facts.add_row(vec!["Bound".to_string(), bound]);
-    facts.add_row(vec!["Memory".to_string(), fit]);
-    facts.add_row(vec!["Break-even".to_string(), break_even]);
-    let _ = writeln!(out, "{facts}");
-    let _ = writeln!(out, "\n{}", dim("Assumes:"));
-    for note in &e.assumptions {
-        let _ = writeln!(out, "{}", dim(&format!("  - {note}")));
     }
-    if let Some(seed) = seed {
-        write_seed(&mut out, seed, e);
-    }
-    out
+}
+
+/// The headline after the verdict: the speedup's band, and batches when the data does not fit.
+pub fn band_text(e: &Estimate) -> String {
+    format!("{}{}", e.band.describe(), in_batches(e))
 }
 
 /// What the headline adds when the data does not fit in the GPU's memory.
@@ -158,28 +175,38 @@ fn in_batches(e: &Estimate) -> String {
     )
 }
 
-fn write_seed(out: &mut String, seed: &SeedComparison, e: &Estimate) {
+/// The rule of thumb's answer beside the cost model's, row by row: what, its value, the model's.
+pub fn seed_rows(seed: &SeedComparison, e: &Estimate) -> [[String; 3]; 5] {
     let a = &seed.answer;
+    let ms = |v: f64| fmt_seconds(v / 1e3);
+    [
+        ["GPU computation".into(), ms(a.gpu_ms), fmt_seconds(e.gpu.compute_seconds)],
+        ["CPU computation".into(), ms(a.cpu_ms), fmt_seconds(e.cpu.seconds)],
+        ["Data transfer".into(), ms(a.transfer_ms), fmt_seconds(e.gpu.transfer_seconds)],
+        ["Total GPU".into(), ms(a.total_gpu_ms), fmt_seconds(e.gpu.total_seconds)],
+        ["Speedup".into(), fmt_speedup(a.speedup), fmt_speedup(e.speedup)],
+    ]
+}
+
+/// The inputs the rule of thumb was given, in a line.
+pub fn seed_inputs_text(seed: &SeedComparison) -> String {
+    let i = &seed.inputs;
+    format!(
+        "its inputs: size {:.3e}, {} GPU cores, CPU factor {}, {} GB/s, overhead {:.2} ms",
+        i.size, i.gpu_cores, i.cpu_factor, i.bandwidth_gb_s, i.overhead_ms
+    )
+}
+
+fn write_seed(out: &mut String, seed: &SeedComparison, e: &Estimate) {
     let _ = writeln!(out, "\n{}", bold("The core-count rule of thumb beside the cost model"));
     let mut table = Table::new();
     table.load_style(NOTHING);
     table.set_header(vec!["", "rule of thumb", "cost model"]);
-    let ms = |v: f64| fmt_seconds(v / 1e3);
-    table.add_row(vec!["GPU computation".into(), ms(a.gpu_ms), fmt_seconds(e.gpu.compute_seconds)]);
-    table.add_row(vec!["CPU computation".into(), ms(a.cpu_ms), fmt_seconds(e.cpu.seconds)]);
-    table.add_row(vec!["Data transfer".into(), ms(a.transfer_ms), fmt_seconds(e.gpu.transfer_seconds)]);
-    table.add_row(vec!["Total GPU".into(), ms(a.total_gpu_ms), fmt_seconds(e.gpu.total_seconds)]);
-    table.add_row(vec!["Speedup".into(), fmt_speedup(a.speedup), fmt_speedup(e.speedup)]);
+    for row in seed_rows(seed, e) {
+        table.add_row(row.to_vec());
+    }
     let _ = writeln!(out, "{table}");
-    let i = &seed.inputs;
-    let _ = writeln!(
-        out,
-        "{}",
-        dim(&format!(
-            "  its inputs: size {:.3e}, {} GPU cores, CPU factor {}, {} GB/s, overhead {:.2} ms",
-            i.size, i.gpu_cores, i.cpu_factor, i.bandwidth_gb_s, i.overhead_ms
-        ))
-    );
+    let _ = writeln!(out, "{}", dim(&format!("  {}", seed_inputs_text(seed))));
     let _ = writeln!(out, "Why they differ:");
     for why in &seed.why {
         let _ = writeln!(out, "  - {why}");

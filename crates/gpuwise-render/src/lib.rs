@@ -30,8 +30,11 @@ pub use bench_chart::bench_svg;
 pub use bench_notes::{bench_busy, bench_interference_warning, bench_plan};
 pub use chart::{ChartFormat, chart, svg};
 pub use chart_error::ChartError;
-pub use describe::{Headline, headline};
-pub use estimate::{estimate_json, estimate_terminal, fmt_seconds, gpu_list, gpu_list_json};
+pub use describe::{Headline, cuda_cell, facts, headline, memory_cell, pcie_cell};
+pub use estimate::{
+    band_text, bound_text, break_even_text, estimate_json, estimate_terminal, fmt_seconds, fmt_speedup, gpu_list,
+    gpu_list_json, memory_text, seed_inputs_text, seed_rows, shape_text, verdict,
+};
 pub use frameworks::{FrameworkLine, framework_lines};
 pub use html::{bench_html, estimate_html, html};
 pub use json::json;

@@ -2,6 +2,7 @@
 //! for.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use gpuwise_core::{Report, Variables};
 use gpuwise_probe::snapshot::{self, LoadError};
@@ -11,20 +12,22 @@ use crate::assemble::{add_environments, machine_report};
 use crate::host::Host;
 
 /// The machine a report describes.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Machine {
     /// This machine, probed now.
     #[default]
     This,
     /// A recorded system: a `gpuwise doctor --json` report, or its `system` object.
     Recorded(PathBuf),
+    /// This machine as probed earlier (a long-running server probes once and on request).
+    Probed(Arc<gpuwise_core::System>),
 }
 
 impl Machine {
     /// How views name it: `this machine`, `snapshot PATH`.
     pub fn describe(&self) -> String {
         match self {
-            Machine::This => "this machine".to_string(),
+            Machine::This | Machine::Probed(_) => "this machine".to_string(),
             Machine::Recorded(path) => format!("snapshot {}", path.display()),
         }
     }
@@ -37,6 +40,7 @@ impl Machine {
         match self {
             Machine::Recorded(path) => snapshot::load(path),
             Machine::This => Ok(host.probe(vars)),
+            Machine::Probed(system) => Ok(system.as_ref().clone()),
         }
     }
 }

@@ -9,9 +9,10 @@ use gpuwise_model::{
     CpuProfile, Dtype, Estimate, Extras, GpuProfile, Input, InputError, MachineProfile, ModelError, Naming, OpName,
     Operation, Problem, ProfileError, Scenario, SeedComparison, SeedInputs,
 };
-use gpuwise_probe::snapshot::{self, LoadError};
+use gpuwise_probe::snapshot::LoadError;
 
 use crate::Warn;
+use crate::doctor::Machine;
 use crate::host::Host;
 
 /// A GPU or CPU: this machine's (`auto`), or a row of the built-in table.
@@ -59,8 +60,8 @@ pub struct EstimateSettings {
     pub gpu: Part,
     /// The CPU.
     pub cpu: Part,
-    /// The recorded system `auto` refers to, instead of this machine.
-    pub system: Option<PathBuf>,
+    /// The machine `auto` refers to: this one (probed on first need), or a recorded one.
+    pub machine: Machine,
     /// Residency, host memory and repeats.
     pub scenario: Scenario,
     /// The operation's other inputs.
@@ -129,7 +130,7 @@ pub fn estimate(settings: &EstimateSettings, vars: &Variables, warn: Warn<'_>) -
         return Err(InputError::new(Input::Repeats, Problem::Zero).into());
     }
     let operation = Operation::new(settings.op, &settings.shape, &settings.extras)?;
-    let mut machine = MachineCache { system_file: settings.system.as_ref(), vars, system: None };
+    let mut machine = MachineCache { machine: &settings.machine, vars, system: None };
     let profile = machine_profile(settings, warn)?;
     let mut gpu = gpu_profile(&settings.gpu, &mut machine)?;
     let mut cpu = cpu_profile(&settings.cpu, &mut machine)?;
@@ -146,7 +147,7 @@ pub fn estimate(settings: &EstimateSettings, vars: &Variables, warn: Warn<'_>) -
 
 /// The machine `auto` refers to, probed (or loaded) once, on first need.
 struct MachineCache<'a> {
-    system_file: Option<&'a PathBuf>,
+    machine: &'a Machine,
     vars: &'a Variables,
     system: Option<System>,
 }
@@ -155,12 +156,9 @@ impl MachineCache<'_> {
     fn system(&mut self) -> Result<&System, LoadError> {
         let system = match self.system.take() {
             Some(system) => system,
-            None => match self.system_file {
-                Some(path) => snapshot::load(path)?,
-                // Estimate never initialises CUDA for the user: the probe describes the GPUs
-                // this process's variables leave it, as the user's own programs see them.
-                None => Host::EMBEDDED.probe(self.vars),
-            },
+            // Estimate never initialises CUDA for the user: the probe describes the GPUs this
+            // process's variables leave it, as the user's own programs see them.
+            None => self.machine.system(self.vars, Host::EMBEDDED)?,
         };
         Ok(self.system.insert(system))
     }

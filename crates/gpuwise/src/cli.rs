@@ -49,6 +49,30 @@ pub enum Command {
     /// settings before the kernel starts (CUDA reads them once, when it initialises).
     #[command(subcommand)]
     Kernel(KernelCommand),
+    /// Serve the estimate calculator and this machine's doctor answer as a web page (and a JSON
+    /// API) on this machine, until Ctrl-C.
+    Serve(ServeArgs),
+}
+
+/// Options of `gpuwise serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// The port; 0 picks a free one.
+    #[arg(long, default_value_t = 8765)]
+    pub port: u16,
+    /// Listen on this address instead of 127.0.0.1 (0.0.0.0 for every network): other machines
+    /// can then use the page and read this machine's report.
+    #[arg(long, value_name = "ADDRESS")]
+    pub host: Option<std::net::IpAddr>,
+    /// Open the page in the web browser.
+    #[arg(long)]
+    pub open: bool,
+    /// Describe a recorded system (`gpuwise doctor --json`) as "this machine".
+    #[arg(long, value_name = "FILE")]
+    pub system: Option<PathBuf>,
+    /// Also judge this interpreter's environment in the machine panel (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub python: Vec<PathBuf>,
 }
 
 /// `gpuwise kernel ...`.

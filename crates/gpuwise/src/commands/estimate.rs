@@ -5,6 +5,7 @@ use anyhow::{Context as _, anyhow};
 use gpuwise_core::Variables;
 use gpuwise_model::{Extras, InputError, ModelError, OpName, Problem, Scenario};
 use gpuwise_render::ChartFormat;
+use gpuwise_service::doctor::Machine;
 use gpuwise_service::estimate::{self, EstimateError, EstimateSettings, Estimated, Part, SeedSettings};
 
 use crate::ExitStatus;
@@ -63,7 +64,7 @@ pub fn settings(args: &EstimateArgs) -> EstimateSettings {
         dtype: args.dtype,
         gpu: Part::parse(&args.gpu),
         cpu: Part::parse(&args.cpu),
-        system: args.system.clone(),
+        machine: args.system.clone().map_or(Machine::This, Machine::Recorded),
         scenario: Scenario { resident: args.resident, pinned: !args.pageable, repeats: args.repeats },
         extras: Extras {
             batch: args.batch,

@@ -6,6 +6,7 @@ mod estimate;
 pub(crate) use estimate::settings as estimate_settings;
 mod explain;
 mod kernel;
+mod serve;
 mod verify;
 
 use gpuwise_core::Variables;
@@ -25,5 +26,6 @@ pub fn run(cli: Cli, vars: &Variables, host: Host) -> anyhow::Result<ExitStatus>
         Some(Command::Estimate(args)) => estimate::run(&args, vars),
         Some(Command::Bench(args)) => bench::run(&args, vars),
         Some(Command::Kernel(command)) => kernel::run(&command, vars, host),
+        Some(Command::Serve(args)) => serve::run(&args, vars),
     }
 }

@@ -1,0 +1,67 @@
+//! The server's shared state and its routes.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::get;
+use gpuwise_core::Variables;
+use gpuwise_service::doctor::Machine;
+
+use crate::ServeSettings;
+use crate::limits::{self, Limits};
+use crate::machine::MachineState;
+
+/// What every request reads: the variables captured at start, this machine's report, the limits.
+#[derive(Clone)]
+pub(crate) struct App(pub(crate) Arc<Shared>);
+
+/// [`App`]'s contents.
+pub(crate) struct Shared {
+    /// The variables gpuwise was started with (the user's environment).
+    pub(crate) vars: Variables,
+    /// This machine (probed in the background) or the recorded one.
+    pub(crate) machine: Arc<MachineState>,
+    /// Bounds on requests.
+    pub(crate) limits: Limits,
+    /// The global rate limiter `limits` describe.
+    pub(crate) rate: limits::Rate,
+    /// True when listening on a loopback address: requests must name this machine.
+    pub(crate) loopback: bool,
+}
+
+impl App {
+    /// The state for `settings`, listening on a loopback address or not; starts the first
+    /// doctor run in the background.
+    pub(crate) fn start(settings: &ServeSettings, vars: Variables, loopback: bool) -> App {
+        let machine = match &settings.system {
+            Some(path) => Machine::Recorded(path.clone()),
+            None => Machine::This,
+        };
+        let state = Arc::new(MachineState::new(machine, settings.pythons.clone()));
+        let app = App(Arc::new(Shared {
+            vars,
+            machine: state,
+            limits: settings.limits.clone(),
+            rate: limits::Rate::new(&settings.limits),
+            loopback,
+        }));
+        app.0.machine.refresh(app.0.vars.clone());
+        app
+    }
+}
+
+/// Every route, behind the limits.
+pub(crate) fn router(app: App) -> Router {
+    let routes = Router::new()
+        .route("/", get(crate::page::calculator))
+        .route("/results", get(crate::page::results_fragment))
+        .route("/machine", get(crate::machine::page))
+        .route("/api/estimate", get(crate::api::estimate_get).post(crate::api::estimate_post))
+        .route("/api/doctor", get(crate::api::doctor))
+        .route("/api/gpus", get(crate::api::gpus))
+        .route("/style.css", get(crate::assets::style))
+        .route("/live.js", get(crate::assets::script))
+        .fallback(crate::page::not_found)
+        .with_state(app.clone());
+    limits::apply(routes, app)
+}

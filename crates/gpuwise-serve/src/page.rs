@@ -1,0 +1,98 @@
+//! The page: the calculator (form and answer) and this machine's panel, rendered on the server.
+
+use axum::extract::{RawQuery, State};
+use axum::http::StatusCode;
+use gpuwise_model::OpName;
+use maud::{DOCTYPE, Markup, html};
+
+use crate::app::App;
+use crate::fields;
+use crate::form;
+use crate::query::Query;
+use crate::results::{self, Answer};
+
+/// `GET /`: the whole page for the inputs in the URL (a new page starts from an example).
+pub(crate) async fn calculator(State(app): State<App>, RawQuery(raw): RawQuery) -> Markup {
+    let query = fields::with_defaults(&Query::parse(raw.as_deref().unwrap_or_default()));
+    let answer = compute(&app, &query).await;
+    let op = query.get("op").and_then(|name| OpName::from_name(name).ok()).unwrap_or(OpName::Matmul);
+    let invalid = answer.result.as_ref().err().and_then(|failure| failure.input);
+    let machine = match app.0.machine.latest() {
+        Some(checked) => crate::machine::panel(&checked, &app.0.machine.describe()),
+        None => crate::machine::pending(),
+    };
+    layout(
+        "gpuwise — is the GPU worth it?",
+        html! {
+            section.calculator aria-labelledby="calculator-h" {
+                h2 #calculator-h { "Is the GPU worth it for this work?" }
+                div.columns {
+                    div.inputs { (fields::form(&query, op, invalid)) }
+                    div.answer { (results::section(&answer, &query)) }
+                }
+            }
+            section #machine aria-labelledby="machine-h" {
+                h2 #machine-h { "This machine" }
+                div #machine-panel { (machine) }
+            }
+        },
+    )
+}
+
+/// `GET /results`: the answer alone, for the script to put in place as inputs change.
+pub(crate) async fn results_fragment(State(app): State<App>, RawQuery(raw): RawQuery) -> Markup {
+    let query = fields::with_defaults(&Query::parse(raw.as_deref().unwrap_or_default()));
+    results::section(&compute(&app, &query).await, &query)
+}
+
+/// The answer for `query`, computed off the server's request threads.
+async fn compute(app: &App, query: &Query) -> Answer {
+    let calculator = form::read(query, app.0.machine.for_estimate());
+    let vars = app.0.vars.clone();
+    tokio::task::spawn_blocking(move || results::answer(calculator, &vars)).await.unwrap_or_else(|err| Answer {
+        result: Err(results::Failure { input: None, message: format!("the estimate failed: {err}") }),
+        compared: Vec::new(),
+        warnings: Vec::new(),
+    })
+}
+
+/// Any other address.
+pub(crate) async fn not_found() -> (StatusCode, Markup) {
+    (
+        StatusCode::NOT_FOUND,
+        layout(
+            "Not found — gpuwise",
+            html! { p { "Nothing here. " a href="./" { "The calculator" } " is at the start." } },
+        ),
+    )
+}
+
+/// The page around `main`.
+pub(crate) fn layout(title: &str, main: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="color-scheme" content="light dark";
+                title { (title) }
+                link rel="stylesheet" href="style.css";
+                script src="live.js" defer {}
+            }
+            body {
+                a.skip href="#results" { "Skip to the answer" }
+                header {
+                    h1 { "gpuwise" }
+                    p { "Will my code run on the GPU, why not, and is it worth it?" }
+                }
+                main { (main) }
+                footer {
+                    p { "gpuwise " (env!("CARGO_PKG_VERSION")) " · "
+                        a href="api/estimate?op=matmul&shape=4096,4096,4096" { "/api/estimate" } " · "
+                        a href="api/doctor" { "/api/doctor" } " · " a href="api/gpus" { "/api/gpus" } }
+                }
+            }
+        }
+    }
+}

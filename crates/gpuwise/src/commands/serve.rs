@@ -1,0 +1,54 @@
+//! `gpuwise serve`: the calculator and this machine's panel as a local web page, until Ctrl-C.
+
+use anyhow::Context as _;
+use gpuwise_core::Variables;
+use gpuwise_serve::{ServeSettings, Server};
+
+use crate::ExitStatus;
+use crate::cli::ServeArgs;
+use crate::output;
+
+/// Serves until Ctrl-C (or SIGTERM), then finishes the requests under way.
+pub fn run(args: &ServeArgs, vars: &Variables) -> anyhow::Result<ExitStatus> {
+    let settings = ServeSettings {
+        host: args.host,
+        port: args.port,
+        system: args.system.clone(),
+        pythons: args.python.clone(),
+        limits: gpuwise_serve::Limits::default(),
+    };
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the server's threads")?;
+    runtime.block_on(async {
+        let server = Server::bind(settings, vars.clone()).await?;
+        let url = server.url();
+        if let Some(warning) = server.exposure_warning() {
+            output::warn(&warning);
+        }
+        output::print(&format!("Serving the calculator at {url} (Ctrl-C stops it)\n"))?;
+        if args.open
+            && let Err(err) = webbrowser::open(&url)
+        {
+            output::warn(&format!("cannot open a web browser ({err}): open {url} yourself"));
+        }
+        server.run(stopped()).await?;
+        output::note("Stopped.");
+        anyhow::Ok(ExitStatus::Success)
+    })
+}
+
+/// Completes on Ctrl-C, or on SIGTERM where there is one (service managers, `kill`).
+async fn stopped() {
+    let interrupt = async { drop(tokio::signal::ctrl_c().await) };
+    #[cfg(unix)]
+    {
+        let terminate = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut signal) => drop(signal.recv().await),
+                Err(_) => std::future::pending().await,
+            }
+        };
+        tokio::select! { () = interrupt => {}, () = terminate => {} }
+    }
+    #[cfg(not(unix))]
+    interrupt.await;
+}

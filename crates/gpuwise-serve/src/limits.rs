@@ -1,7 +1,7 @@
 //! Bounds on requests: the address's length, the body's size, how many are answered at once
 //! (the rest wait their turn), how many per second, and, on a loopback address, only requests
 //! addressed to this machine by name (a web page elsewhere cannot reach the server through a
-//! DNS name that points here).
+//! DNS name that points here). Every answer says how long the server took (`Server-Timing`).
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -96,7 +96,14 @@ async fn guard(State(app): State<App>, request: Request, next: Next) -> Response
         response.headers_mut().insert(RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
         return response;
     }
-    next.run(request).await.into_response()
+    let started = std::time::Instant::now();
+    let mut response = next.run(request).await.into_response();
+    // The time the server spent, for browsers' developer tools and the benchmark.
+    let timing = format!("app;dur={:.3}", started.elapsed().as_secs_f64() * 1e3);
+    if let Ok(value) = axum::http::HeaderValue::from_str(&timing) {
+        response.headers_mut().insert("server-timing", value);
+    }
+    response
 }
 
 /// True when a Host header names this machine: `localhost`, a 127.x address or `[::1]`, with or

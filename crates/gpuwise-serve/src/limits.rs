@@ -5,6 +5,7 @@
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -27,9 +28,9 @@ pub struct Limits {
     pub body_bytes: usize,
     /// Requests answered at once; more wait.
     pub concurrent: usize,
-    /// Requests per second, sustained.
-    pub per_second: u32,
-    /// Requests allowed in a burst above that.
+    /// The time in which one more request is allowed, sustained (5 ms: 200 a second).
+    pub refill: Duration,
+    /// Requests allowed at once above that rate.
     pub burst: u32,
 }
 
@@ -37,7 +38,13 @@ impl Default for Limits {
     /// Far above what a person at the page sends (an update per keystroke pause), far below
     /// what would keep the machine busy: an estimate takes about a millisecond.
     fn default() -> Self {
-        Limits { uri_bytes: 8 * 1024, body_bytes: 16 * 1024, concurrent: 16, per_second: 200, burst: 400 }
+        Limits {
+            uri_bytes: 8 * 1024,
+            body_bytes: 16 * 1024,
+            concurrent: 16,
+            refill: Duration::from_millis(5),
+            burst: 400,
+        }
     }
 }
 
@@ -47,9 +54,9 @@ pub(crate) struct Rate(DefaultDirectRateLimiter);
 impl Rate {
     /// The limiter `limits` describe.
     pub(crate) fn new(limits: &Limits) -> Rate {
-        let per_second = NonZeroU32::new(limits.per_second.max(1)).unwrap_or(NonZeroU32::MIN);
-        let burst = NonZeroU32::new(limits.burst.max(1)).unwrap_or(NonZeroU32::MIN);
-        Rate(DefaultDirectRateLimiter::direct(Quota::per_second(per_second).allow_burst(burst)))
+        let burst = NonZeroU32::new(limits.burst).unwrap_or(NonZeroU32::MIN);
+        let quota = Quota::with_period(limits.refill).unwrap_or_else(|| Quota::per_second(NonZeroU32::MAX));
+        Rate(DefaultDirectRateLimiter::direct(quota.allow_burst(burst)))
     }
 }
 
@@ -88,11 +95,8 @@ async fn guard(State(app): State<App>, request: Request, next: Next) -> Response
         }
     }
     if shared.rate.0.check().is_err() {
-        let mut response = api::error(
-            StatusCode::TOO_MANY_REQUESTS,
-            None,
-            &format!("more than {} requests a second: try again in a moment", shared.limits.per_second),
-        );
+        let mut response =
+            api::error(StatusCode::TOO_MANY_REQUESTS, None, "too many requests at once: try again in a moment");
         response.headers_mut().insert(RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
         return response;
     }

@@ -19,6 +19,7 @@ pub fn run(args: &ServeArgs, vars: &Variables) -> anyhow::Result<ExitStatus> {
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the server's threads")?;
     runtime.block_on(async {
+        let stopped = stop_signals().context("cannot catch Ctrl-C")?;
         let server = Server::bind(settings, vars.clone()).await?;
         let url = server.url();
         if let Some(warning) = server.exposure_warning() {
@@ -30,25 +31,27 @@ pub fn run(args: &ServeArgs, vars: &Variables) -> anyhow::Result<ExitStatus> {
         {
             output::warn(&format!("cannot open a web browser ({err}): open {url} yourself"));
         }
-        server.run(stopped()).await?;
+        server.run(stopped).await?;
         output::note("Stopped.");
         anyhow::Ok(ExitStatus::Success)
     })
 }
 
-/// Completes on Ctrl-C, or on SIGTERM where there is one (service managers, `kill`).
-async fn stopped() {
-    let interrupt = async { drop(tokio::signal::ctrl_c().await) };
-    #[cfg(unix)]
-    {
-        let terminate = async {
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(mut signal) => drop(signal.recv().await),
-                Err(_) => std::future::pending().await,
-            }
-        };
-        tokio::select! { () = interrupt => {}, () = terminate => {} }
-    }
-    #[cfg(not(unix))]
-    interrupt.await;
+/// A future that completes on Ctrl-C, or on SIGTERM where there is one (service managers,
+/// `kill`); the signals are caught from this call on, so one sent right after the address is
+/// printed stops the server cleanly too.
+#[cfg(unix)]
+fn stop_signals() -> std::io::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! { _ = interrupt.recv() => {}, _ = terminate.recv() => {} }
+    })
+}
+
+/// A future that completes on Ctrl-C.
+#[cfg(not(unix))]
+fn stop_signals() -> std::io::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    Ok(async { drop(tokio::signal::ctrl_c().await) })
 }

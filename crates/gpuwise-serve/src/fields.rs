@@ -126,6 +126,7 @@ pub(crate) fn form(query: &Query, op: OpName, invalid: Option<Input>) -> Markup 
                 legend { "Hardware" }
                 (hardware(query, "gpu", "GPU", &gpu_choices(), bad(Input::Gpu)))
                 (hardware(query, "cpu", "CPU", &cpu_choices(), bad(Input::Cpu)))
+                (profile_note())
             }
             details open[!query.all("compare").is_empty()] {
                 summary { "Compare GPUs side by side" }
@@ -237,6 +238,18 @@ fn hardware(query: &Query, key: &str, label: &str, choices: &[(String, String)],
                 @if !known { option value=(chosen) selected { (chosen) } }
             }
         }
+    }
+}
+
+/// Whether "this machine's" GPU and CPU use a measured profile, and how to make one.
+fn profile_note() -> Markup {
+    match gpuwise_model::MachineProfile::default_path().filter(|path| path.exists()) {
+        Some(path) => html! {
+            p.note { "Calibrated here: \"This machine's\" uses the times measured in " code { (path.display()) } "." }
+        },
+        None => html! {
+            p.note { "Not calibrated: " code { "gpuwise bench --calibrate" } " measures this machine, and \"This machine's\" then uses its times." }
+        },
     }
 }
 

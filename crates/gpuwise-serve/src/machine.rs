@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 use axum::extract::{RawQuery, State};
 use gpuwise_core::{Report, Severity, System, Variables};
 use gpuwise_service::Host;
-use gpuwise_service::doctor::{self, DoctorSettings, Machine, Scope};
+use gpuwise_service::doctor::{self, Machine, Scope};
 use maud::{Markup, html};
 use tokio::sync::watch;
 
@@ -47,12 +47,12 @@ impl MachineState {
         self.latest.borrow().clone()
     }
 
-    /// The machine estimate's `auto` refers to: the system the latest run probed, so a request
-    /// does not probe again; this machine, probed by the request, before the first run ends.
+    /// The machine estimate's `auto` refers to: the system the latest run probed (or read), so a
+    /// request does not probe again; before the first run ends, the request probes (or reads) it.
     pub(crate) fn for_estimate(&self) -> Machine {
-        match (&self.machine, self.latest().and_then(|checked| checked.system.clone())) {
-            (Machine::This, Some(system)) => Machine::Probed(system),
-            (machine, _) => machine.clone(),
+        match self.latest().and_then(|checked| checked.system.clone()) {
+            Some(system) => Machine::Probed(system),
+            None => self.machine.clone(),
         }
     }
 
@@ -70,20 +70,14 @@ impl MachineState {
     }
 
     /// Runs doctor as `gpuwise doctor` does, in this process (which never changes its own
-    /// environment: the CUDA driver sees what the variables gpuwise started with leave it).
+    /// environment: the CUDA driver sees what the variables gpuwise started with leave it), or
+    /// reads the recorded system.
     fn check(&self, vars: &Variables) -> Checked {
         let started = Instant::now();
         let scope = Scope { current: true, pythons: self.pythons.clone(), kernels: true };
-        let (report, system) = match &self.machine {
-            Machine::This | Machine::Probed(_) => {
-                let system = Host::EMBEDDED.probe(vars);
-                (Ok(doctor::report(system.clone(), vars, &scope)), Some(Arc::new(system)))
-            }
-            recorded => {
-                let settings = DoctorSettings { machine: recorded.clone(), scope };
-                let report = doctor::doctor(&settings, vars, Host::EMBEDDED).map(|d| d.report);
-                (report.map_err(|err| err.to_string()), None)
-            }
+        let (report, system) = match self.machine.system(vars, Host::EMBEDDED) {
+            Ok(system) => (Ok(doctor::report(system.clone(), vars, &scope)), Some(Arc::new(system))),
+            Err(err) => (Err(err.to_string()), None),
         };
         Checked { report, system, at: SystemTime::now(), took: started.elapsed() }
     }

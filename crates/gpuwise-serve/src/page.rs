@@ -14,7 +14,7 @@ use crate::results::{self, Answer};
 /// `GET /`: the whole page for the inputs in the URL (a new page starts from an example).
 pub(crate) async fn calculator(State(app): State<App>, RawQuery(raw): RawQuery) -> Markup {
     let query = fields::with_defaults(&Query::parse(raw.as_deref().unwrap_or_default()));
-    let answer = compute(&app, &query).await;
+    let (query, answer) = compute(&app, query).await;
     let op = query.get("op").and_then(|name| OpName::from_name(name).ok()).unwrap_or(OpName::Matmul);
     let invalid = answer.result.as_ref().err().and_then(|failure| failure.input);
     let machine = match app.0.machine.latest() {
@@ -42,11 +42,38 @@ pub(crate) async fn calculator(State(app): State<App>, RawQuery(raw): RawQuery) 
 /// `GET /results`: the answer alone, for the script to put in place as inputs change.
 pub(crate) async fn results_fragment(State(app): State<App>, RawQuery(raw): RawQuery) -> Markup {
     let query = fields::with_defaults(&Query::parse(raw.as_deref().unwrap_or_default()));
-    results::section(&compute(&app, &query).await, &query)
+    let (query, answer) = compute(&app, query).await;
+    results::section(&answer, &query)
+}
+
+/// The GPU a page shows when the user named none and this machine has none to offer.
+const EXAMPLE_GPU: &str = "h100-sxm";
+
+/// The answer for `query`, and the query it answers: when the user named no GPU and this
+/// machine's cannot be used (none is visible, or it is not in the table), the example GPU,
+/// with a note saying so, rather than an error on a page nobody has touched yet.
+async fn compute(app: &App, query: Query) -> (Query, Answer) {
+    let answer = estimate(app, &query).await;
+    let why = match &answer.result {
+        Err(failure) if failure.input == Some(gpuwise_model::Input::Gpu) && query.get("gpu").is_none() => {
+            failure.message.clone()
+        }
+        _ => return (query, answer),
+    };
+    let example = Query::parse(&format!("{}&gpu={EXAMPLE_GPU}", query.encode()));
+    let mut instead = estimate(app, &example).await;
+    if instead.result.is_err() {
+        return (query, answer);
+    }
+    let name = gpuwise_model::gpu(EXAMPLE_GPU).map(|gpu| gpu.display.clone()).unwrap_or_default();
+    instead
+        .warnings
+        .push(format!("This machine's GPU cannot be used ({why}); showing the {name}: choose your GPU above."));
+    (example, instead)
 }
 
 /// The answer for `query`, computed off the server's request threads.
-async fn compute(app: &App, query: &Query) -> Answer {
+async fn estimate(app: &App, query: &Query) -> Answer {
     let calculator = form::read(query, app.0.machine.for_estimate());
     let vars = app.0.vars.clone();
     tokio::task::spawn_blocking(move || results::answer(calculator, &vars)).await.unwrap_or_else(|err| Answer {

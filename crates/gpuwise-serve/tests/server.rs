@@ -13,7 +13,11 @@ use gpuwise_service::doctor::Machine;
 use gpuwise_service::estimate::{EstimateSettings, Part};
 
 fn fixture() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/systems/h100-sxm.json"))
+    system("h100-sxm.json")
+}
+
+fn system(name: &str) -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/systems")).join(name)
 }
 
 /// A server answering on its own threads until dropped.
@@ -26,7 +30,11 @@ struct Running {
 
 impl Running {
     fn start(host: Option<IpAddr>, limits: Limits) -> Running {
-        let settings = ServeSettings { host, port: 0, system: Some(fixture()), pythons: Vec::new(), limits };
+        Running::on(fixture(), host, limits)
+    }
+
+    fn on(system: PathBuf, host: Option<IpAddr>, limits: Limits) -> Running {
+        let settings = ServeSettings { host, port: 0, system: Some(system), pythons: Vec::new(), limits };
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let server = runtime.block_on(Server::bind(settings, Variables::default())).unwrap();
         let (addr, warning) = (server.addr(), server.exposure_warning());
@@ -186,6 +194,28 @@ fn the_page_shows_the_answer_and_this_machine_without_javascript() {
     assert!(gpus.json()["gpus"].as_array().is_some_and(|rows| rows.len() > 10), "{}", gpus.body);
     assert_eq!(server.get("/no/such/page").status, 404);
     assert_eq!(server.get("/style.css").header("content-type"), Some("text/css; charset=utf-8"));
+}
+
+#[test]
+fn without_a_usable_gpu_here_a_new_page_shows_an_example_gpu_and_says_so() {
+    let server = Running::on(system("no-gpu-this-machine.json"), None, Limits::default());
+    // The first request may come before the machine is read: either way the page is the same.
+    let page = server.get("/");
+    assert!(page.body.contains(r#"<option value="h100-sxm" selected>"#), "{}", page.body);
+    assert!(page.body.contains("This machine's GPU cannot be used (no NVIDIA GPU is visible here"), "{}", page.body);
+    assert!(
+        page.body.contains("showing the NVIDIA H100 SXM5 80GB: choose your GPU above.")
+            && page.body.contains("id=\"verdict\"")
+    );
+    // A GPU the user chose is theirs: the message, no substitute. The API keeps the command line's ways.
+    let chosen = server.get("/?op=matmul&gpu=auto");
+    assert!(
+        chosen.body.contains(r#"data-input="gpu">no NVIDIA GPU is visible here: name one with GPU</p>"#),
+        "{}",
+        chosen.body
+    );
+    let api = server.get("/api/estimate?op=matmul&shape=8,8,8");
+    assert_eq!((api.status, api.json()["error"]["input"].as_str()), (400, Some("gpu")));
 }
 
 #[test]

@@ -16,6 +16,7 @@ pub mod cuda_result;
 mod device;
 mod environment;
 mod finding;
+pub mod fleet;
 mod framework_name;
 mod julia;
 mod kernel;

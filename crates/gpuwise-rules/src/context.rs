@@ -205,3 +205,38 @@ pub fn container_gpu_fix(container: &str) -> &'static str {
         _ => "start the container with `docker run --gpus all ...` (the host needs the NVIDIA Container Toolkit)",
     }
 }
+
+/// Many machines' answers, for the fleet rules.
+#[derive(Debug, Clone, Copy)]
+pub struct FleetContext<'a> {
+    /// Each node's report, or why it gave none.
+    pub nodes: &'a [gpuwise_core::fleet::NodeAnswer],
+}
+
+impl<'a> FleetContext<'a> {
+    /// The nodes that answered, with their reports.
+    pub fn answered(&self) -> impl Iterator<Item = (&'a str, &'a gpuwise_core::Report)> + 'a {
+        self.nodes.iter().filter_map(|n| n.report.as_ref().ok().map(|r| (n.name.as_str(), r)))
+    }
+
+    /// The GPU model most of a report's GPUs are (its first in a tie); `None` without GPUs.
+    pub fn main_model(report: &gpuwise_core::Report) -> Option<&str> {
+        let names: Vec<&str> = report.system.devices.iter().map(|d| d.name.as_str()).collect();
+        let count = |name: &str| names.iter().filter(|n| **n == name).count();
+        names.iter().copied().fold(None, |best, name| match best {
+            Some(best) if count(best) >= count(name) => Some(best),
+            _ => Some(name),
+        })
+    }
+
+    /// Answered nodes grouped by their main GPU model, nodes without GPUs left out.
+    pub fn by_model(&self) -> std::collections::BTreeMap<&'a str, Vec<(&'a str, &'a gpuwise_core::Report)>> {
+        let mut groups: std::collections::BTreeMap<&str, Vec<(&str, &gpuwise_core::Report)>> = Default::default();
+        for (name, report) in self.answered() {
+            if let Some(model) = Self::main_model(report) {
+                groups.entry(model).or_default().push((name, report));
+            }
+        }
+        groups
+    }
+}

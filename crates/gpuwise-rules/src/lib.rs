@@ -31,7 +31,7 @@ mod verdict;
 use gpuwise_core::Variables;
 use gpuwise_core::{Finding, System, Visibility};
 
-pub use context::{Context, EnvContext, FrameworkContext, JuliaContext, KernelContext};
+pub use context::{Context, EnvContext, FleetContext, FrameworkContext, JuliaContext, KernelContext};
 pub use data::{
     CudaFamily, CudaRelease, Fp64Rate, FrameworkBuild, ToolkitArchitecture, cuda_family, cuda_release, fp64_rate,
     framework_build, toolkit_supports,
@@ -68,25 +68,44 @@ pub fn diagnose(system: &System, visibility: &Visibility, vars: &Variables) -> V
     findings
 }
 
+/// Runs the fleet rules on many machines' answers (`gpuwise fleet`): the differences between
+/// nodes that matter, each with the nodes it concerns.
+pub fn diagnose_fleet(nodes: &[gpuwise_core::fleet::NodeAnswer]) -> Vec<gpuwise_core::fleet::FleetFinding> {
+    let context = FleetContext { nodes };
+    rules::ALL
+        .iter()
+        .filter_map(|rule| match rule.check {
+            Check::Fleet(check) => Some(check(&context)),
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
+/// A code's group, as `gpuwise explain` lists neighbours: `GW1` for GW101, `GW10` for GW1001.
+pub fn code_group(code: &str) -> &str {
+    code.get(..code.len().saturating_sub(2)).unwrap_or(code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn codes_are_unique_ordered_and_grouped() {
-        let codes: Vec<&str> = catalogue().iter().map(|r| r.code).collect();
+        let number = |code: &str| code[2..].parse::<u32>().unwrap_or_else(|_| panic!("{code}"));
+        let codes: Vec<u32> = catalogue().iter().map(|r| number(r.code)).collect();
         let mut sorted = codes.clone();
-        sorted.sort();
+        sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(codes, sorted, "codes must be unique and listed in order");
         for rule in catalogue() {
-            assert!(rule.code.len() == 5 && rule.code.starts_with("GW"), "{}", rule.code);
-            assert!(
-                ["GW1", "GW2", "GW3", "GW4", "GW5", "GW6", "GW7", "GW8", "GW9"].contains(&&rule.code[..3]),
-                "{}",
-                rule.code
-            );
+            assert!(rule.code.starts_with("GW"), "{}", rule.code);
+            let fleet = matches!(rule.check, Check::Fleet(_));
+            let range = if fleet { 1000..1100 } else { 100..1000 };
+            assert!(range.contains(&number(rule.code)), "{}: fleet rules are GW10xx, others GW1xx-GW9xx", rule.code);
         }
+        assert_eq!((code_group("GW101"), code_group("GW1001")), ("GW1", "GW10"));
     }
 
     #[test]

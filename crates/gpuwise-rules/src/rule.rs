@@ -1,8 +1,9 @@
 //! The shape of a rule.
 
+use gpuwise_core::fleet::{FleetFinding, hostlist};
 use gpuwise_core::{Finding, Severity};
 
-use crate::{Context, EnvContext, FrameworkContext, JuliaContext, KernelContext};
+use crate::{Context, EnvContext, FleetContext, FrameworkContext, JuliaContext, KernelContext};
 
 /// One diagnosis rule: a stable code, its check and its documentation.
 #[derive(Debug)]
@@ -34,6 +35,8 @@ pub enum Check {
     CudaJl(fn(&JuliaContext<'_>) -> Vec<Finding>),
     /// One Jupyter kernel.
     Kernel(fn(&KernelContext<'_>) -> Vec<Finding>),
+    /// Many machines' reports side by side (`gpuwise fleet`).
+    Fleet(fn(&FleetContext<'_>) -> Vec<FleetFinding>),
 }
 
 impl Rule {
@@ -54,5 +57,17 @@ impl Rule {
             fix: fix.into(),
             subject: subject.into(),
         }
+    }
+
+    /// A fleet finding of this rule about `nodes`, the subject being their node list.
+    pub fn fleet_finding(
+        &self,
+        nodes: &[String],
+        title: impl Into<String>,
+        detail: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> FleetFinding {
+        let list = hostlist(nodes);
+        FleetFinding { finding: self.finding(list.clone(), title, detail, fix), nodes: nodes.to_vec(), hostlist: list }
     }
 }

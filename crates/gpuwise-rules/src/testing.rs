@@ -219,3 +219,75 @@ pub fn machine(count: u32, cuda: &str, cc: &str) -> System {
     }
     system
 }
+
+/// Nodes for the fleet rules' tests.
+pub mod fleet {
+    use gpuwise_core::fleet::NodeAnswer;
+    use gpuwise_core::{Device, Driver, Environment, Framework, FrameworkName, MigDevice, Outcome, Report, System};
+
+    fn gpus(count: u32, name: &str) -> Vec<Device> {
+        (0..count)
+            .map(|i| Device { index: i, uuid: format!("GPU-{name}-{i}"), name: name.into(), ..Device::default() })
+            .collect()
+    }
+
+    /// `count` H100s.
+    pub fn h100(count: u32) -> Vec<Device> {
+        gpus(count, "NVIDIA H100 80GB HBM3")
+    }
+
+    /// `count` A100s.
+    pub fn a100(count: u32) -> Vec<Device> {
+        gpus(count, "NVIDIA A100-SXM4-80GB")
+    }
+
+    /// `count` V100s.
+    pub fn v100(count: u32) -> Vec<Device> {
+        gpus(count, "Tesla V100-SXM2-32GB")
+    }
+
+    /// A node that answered with these GPUs and driver.
+    pub fn node(name: &str, devices: Vec<Device>, driver: &str, cuda: &str) -> NodeAnswer {
+        let driver = Driver {
+            vendor: "nvidia".into(),
+            version: driver.into(),
+            cuda_version: Some(cuda.into()),
+            ..Driver::default()
+        };
+        let report = Report::new(System { devices, driver: Some(driver), ..System::default() });
+        NodeAnswer { name: name.into(), report: Ok(report) }
+    }
+
+    /// A node that did not answer.
+    pub fn down(name: &str) -> NodeAnswer {
+        NodeAnswer { name: name.into(), report: Err("the node is down".into()) }
+    }
+
+    /// Turns MIG on for the node's first GPU, with these instances.
+    pub fn with_mig(node: &mut NodeAnswer, instances: &[&str]) {
+        let device = &mut node.report.as_mut().unwrap().system.devices[0];
+        device.mig = true;
+        device.mig_devices = instances
+            .iter()
+            .map(|name| MigDevice { uuid: format!("MIG-{name}"), name: Some(name.to_string()), ..MigDevice::default() })
+            .collect();
+    }
+
+    /// The node with torch 2.5.1+cu124 in /shared/venv, giving `outcome` because of `codes`.
+    pub fn with_torch(mut node: NodeAnswer, outcome: Outcome, codes: &[&str]) -> NodeAnswer {
+        let framework = Framework {
+            name: FrameworkName::Torch,
+            version: "2.5.1+cu124".into(),
+            outcome,
+            because: codes.iter().map(|c| c.to_string()).collect(),
+            ..Framework::default()
+        };
+        let env = Environment {
+            interpreter: "/shared/venv/bin/python".into(),
+            frameworks: vec![framework],
+            ..Environment::default()
+        };
+        node.report.as_mut().unwrap().environments.push(env);
+        node
+    }
+}

@@ -1,5 +1,10 @@
 //! Every rule, one per file, named by code and subject.
 
+mod gw1001_driver_skew;
+mod gw1002_fewer_gpus;
+mod gw1003_mig_layout_differs;
+mod gw1004_framework_differs;
+mod gw1005_node_did_not_answer;
 mod gw101_no_nvidia_gpu;
 mod gw102_driver_not_loaded;
 mod gw103_driver_libraries_missing;
@@ -127,4 +132,9 @@ pub static ALL: &[Rule] = &[
     gw903_memory_held_by_processes::RULE,
     gw904_slow_fp64::RULE,
     gw905_persistence_off::RULE,
+    gw1001_driver_skew::RULE,
+    gw1002_fewer_gpus::RULE,
+    gw1003_mig_layout_differs::RULE,
+    gw1004_framework_differs::RULE,
+    gw1005_node_did_not_answer::RULE,
 ];

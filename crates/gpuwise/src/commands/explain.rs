@@ -25,9 +25,7 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
             let group: Vec<&str> = gpuwise_rules::catalogue()
                 .iter()
                 .map(|r| r.code)
-                .filter(|c| {
-                    code.get(..3).zip(c.get(..3)).is_some_and(|(asked, known)| asked.eq_ignore_ascii_case(known))
-                })
+                .filter(|c| gpuwise_rules::code_group(code.trim()).eq_ignore_ascii_case(gpuwise_rules::code_group(c)))
                 .collect();
             let hint = if group.is_empty() {
                 "run `gpuwise explain` to list every code".to_string()

@@ -50,6 +50,8 @@ impl System {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Os {
+    /// The machine's host name (`gpu-node-17`), as the kernel has it; empty when unknown.
+    pub hostname: String,
     /// Distribution or OS name (`Debian GNU/Linux 12 (bookworm)`).
     pub name: String,
     /// Kernel release (`6.1.0-18-amd64`).

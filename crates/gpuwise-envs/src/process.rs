@@ -36,6 +36,12 @@ pub enum RunError {
 /// exits (a probed interpreter leaves nothing running), and a grandchild that keeps the output
 /// pipes open cannot hang the caller.
 pub fn run(command: &mut Command, timeout: Duration) -> Result<Finished, RunError> {
+    run_capped(command, timeout, OUTPUT_LIMIT)
+}
+
+/// [`run`], keeping up to `limit` bytes of each output stream (a cluster's worth of reports is
+/// more than one program's few MiB).
+pub fn run_capped(command: &mut Command, timeout: Duration, limit: u64) -> Result<Finished, RunError> {
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -43,8 +49,8 @@ pub fn run(command: &mut Command, timeout: Duration) -> Result<Finished, RunErro
         .process_group(0)
         .spawn()
         .map_err(|err| RunError::Spawn(err.to_string()))?;
-    let stdout = drain(child.stdout.take());
-    let stderr = drain(child.stderr.take());
+    let stdout = drain(child.stdout.take(), limit);
+    let stderr = drain(child.stderr.take(), limit);
     let waited = child.wait_timeout(timeout);
     kill_group(&child);
     let status = match waited {
@@ -71,13 +77,13 @@ fn kill_group(child: &Child) {
     }
 }
 
-/// Reads a pipe to its end (up to [`OUTPUT_LIMIT`]) on a thread; the bytes arrive on the channel.
-fn drain(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Vec<u8>> {
+/// Reads a pipe to its end (up to `limit` bytes) on a thread; the bytes arrive on the channel.
+fn drain(pipe: Option<impl Read + Send + 'static>, limit: u64) -> mpsc::Receiver<Vec<u8>> {
     let (sender, receiver) = mpsc::channel();
     if let Some(pipe) = pipe {
         std::thread::spawn(move || {
             let mut bytes = Vec::new();
-            let _ = pipe.take(OUTPUT_LIMIT).read_to_end(&mut bytes);
+            let _ = pipe.take(limit).read_to_end(&mut bytes);
             let _ = sender.send(bytes);
         });
     }

@@ -13,6 +13,7 @@ pub fn probe(vars: &Variables) -> Os {
         .map(|s| s.trim().to_string())
         .unwrap_or_else(|_| std::env::consts::OS.to_string());
     Os {
+        hostname: gpuwise_fs::read_text("/proc/sys/kernel/hostname").map(|s| s.trim().to_string()).unwrap_or_default(),
         name: os_release_name(root).unwrap_or_else(|| std::env::consts::OS.to_string()),
         wsl: root.join("dev/dxg").exists() || is_wsl_kernel(&kernel),
         kernel,

@@ -10,6 +10,24 @@
 
   const query = () => new URLSearchParams(new FormData(form)).toString();
 
+  // The inputs every operation shares: the operation tabs (plain links) carry them, as the
+  // server writes the tabs for the inputs the page was made with.
+  const SHARED = ["dtype", "gpu", "cpu", "repeats", "resident", "pageable", "compare", "rule_of_thumb"];
+
+  // Keeps the operation tabs in step with the form, so switching keeps what was changed here.
+  function updateTabs() {
+    const data = new FormData(form);
+    form.querySelectorAll("nav.ops a").forEach((tab) => {
+      const link = new URLSearchParams({ op: new URL(tab.href).searchParams.get("op") || "" });
+      SHARED.forEach((key) => {
+        data.getAll(key).forEach((value) => {
+          if (String(value).trim()) link.append(key, value);
+        });
+      });
+      tab.setAttribute("href", `?${link}`);
+    });
+  }
+
   // Marks the field the message is about, for screen readers and the eye.
   function markInvalid() {
     form.querySelectorAll("[aria-invalid]").forEach((field) => {
@@ -40,6 +58,7 @@
       if (!fresh) throw new Error(`the server answered ${response.status}`);
       document.getElementById("results").replaceWith(fresh);
       history.replaceState(null, "", `?${text}`);
+      updateTabs();
       markInvalid();
     } catch (err) {
       results.removeAttribute("aria-busy");

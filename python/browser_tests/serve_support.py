@@ -71,12 +71,13 @@ class Cli:
         return json.loads(done.stdout)
 
     def estimate(self, command: str, **changes: str) -> dict[str, Any]:
-        """The JSON of the `gpuwise estimate ...` command the page shows, on the server's
-        recorded machine, with the options `changes` names set (`gpu="l4"`)."""
+        """The JSON of the `gpuwise estimate ...` command the page shows (which names the
+        server's recorded machine), with the options `changes` names set (`gpu="l4"`)."""
         given = options(command)
         given.update({f"--{key.replace('_', '-')}": value for key, value in changes.items()})
+        assert given.get("--system") == str(SYSTEM), f"the page's command names the server's machine: {command}"
         words = [word for option, value in given.items() for word in (option, value) if word is not None]
-        result: dict[str, Any] = self.run_json(["estimate", *words, "--system", str(SYSTEM), "--json"])
+        result: dict[str, Any] = self.run_json(["estimate", *words, "--json"])
         return result
 
     def doctor_headline(self) -> str:

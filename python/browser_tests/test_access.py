@@ -13,10 +13,8 @@ from playwright.sync_api import Page, expect
 MOST_TABS = 120
 
 LABEL_OF = """(control) => {
-    const label = control.closest("label");
-    if (!label) return "";
-    const name = label.querySelector(".name");
-    return (name ? name.textContent : label.textContent).trim();
+    const label = control.labels && control.labels[0];
+    return label ? label.textContent.trim() : "";
 }"""
 
 FOCUSED = """() => {

@@ -8,6 +8,7 @@ import re
 
 from playwright.sync_api import Browser, Page, expect
 from serve_support import (
+    SYSTEM,
     Cli,
     Served,
     assert_matches_cli,
@@ -31,7 +32,7 @@ def assert_options(page: Page, expected: dict[str, str | None]) -> None:
 
 
 def test_a_new_page_answers_the_matmul_example_as_the_command_line_does(page: Page, cli: Cli) -> None:
-    assert command(page) == "gpuwise estimate --op matmul --shape 4096,4096,4096"
+    assert command(page) == f"gpuwise estimate --op matmul --shape 4096,4096,4096 --system {SYSTEM}"
     estimate = assert_matches_cli(page, cli)
     speedup = estimate["speedup"]
     verdict = page.locator("p#verdict").inner_text()

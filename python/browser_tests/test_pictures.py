@@ -33,7 +33,7 @@ CONTRASTED = [
     "header p",
     "nav.ops a[aria-current=page]",
     "nav.ops a:not([aria-current])",
-    "label .help",
+    ".field .help",
     "button[type=submit]",
     "#verdict",
     "p.work",

@@ -38,5 +38,5 @@ pub use gpus::{GpuProfile, HostLink, PeakFlops, for_device, gpu, gpus};
 pub use names::{Activation, OpName};
 pub use ops::{Extras, Kind, Operation, Work};
 pub use seed::{SeedAnswer, SeedComparison, SeedInputs, differences, seed_answer};
-pub use sizes::{parse_count, parse_sizes};
+pub use sizes::{parse_count, parse_sizes, split_sizes};
 pub use timing::{CallTime, cpu_call, gpu_call, transfers};

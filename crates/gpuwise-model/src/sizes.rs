@@ -15,10 +15,7 @@ const LARGEST: f64 = 9_007_199_254_740_992.0;
 /// `4096 x 4096`, `1e6`. Each is a whole number (see [`parse_count`]); zeros pass here and are
 /// named by the operation, which knows which dimension they are.
 pub fn parse_sizes(text: &str) -> Result<Vec<u64>, InputError> {
-    let sizes: Vec<&str> = text
-        .split(|c: char| c == ',' || c == 'x' || c == 'X' || c == '×' || c == '*' || c.is_whitespace())
-        .filter(|part| !part.is_empty())
-        .collect();
+    let sizes = split_sizes(text);
     if sizes.is_empty() {
         return Err(InputError::new(
             Input::Shape,
@@ -26,6 +23,13 @@ pub fn parse_sizes(text: &str) -> Result<Vec<u64>, InputError> {
         ));
     }
     sizes.iter().map(|size| parse_count(size, Input::Shape)).collect()
+}
+
+/// The sizes written in `text`, as [`parse_sizes`] separates them, each still text.
+pub fn split_sizes(text: &str) -> Vec<&str> {
+    text.split(|c: char| c == ',' || c == 'x' || c == 'X' || c == '×' || c == '*' || c.is_whitespace())
+        .filter(|part| !part.is_empty())
+        .collect()
 }
 
 /// Reads one whole number of 0 or more for `input`: digits (with `_` between groups), decimal or

@@ -54,10 +54,7 @@ async fn estimate(app: App, query: Query) -> Response {
 /// `GET /api/doctor[?refresh=1]`: this machine's report, the latest or (with `refresh`) a new one.
 pub(crate) async fn doctor(State(app): State<App>, RawQuery(raw): RawQuery) -> Response {
     let fresh = Query::parse(raw.as_deref().unwrap_or_default()).flag("refresh");
-    if fresh {
-        app.0.machine.refresh(app.0.vars.clone());
-    }
-    match app.0.machine.next(fresh).await.as_deref().map(|checked| &checked.report) {
+    match app.0.machine.next(fresh, &app.0.vars).await.as_deref().map(|checked| &checked.report) {
         Some(Ok(report)) => json_response(gpuwise_render::json(report)),
         Some(Err(message)) => error(StatusCode::INTERNAL_SERVER_ERROR, None, message),
         None => error(StatusCode::SERVICE_UNAVAILABLE, None, "the check of this machine did not finish"),

@@ -33,8 +33,9 @@ impl App {
     /// The state for `settings`, listening on a loopback address or not; starts the first
     /// doctor run in the background.
     pub(crate) fn start(settings: &ServeSettings, vars: Variables, loopback: bool) -> App {
+        // Absolute, so the command the page shows works from any directory.
         let machine = match &settings.system {
-            Some(path) => Machine::Recorded(path.clone()),
+            Some(path) => Machine::Recorded(std::path::absolute(path).unwrap_or_else(|_| path.clone())),
             None => Machine::This,
         };
         let state = Arc::new(MachineState::new(machine, settings.pythons.clone()));

@@ -101,15 +101,15 @@ pub(crate) fn form(query: &Query, op: OpName, invalid: Option<Input>) -> Markup 
             @if !dims(op).is_empty() {
                 fieldset.sizes {
                     legend { "Sizes of " (op.name()) " (elements; also 1e6, 4Ki, 4096x4096)" }
-                    @let given = query.all("shape");
-                    @let single = given.len() == 1 && dims(op).len() > 1;
+                    @let given = shape_values(query, dims(op).len());
                     @for (i, d) in dims(op).iter().enumerate() {
-                        @let value = if single && i > 0 { "" } else { given.get(i).copied().unwrap_or_default() };
-                        label {
-                            span.name { (d.label) } span.help { (d.help) }
-                            input name="shape" value=(value) inputmode="numeric" autocomplete="off"
-                                aria-invalid=[bad(Input::Shape).then_some("true")]
-                                aria-describedby=[bad(Input::Shape).then_some("error")];
+                        @let id = format!("shape-{i}");
+                        div.field {
+                            label for=(id) { (d.label) }
+                            span.help id=(format!("help-{id}")) { (d.help) }
+                            input #(id) name="shape" value=(given.get(i).map(String::as_str).unwrap_or_default())
+                                inputmode="numeric" autocomplete="off" aria-invalid=[bad(Input::Shape).then_some("true")]
+                                aria-describedby=[described(&id, d.help, bad(Input::Shape))];
                         }
                     }
                 }
@@ -198,12 +198,33 @@ fn switch_link(query: &Query, op: OpName) -> String {
 /// A labelled text field `key`, showing what the user typed.
 fn text(query: &Query, key: &str, label: &str, help: &str, placeholder: &str, invalid: bool) -> Markup {
     html! {
-        label {
-            span.name { (label) } span.help { (help) }
-            input name=(key) value=(query.get(key).unwrap_or_default()) placeholder=(placeholder) autocomplete="off"
-                aria-invalid=[invalid.then_some("true")] aria-describedby=[invalid.then_some("error")];
+        div.field {
+            label for=(key) { (label) }
+            span.help id=(format!("help-{key}")) { (help) }
+            input #(key) name=(key) value=(query.get(key).unwrap_or_default()) placeholder=(placeholder) autocomplete="off"
+                aria-invalid=[invalid.then_some("true")] aria-describedby=[described(key, help, invalid)];
         }
     }
+}
+
+/// What describes the control `id`: its help, and the message while one is about it.
+fn described(id: &str, help: &str, invalid: bool) -> Option<String> {
+    let help = (!help.is_empty()).then(|| format!("help-{id}"));
+    let ids: Vec<String> = help.into_iter().chain(invalid.then(|| "error".to_string())).collect();
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// The size fields' values: each `shape` value, or the parts of a single one written whole
+/// (`4096,4096,4096`, as shared links and the command line write it) when it has several.
+fn shape_values(query: &Query, fields: usize) -> Vec<String> {
+    let given = query.all("shape");
+    if let [whole] = given.as_slice() {
+        let parts: Vec<String> = gpuwise_model::split_sizes(whole).into_iter().map(str::to_string).collect();
+        if (2..=fields).contains(&parts.len()) {
+            return parts;
+        }
+    }
+    given.into_iter().map(str::to_string).collect()
 }
 
 /// A checkbox `key`.
@@ -215,9 +236,9 @@ fn check(query: &Query, key: &str, label: &str) -> Markup {
 fn select(query: &Query, key: &str, label: &str, choices: &[&str], default: &str, invalid: bool) -> Markup {
     let chosen = query.get(key).unwrap_or(default).to_ascii_lowercase();
     html! {
-        label {
-            span.name { (label) }
-            select name=(key) aria-invalid=[invalid.then_some("true")] {
+        div.field {
+            label for=(key) { (label) }
+            select #(key) name=(key) aria-invalid=[invalid.then_some("true")] aria-describedby=[invalid.then_some("error")] {
                 @for choice in choices { option value=(choice) selected[chosen == *choice] { (choice) } }
                 @if !choices.contains(&chosen.as_str()) { option value=(chosen) selected { (chosen) } }
             }
@@ -230,9 +251,9 @@ fn hardware(query: &Query, key: &str, label: &str, choices: &[(String, String)],
     let chosen = query.get(key).unwrap_or("auto").trim().to_string();
     let known = chosen == "auto" || choices.iter().any(|(id, _)| id.eq_ignore_ascii_case(&chosen));
     html! {
-        label {
-            span.name { (label) }
-            select name=(key) aria-invalid=[invalid.then_some("true")] aria-describedby=[invalid.then_some("error")] {
+        div.field {
+            label for=(key) { (label) }
+            select #(key) name=(key) aria-invalid=[invalid.then_some("true")] aria-describedby=[invalid.then_some("error")] {
                 option value="auto" selected[chosen == "auto"] { "This machine's" }
                 @for (id, name) in choices { option value=(id) selected[id.eq_ignore_ascii_case(&chosen)] { (name) } }
                 @if !known { option value=(chosen) selected { (chosen) } }

@@ -82,15 +82,25 @@ impl MachineState {
         Checked { report, system, at: SystemTime::now(), took: started.elapsed() }
     }
 
-    /// The next finished run: the latest when `fresh` is false and one exists, else the one
-    /// that finishes next.
-    pub(crate) async fn next(&self, fresh: bool) -> Option<Arc<Checked>> {
+    /// The latest finished run, waiting for the first; with `fresh`, a run started now (or the
+    /// one under way), listened for before it starts so its end cannot be missed.
+    pub(crate) async fn next(self: &Arc<Self>, fresh: bool, vars: &Variables) -> Option<Arc<Checked>> {
         let mut receiver = self.latest.subscribe();
-        if !fresh && let Some(checked) = receiver.borrow_and_update().clone() {
+        if fresh {
+            self.refresh(vars.clone());
+        } else if let Some(checked) = receiver.borrow_and_update().clone() {
             return Some(checked);
         }
         receiver.changed().await.ok()?;
         receiver.borrow().clone()
+    }
+
+    /// The recorded system the page describes, when it is one (`--system FILE`).
+    pub(crate) fn recorded(&self) -> Option<&std::path::Path> {
+        match &self.machine {
+            Machine::Recorded(path) => Some(path),
+            _ => None,
+        }
     }
 
     /// How the page names the machine.
@@ -103,11 +113,7 @@ impl MachineState {
 /// new) run ends; as a page of its own unless the script asks for the fragment.
 pub(crate) async fn page(State(app): State<App>, RawQuery(raw): RawQuery) -> Markup {
     let query = Query::parse(raw.as_deref().unwrap_or_default());
-    let fresh = query.flag("refresh");
-    if fresh {
-        app.0.machine.refresh(app.0.vars.clone());
-    }
-    let contents = match app.0.machine.next(fresh).await {
+    let contents = match app.0.machine.next(query.flag("refresh"), &app.0.vars).await {
         Some(checked) => panel(&checked, &app.0.machine.describe()),
         None => html! { p role="alert" { "The check of this machine did not finish." } },
     };

@@ -28,7 +28,7 @@ pub(crate) async fn calculator(State(app): State<App>, RawQuery(raw): RawQuery) 
                 h2 #calculator-h { "Is the GPU worth it for this work?" }
                 div.columns {
                     div.inputs { (fields::form(&query, op, invalid)) }
-                    div.answer { (results::section(&answer, &query)) }
+                    div.answer { (results::section(&answer, &query, app.0.machine.recorded())) }
                 }
             }
             section #machine aria-labelledby="machine-h" {
@@ -43,7 +43,7 @@ pub(crate) async fn calculator(State(app): State<App>, RawQuery(raw): RawQuery) 
 pub(crate) async fn results_fragment(State(app): State<App>, RawQuery(raw): RawQuery) -> Markup {
     let query = fields::with_defaults(&Query::parse(raw.as_deref().unwrap_or_default()));
     let (query, answer) = compute(&app, query).await;
-    results::section(&answer, &query)
+    results::section(&answer, &query, app.0.machine.recorded())
 }
 
 /// The GPU a page shows when the user named none and this machine has none to offer.

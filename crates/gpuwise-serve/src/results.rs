@@ -3,6 +3,8 @@
 //! fit, the break-even size, the chart, other GPUs side by side, the rule of thumb when asked,
 //! and the same estimate on the command line.
 
+use std::path::Path;
+
 use gpuwise_core::Variables;
 use gpuwise_model::{Estimate, InputError, ModelError};
 use gpuwise_render::{fmt_seconds, fmt_speedup};
@@ -74,21 +76,26 @@ fn compare(settings: &EstimateSettings, name: &str, vars: &Variables) -> Result<
 }
 
 /// The answer as the page's results section; `query` is what the page was asked (for the
-/// command line and JSON links).
-pub(crate) fn section(answer: &Answer, query: &Query) -> Markup {
+/// command line and JSON links), `system` the recorded system the server describes, if any.
+pub(crate) fn section(answer: &Answer, query: &Query, system: Option<&Path>) -> Markup {
     html! {
         section #results aria-live="polite" aria-labelledby="results-h" {
             h2 #results-h .visually-hidden { "The answer" }
             @for warning in &answer.warnings { p.warn role="status" { "⚠ " (warning) } }
             @match &answer.result {
                 Err(failure) => p #error .bad role="alert" data-input=[failure.input.map(|i| i.name())] { (failure.message) },
-                Ok(estimated) => (estimate(estimated, &answer.compared, query)),
+                Ok(estimated) => (estimate(estimated, &answer.compared, query, system)),
             }
         }
     }
 }
 
-fn estimate(estimated: &Estimated, compared: &[(String, Result<Estimate, String>)], query: &Query) -> Markup {
+fn estimate(
+    estimated: &Estimated,
+    compared: &[(String, Result<Estimate, String>)],
+    query: &Query,
+    system: Option<&Path>,
+) -> Markup {
     let e = &estimated.estimate;
     let good = e.speedup >= 1.0;
     let repeats = if e.scenario.repeats > 1 { format!(", {} calls", e.scenario.repeats) } else { String::new() };
@@ -132,7 +139,7 @@ fn estimate(estimated: &Estimated, compared: &[(String, Result<Estimate, String>
             ul { @for note in &e.assumptions { li { (note) } } }
         }
         p.same {
-            "Same on the command line: " code #command { (command_line(query)) }
+            "Same on the command line: " code #command { (command_line(query, system)) }
             " · " a href=(format!("api/estimate?{}", api_query(query))) { "JSON" }
         }
     }
@@ -215,13 +222,29 @@ fn rule_of_thumb(seed: &gpuwise_model::SeedComparison, e: &Estimate) -> Markup {
         table #rule-of-thumb {
             caption { "The core-count rule of thumb beside the cost model" }
             thead { tr { th scope="col" { "" } th scope="col" { "rule of thumb" } th scope="col" { "cost model" } } }
-            tbody { @for [what, seed_value, model] in gpuwise_render::seed_rows(seed, e) {
-                tr { th scope="row" { (what) } td { (seed_value) } td { (model) } }
+            tbody { @for (i, [what, seed_value, model]) in gpuwise_render::seed_rows(seed, e).into_iter().enumerate() {
+                @let (key, seed_raw, model_raw) = raw_seed_row(seed, e, i);
+                tr { th scope="row" { (what) }
+                    td data-seed=(key) data-value=(seed_raw) { (seed_value) }
+                    td data-model=(key) data-value=(model_raw) { (model) } }
             } }
         }
         p.note { (gpuwise_render::seed_inputs_text(seed)) }
         p { "Why they differ:" }
         ul { @for why in &seed.why { li { (why) } } }
+    }
+}
+
+/// Row `i` of [`gpuwise_render::seed_rows`] as numbers: what it measures (`seconds` or
+/// `speedup`), the rule of thumb's value and the model's.
+fn raw_seed_row(seed: &gpuwise_model::SeedComparison, e: &Estimate, i: usize) -> (&'static str, f64, f64) {
+    let a = &seed.answer;
+    match i {
+        0 => ("seconds", a.gpu_ms / 1e3, e.gpu.compute_seconds),
+        1 => ("seconds", a.cpu_ms / 1e3, e.cpu.seconds),
+        2 => ("seconds", a.transfer_ms / 1e3, e.gpu.transfer_seconds),
+        3 => ("seconds", a.total_gpu_ms / 1e3, e.gpu.total_seconds),
+        _ => ("speedup", a.speedup, e.speedup),
     }
 }
 
@@ -257,8 +280,25 @@ const OPTIONS: [&str; 25] = [
 /// Flags (given without a value on the command line).
 const FLAGS: [&str; 4] = ["resident", "pageable", "real", "rule_of_thumb"];
 
-/// The same estimate as a `gpuwise estimate` command.
-pub(crate) fn command_line(query: &Query) -> String {
+/// Values the command line takes when an option is left out, so the command shows only the
+/// rest (the page's form sends every field).
+const DEFAULTS: [(&str, &str); 11] = [
+    ("dtype", "f32"),
+    ("gpu", "auto"),
+    ("cpu", "auto"),
+    ("repeats", "1"),
+    ("batch", "1"),
+    ("stride", "1"),
+    ("padding", "0"),
+    ("inputs", "2"),
+    ("flops_per_element", "1"),
+    ("activation", "relu"),
+    ("cpu_factor", "1"),
+];
+
+/// The same estimate as a `gpuwise estimate` command; with `--system FILE` when the server
+/// describes a recorded system and the GPU or CPU is this machine's.
+pub(crate) fn command_line(query: &Query, system: Option<&Path>) -> String {
     let mut words = vec!["gpuwise".to_string(), "estimate".to_string()];
     for key in OPTIONS.iter().filter(|k| **k != "compare") {
         let option = format!("--{}", key.replace('_', "-"));
@@ -273,8 +313,16 @@ pub(crate) fn command_line(query: &Query) -> String {
             continue;
         }
         let value = if *key == "shape" { values.join(",") } else { values[values.len() - 1].to_string() };
+        if DEFAULTS.contains(&(*key, value.to_ascii_lowercase().as_str())) {
+            continue;
+        }
         words.push(option);
         words.push(shell_word(&value));
+    }
+    let auto = |key| query.get(key).is_none_or(|v| v.trim().eq_ignore_ascii_case("auto"));
+    if let Some(path) = system.filter(|_| auto("gpu") || auto("cpu")) {
+        words.push("--system".to_string());
+        words.push(shell_word(&path.display().to_string()));
     }
     words.join(" ")
 }
@@ -310,11 +358,17 @@ mod tests {
             "op=matmul&shape=4096&shape=4096&shape=2048&dtype=bf16&resident=on&gpu=h100-sxm&compare=a100-sxm4&cpu=&real=",
         );
         assert_eq!(
-            command_line(&query),
+            command_line(&query, None),
             "gpuwise estimate --op matmul --shape 4096,4096,2048 --dtype bf16 --gpu h100-sxm --resident"
+        );
+        let defaults = Query::parse("op=fft&shape=1Mi&dtype=f32&gpu=auto&cpu=auto&repeats=1&batch=1");
+        let system = Path::new("/tmp/node 7.json");
+        assert_eq!(
+            command_line(&defaults, Some(system)),
+            "gpuwise estimate --op fft --shape 1Mi --system '/tmp/node 7.json'"
         );
         assert_eq!(api_query(&query), "op=matmul&shape=4096&shape=4096&shape=2048&dtype=bf16&gpu=h100-sxm&resident=on");
         let odd = Query::parse("op=custom&flops=1e12 0");
-        assert!(command_line(&odd).ends_with("--flops '1e12 0'"), "{}", command_line(&odd));
+        assert!(command_line(&odd, None).ends_with("--flops '1e12 0'"), "{}", command_line(&odd, None));
     }
 }

@@ -75,7 +75,7 @@ pub fn html(report: &Report) -> String {
 }
 
 /// Where a framework's work runs, in a word or two.
-fn runs_on(outcome: Outcome) -> &'static str {
+pub(crate) fn runs_on(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::Gpu => "GPU",
         Outcome::Cpu => "CPU",
@@ -118,7 +118,7 @@ fn finding(f: &Finding) -> String {
 }
 
 /// `text` with HTML's special characters escaped (as Python's `html.escape`).
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

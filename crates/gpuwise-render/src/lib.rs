@@ -1,5 +1,5 @@
 //! gpuwise's views. Each takes the same [`gpuwise_core::Report`] (or a
-//! [`gpuwise_model::Estimate`]) and returns text; the binary
+//! [`gpuwise_model::Estimate`], or a [`gpuwise_core::fleet::FleetReport`]) and returns text; the binary
 //! decides where it goes (and whether colour survives: terminal output is written through a
 //! stream that strips styling for pipes and `NO_COLOR`).
 
@@ -13,6 +13,9 @@ mod chart_cases;
 mod chart_error;
 mod describe;
 mod estimate;
+mod fleet;
+mod fleet_html;
+mod fleet_terminal;
 mod frameworks;
 mod html;
 mod json;
@@ -35,6 +38,9 @@ pub use estimate::{
     band_text, bound_text, break_even_text, estimate_json, estimate_terminal, fmt_seconds, fmt_speedup, gpu_list,
     gpu_list_json, memory_text, seed_inputs_text, seed_rows, shape_text, verdict,
 };
+pub use fleet::{fleet_json, fleet_markdown};
+pub use fleet_html::{fleet_html, fleet_html_fragment};
+pub use fleet_terminal::fleet_terminal;
 pub use frameworks::{FrameworkLine, framework_lines};
 pub use html::{bench_html, estimate_html, html};
 pub use json::json;

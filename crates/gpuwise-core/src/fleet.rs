@@ -293,17 +293,29 @@ pub fn natural_key(name: &str) -> Vec<(String, u64)> {
 /// Node names compressed as Slurm writes them: `node1,node2,node3,node7,gpu-a` becomes
 /// `gpu-a,node[1-3,7]`. Names whose numbers have leading zeros keep their width (`n[01-03]`).
 pub fn hostlist(names: &[String]) -> String {
+    let split = |name: &str| {
+        let digits = name.chars().rev().take_while(char::is_ascii_digit).count();
+        let (prefix, number) = name.split_at(name.len() - digits);
+        (prefix.to_string(), number.to_string())
+    };
+    // The widths written with leading zeros, by prefix: `node01` makes `node10` two wide too.
+    let mut padded: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (prefix, number) in names.iter().map(|n| split(n)) {
+        if number.len() > 1 && number.starts_with('0') {
+            padded.entry(prefix).or_default().push(number.len());
+        }
+    }
     let mut by_prefix: BTreeMap<(String, usize), Vec<u64>> = BTreeMap::new();
     let mut plain: Vec<String> = Vec::new();
     for name in names {
-        let digits = name.chars().rev().take_while(char::is_ascii_digit).count();
-        let (prefix, number) = name.split_at(name.len() - digits);
+        let (prefix, number) = split(name);
         match number.parse::<u64>() {
-            Ok(n) if !number.is_empty() => {
-                let width = if number.starts_with('0') && number.len() > 1 { number.len() } else { 0 };
-                by_prefix.entry((prefix.to_string(), width)).or_default().push(n);
+            Ok(n) => {
+                let width =
+                    if padded.get(&prefix).is_some_and(|w| w.contains(&number.len())) { number.len() } else { 0 };
+                by_prefix.entry((prefix, width)).or_default().push(n);
             }
-            _ => plain.push(name.clone()),
+            Err(_) => plain.push(name.clone()),
         }
     }
     let mut parts = plain;
@@ -349,6 +361,8 @@ mod tests {
         assert_eq!(hostlist(&names("node3 node1 node2 node7")), "node[1-3,7]");
         assert_eq!(hostlist(&names("node1")), "node1");
         assert_eq!(hostlist(&names("gpu01 gpu02 gpu03 login")), "gpu[01-03],login");
+        assert_eq!(hostlist(&names("n01 n03 n09 n10 n11 n15")), "n[01,03,09-11,15]");
+        assert_eq!(hostlist(&names("n1 n9 n10")), "n[1,9-10]");
         assert_eq!(hostlist(&names("a1 b2 b3 tcp://10.0.0.5:4000")), "a1,b[2-3],tcp://10.0.0.5:4000");
         assert_eq!(hostlist(&[]), "");
     }

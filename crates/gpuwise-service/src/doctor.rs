@@ -11,6 +11,9 @@ pub use crate::assemble::Scope;
 use crate::assemble::{add_environments, machine_report};
 use crate::host::Host;
 
+/// The variable naming a recorded system that "this machine" stands for.
+pub const SYSTEM_VARIABLE: &str = "GPUWISE_SYSTEM";
+
 /// The machine a report describes.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Machine {
@@ -32,14 +35,19 @@ impl Machine {
         }
     }
 
-    /// The system: this machine probed under `vars`, or the recorded one read.
+    /// The system: this machine probed under `vars` (or, when `GPUWISE_SYSTEM` names a
+    /// recorded system, that one: what-if checks and test clusters whose nodes each describe
+    /// another machine), or the recorded one read.
     ///
     /// # Errors
     /// The recorded system cannot be read.
     pub fn system(&self, vars: &Variables, host: Host) -> Result<gpuwise_core::System, LoadError> {
         match self {
             Machine::Recorded(path) => snapshot::load(path),
-            Machine::This => Ok(host.probe(vars)),
+            Machine::This => match vars.get(SYSTEM_VARIABLE).filter(|path| !path.is_empty()) {
+                Some(path) => snapshot::load(std::path::Path::new(path)),
+                None => Ok(host.probe(vars)),
+            },
             Machine::Probed(system) => Ok(system.as_ref().clone()),
         }
     }
@@ -81,7 +89,11 @@ impl DoctorError {
 /// Diagnoses the machine and the environments `settings` ask for, under `vars`.
 pub fn doctor(settings: &DoctorSettings, vars: &Variables, host: Host) -> Result<Doctored, DoctorError> {
     let system = settings.machine.system(vars, host)?;
-    Ok(Doctored { report: report(system, vars, &settings.scope), source: settings.machine.describe() })
+    let source = match (&settings.machine, vars.get(SYSTEM_VARIABLE).filter(|path| !path.is_empty())) {
+        (Machine::This, Some(path)) => format!("snapshot {path} ({SYSTEM_VARIABLE})"),
+        (machine, _) => machine.describe(),
+    };
+    Ok(Doctored { report: report(system, vars, &settings.scope), source })
 }
 
 /// The report of `system` with the environments in `scope`, judged under `vars`.

@@ -12,6 +12,7 @@ pub mod bench;
 pub mod doctor;
 pub mod estimate;
 mod files;
+pub mod fleet;
 mod host;
 mod julia;
 pub mod kernels;

@@ -49,9 +49,104 @@ pub enum Command {
     /// settings before the kernel starts (CUDA reads them once, when it initialises).
     #[command(subcommand)]
     Kernel(KernelCommand),
+    /// Check many machines at once: run doctor on every node through the cluster's own engine
+    /// (Slurm, Dask) or merge reports gathered any other way, with the differences that matter
+    /// between nodes called out.
+    #[command(subcommand)]
+    Fleet(FleetCommand),
     /// Serve the estimate calculator and this machine's doctor answer as a web page (and a JSON
     /// API) on this machine, until Ctrl-C.
     Serve(ServeArgs),
+}
+
+/// `gpuwise fleet ...`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum FleetCommand {
+    /// Run doctor on each node of a Slurm partition through `srun`, one task per node (nodes
+    /// Slurm reports down or drained are listed, not asked). The gpuwise program must be
+    /// reachable on the nodes: a shared file system, or --gpuwise.
+    Slurm(FleetSlurmArgs),
+    /// Run doctor on every worker of a Dask cluster through the client's own `run` (Dask,
+    /// dask-cuda, JupyterHub's Dask gateways). Workers report through the gpuwise Python
+    /// package when they have it, else the gpuwise program on their PATH.
+    Dask(FleetDaskArgs),
+    /// Merge `gpuwise doctor --json` reports gathered any other way (Kubernetes jobs, Ansible, CI).
+    Merge(FleetMergeArgs),
+}
+
+/// Options of `gpuwise fleet slurm`.
+#[derive(Debug, Clone, Args)]
+pub struct FleetSlurmArgs {
+    /// The partition (default: Slurm's default one).
+    #[arg(long, short = 'p')]
+    pub partition: Option<String>,
+    /// At most this many responding nodes, in name order.
+    #[arg(long, short = 'N', conflicts_with = "all_nodes")]
+    pub nodes: Option<usize>,
+    /// Every responding node of the partition (the default).
+    #[arg(long)]
+    pub all_nodes: bool,
+    /// The gpuwise program as the nodes reach it (default: this one's path, which works on a
+    /// file system the nodes share).
+    #[arg(long, value_name = "PATH")]
+    pub gpuwise: Option<PathBuf>,
+    /// Also judge this interpreter's environment on every node (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub python: Vec<PathBuf>,
+    /// Seconds doctor may take on a node before it counts as hung.
+    #[arg(long, default_value_t = 120, value_name = "SECONDS")]
+    pub timeout: u64,
+    /// How to show the result.
+    #[command(flatten)]
+    pub view: FleetViewArgs,
+}
+
+/// Options of `gpuwise fleet dask`.
+#[derive(Debug, Clone, Args)]
+pub struct FleetDaskArgs {
+    /// The scheduler's address (`tcp://10.0.0.5:8786`).
+    #[arg(long)]
+    pub scheduler: String,
+    /// The Python that connects to the scheduler; it needs `distributed`.
+    #[arg(long, value_name = "PATH", default_value = "python3")]
+    pub client_python: PathBuf,
+    /// Also judge this interpreter's environment on every worker (repeatable).
+    #[arg(long, value_name = "PATH")]
+    pub python: Vec<PathBuf>,
+    /// Seconds doctor may take on a worker before it counts as hung.
+    #[arg(long, default_value_t = 120, value_name = "SECONDS")]
+    pub timeout: u64,
+    /// How to show the result.
+    #[command(flatten)]
+    pub view: FleetViewArgs,
+}
+
+/// Options of `gpuwise fleet merge`.
+#[derive(Debug, Clone, Args)]
+pub struct FleetMergeArgs {
+    /// The reports, one per machine.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// How to show the result.
+    #[command(flatten)]
+    pub view: FleetViewArgs,
+}
+
+/// How `gpuwise fleet` shows its result.
+#[derive(Debug, Clone, Args)]
+pub struct FleetViewArgs {
+    /// Print the merged report as JSON.
+    #[arg(long, conflicts_with = "markdown")]
+    pub json: bool,
+    /// Print it as Markdown.
+    #[arg(long)]
+    pub markdown: bool,
+    /// Also write it as a web page to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Exit 1 unless every node answered and has a usable GPU (health checks, CI).
+    #[arg(long)]
+    pub require_gpu: bool,
 }
 
 /// Options of `gpuwise serve`.

@@ -5,6 +5,7 @@ mod doctor;
 mod estimate;
 pub(crate) use estimate::settings as estimate_settings;
 mod explain;
+mod fleet;
 mod kernel;
 mod serve;
 mod verify;
@@ -26,6 +27,7 @@ pub fn run(cli: Cli, vars: &Variables, host: Host) -> anyhow::Result<ExitStatus>
         Some(Command::Estimate(args)) => estimate::run(&args, vars),
         Some(Command::Bench(args)) => bench::run(&args, vars),
         Some(Command::Kernel(command)) => kernel::run(&command, vars, host),
+        Some(Command::Fleet(command)) => fleet::run(&command),
         Some(Command::Serve(args)) => serve::run(&args, vars),
     }
 }

@@ -1,0 +1,476 @@
+//! Fleet: `gpuwise doctor --json` on many machines, carried by the cluster's own engine (Slurm's
+//! `srun`, one task per node; a Dask client's `run`, through Python) or gathered any other way
+//! (files), merged into one report with the fleet rules' findings.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use gpuwise_core::fleet::{FleetReport, NodeAnswer, hostlist, natural_key};
+use gpuwise_core::{Report, SCHEMA_VERSION};
+use gpuwise_envs::process::{self, RunError};
+
+/// Most bytes kept of an engine's output: a thousand nodes' reports with room to spare.
+const OUTPUT_LIMIT: u64 = 1 << 30;
+
+/// The line each Slurm task prints first, naming its node.
+const NODE_MARK: &str = "gpuwise-fleet-node ";
+
+/// What `gpuwise fleet slurm` asks for.
+#[derive(Debug, Clone)]
+pub struct SlurmSettings {
+    /// The partition (default: Slurm's default partition).
+    pub partition: Option<String>,
+    /// At most this many responding nodes, in name order (default: every one).
+    pub nodes: Option<usize>,
+    /// The gpuwise program as the nodes reach it.
+    pub gpuwise: PathBuf,
+    /// Interpreters doctor judges on every node besides python3 on PATH.
+    pub pythons: Vec<PathBuf>,
+    /// How long doctor may take on a node before it counts as hung.
+    pub timeout: Duration,
+}
+
+/// What `gpuwise fleet dask` asks for.
+#[derive(Debug, Clone)]
+pub struct DaskSettings {
+    /// The scheduler's address (`tcp://10.0.0.5:8786`).
+    pub scheduler: String,
+    /// The Python that connects to it (it needs `distributed`).
+    pub client_python: PathBuf,
+    /// Interpreters doctor judges on every worker besides the worker's own environment.
+    pub pythons: Vec<PathBuf>,
+    /// How long doctor may take on a worker before it counts as hung.
+    pub timeout: Duration,
+}
+
+/// The script both `gpuwise fleet dask` and the Python package's `fleet(client)` run.
+const DASK_SCRIPT: &str = include_str!("../../../python/gpuwise/_dask_fleet.py");
+
+/// Why there is no fleet report at all (a node's failure is a finding, not an error).
+#[derive(Debug, thiserror::Error)]
+pub enum FleetError {
+    /// A Slurm command is not on PATH.
+    #[error("`{0}` was not found: run this on a machine with Slurm's client commands (a login node)")]
+    NoSlurm(&'static str),
+    /// `sinfo` failed.
+    #[error("sinfo failed: {0}")]
+    Sinfo(String),
+    /// No node to ask.
+    #[error("Slurm lists no node{}", .0.as_ref().map(|p| format!(" in partition `{p}`")).unwrap_or_default())]
+    NoNodes(Option<String>),
+    /// A report file cannot be read.
+    #[error("cannot read {path}: {reason}")]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The Dask run's answer cannot be read.
+    #[error("{0}")]
+    Dask(String),
+}
+
+impl FleetError {
+    /// True when the user's input is at fault (a file or partition they named).
+    pub fn is_input(&self) -> bool {
+        matches!(self, FleetError::File { .. } | FleetError::NoNodes(Some(_)))
+    }
+}
+
+/// The merged report of `answers`, carried by `engine`, with the fleet rules' findings.
+pub fn merge(engine: &str, answers: Vec<NodeAnswer>) -> FleetReport {
+    let answers = distinct_names(answers);
+    let findings = gpuwise_rules::diagnose_fleet(&answers);
+    FleetReport::new(engine, answers, findings)
+}
+
+/// Reports gathered any other way (Kubernetes jobs, Ansible, CI): each file a `gpuwise doctor
+/// --json` report, named by the host name inside it (else the file's name). A file that is not
+/// a report counts as a node that did not answer; one that cannot be read is an error.
+pub fn from_files(paths: &[PathBuf]) -> Result<FleetReport, FleetError> {
+    let mut answers = Vec::new();
+    for path in paths {
+        let text = gpuwise_fs::read_text(path)
+            .map_err(|err| FleetError::File { path: path.clone(), reason: err.to_string() })?;
+        let stem = path.file_stem().map_or_else(|| path.display().to_string(), |s| s.to_string_lossy().into_owned());
+        let report =
+            read_report(&text).map_err(|reason| format!("{} is not a gpuwise report: {reason}", path.display()));
+        let name = match &report {
+            Ok(report) if !report.system.os.hostname.is_empty() => report.system.os.hostname.clone(),
+            _ => stem,
+        };
+        answers.push(NodeAnswer { name, report });
+    }
+    Ok(merge("files", answers))
+}
+
+/// A report from a node's output: JSON of the schema this build reads.
+pub fn read_report(text: &str) -> Result<Report, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("it printed nothing".into());
+    }
+    let report: Report = serde_json::from_str(text).map_err(|err| format!("its output is not a report ({err})"))?;
+    if report.schema_version != SCHEMA_VERSION {
+        return Err(format!(
+            "its report has schema version {}, this gpuwise reads {SCHEMA_VERSION}: run the same gpuwise there",
+            report.schema_version
+        ));
+    }
+    Ok(report)
+}
+
+/// Names made distinct: a second node of the same name (two Dask workers on one host) gets
+/// ` #2`, and so on.
+fn distinct_names(answers: Vec<NodeAnswer>) -> Vec<NodeAnswer> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    answers
+        .into_iter()
+        .map(|mut answer| {
+            let count = seen.entry(answer.name.clone()).or_default();
+            *count += 1;
+            if *count > 1 {
+                answer.name = format!("{} #{count}", answer.name);
+            }
+            answer
+        })
+        .collect()
+}
+
+/// One node as `sinfo` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SlurmNode {
+    name: String,
+    state: String,
+}
+
+impl SlurmNode {
+    /// True when Slurm would run a task there now: not down, drained, failed or unreachable
+    /// (a trailing `*` means not responding).
+    fn responding(&self) -> bool {
+        let state = self.state.to_ascii_lowercase();
+        let base = state.trim_end_matches(|c: char| "*~#!%$@^-+".contains(c));
+        const GONE: [&str; 11] = [
+            "down",
+            "drained",
+            "draining",
+            "drain",
+            "fail",
+            "failing",
+            "unknown",
+            "future",
+            "inval",
+            "powered_down",
+            "powering_down",
+        ];
+        !state.ends_with('*') && !GONE.contains(&base)
+    }
+}
+
+/// `sinfo -h -N -o '%N %T'`: every node (once) and its state.
+fn slurm_nodes(partition: Option<&str>) -> Result<Vec<SlurmNode>, FleetError> {
+    let mut command = Command::new("sinfo");
+    command.args(["-h", "-N", "-o", "%N %T"]);
+    if let Some(partition) = partition {
+        command.args(["-p", partition]);
+    }
+    let done = match process::run(&mut command, Duration::from_secs(60)) {
+        Ok(done) => done,
+        Err(RunError::Spawn(_)) => return Err(FleetError::NoSlurm("sinfo")),
+        Err(RunError::TimedOut) => return Err(FleetError::Sinfo("it did not answer within 60 s".into())),
+    };
+    if !done.status.success() {
+        return Err(FleetError::Sinfo(process::last_line(&String::from_utf8_lossy(&done.stderr))));
+    }
+    let mut nodes: Vec<SlurmNode> = Vec::new();
+    for line in String::from_utf8_lossy(&done.stdout).lines() {
+        let mut words = line.split_whitespace();
+        if let (Some(name), Some(state)) = (words.next(), words.next())
+            && !nodes.iter().any(|n| n.name == name)
+        {
+            nodes.push(SlurmNode { name: name.to_string(), state: state.to_string() });
+        }
+    }
+    nodes.sort_by_key(|n| natural_key(&n.name));
+    if nodes.is_empty() {
+        return Err(FleetError::NoNodes(partition.map(str::to_string)));
+    }
+    Ok(nodes)
+}
+
+/// Runs doctor on the partition's responding nodes through `srun`, one task per node, and
+/// merges the reports; nodes Slurm reports down are not asked and count as not answering.
+pub fn slurm(settings: &SlurmSettings) -> Result<FleetReport, FleetError> {
+    let nodes = slurm_nodes(settings.partition.as_deref())?;
+    let (up, gone): (Vec<SlurmNode>, Vec<SlurmNode>) = nodes.into_iter().partition(SlurmNode::responding);
+    let mut answers: Vec<NodeAnswer> = gone
+        .into_iter()
+        .map(|node| NodeAnswer { name: node.name, report: Err(format!("Slurm reports it {}: not asked", node.state)) })
+        .collect();
+    let asked: Vec<String> = up.into_iter().map(|n| n.name).take(settings.nodes.unwrap_or(usize::MAX)).collect();
+    if !asked.is_empty() {
+        answers.extend(srun(settings, &asked)?);
+    }
+    Ok(merge("slurm", answers))
+}
+
+/// `srun` over `asked`, each task printing its node's name and then its report.
+fn srun(settings: &SlurmSettings, asked: &[String]) -> Result<Vec<NodeAnswer>, FleetError> {
+    let limit = settings.timeout.as_secs().max(1);
+    let count = asked.len().to_string();
+    let mut command = Command::new("srun");
+    command.args(["--nodelist", &hostlist(asked), "--nodes", &count, "--ntasks", &count, "--ntasks-per-node", "1"]);
+    command.args(["--label", "--kill-on-bad-exit=0", "--job-name", "gpuwise-fleet"]);
+    command.args(["--time", &(limit / 60 + 2).to_string()]);
+    if let Some(partition) = &settings.partition {
+        command.args(["--partition", partition]);
+    }
+    // Each task names its node, then runs doctor under a time limit of its own: a hung driver
+    // on one node cannot keep the others' reports.
+    let script = format!("printf '{NODE_MARK}%s\\n' \"${{SLURMD_NODENAME:-$(hostname)}}\"; exec timeout -k 5 \"$@\"");
+    command.args(["sh", "-c", &script, "gpuwise-fleet", &limit.to_string()]);
+    command.arg(&settings.gpuwise).args(["doctor", "--json"]);
+    for python in &settings.pythons {
+        command.arg("--python").arg(python);
+    }
+    // Slurm may queue the job for a while before it starts; past this, the nodes count as silent.
+    let deadline = Duration::from_secs(limit + 120);
+    match process::run_capped(&mut command, deadline, OUTPUT_LIMIT) {
+        Err(RunError::Spawn(_)) => Err(FleetError::NoSlurm("srun")),
+        Err(RunError::TimedOut) => Ok(silent(
+            asked,
+            &format!(
+                "srun did not finish within {} s (Slurm may be queueing the job: are the nodes busy?)",
+                deadline.as_secs()
+            ),
+        )),
+        Ok(done) => {
+            let tasks = Tasks::read(&String::from_utf8_lossy(&done.stdout), &String::from_utf8_lossy(&done.stderr));
+            Ok(asked.iter().map(|node| tasks.answer(node, &settings.gpuwise, limit)).collect())
+        }
+    }
+}
+
+/// Every node in `nodes`, not answering for `reason`.
+fn silent(nodes: &[String], reason: &str) -> Vec<NodeAnswer> {
+    nodes.iter().map(|name| NodeAnswer { name: name.clone(), report: Err(reason.to_string()) }).collect()
+}
+
+/// What srun's tasks printed, by task (`--label` prefixes each line with the task's number).
+#[derive(Debug, Default)]
+struct Tasks {
+    /// Each task's node (from its first line) and its standard output after that line.
+    out: BTreeMap<String, (Option<String>, String)>,
+    /// Each task's standard error.
+    err: BTreeMap<String, String>,
+    /// srun's own messages (not labelled).
+    srun: Vec<String>,
+}
+
+impl Tasks {
+    fn read(stdout: &str, stderr: &str) -> Tasks {
+        let mut tasks = Tasks::default();
+        for (task, line) in stdout.lines().filter_map(labelled) {
+            let (node, text) = tasks.out.entry(task).or_default();
+            match line.strip_prefix(NODE_MARK) {
+                Some(name) if node.is_none() => *node = Some(name.trim().to_string()),
+                _ => {
+                    text.push_str(line);
+                    text.push('\n');
+                }
+            }
+        }
+        for line in stderr.lines() {
+            match labelled(line) {
+                Some((task, text)) => {
+                    let err = tasks.err.entry(task).or_default();
+                    err.push_str(text);
+                    err.push('\n');
+                }
+                None => tasks.srun.push(line.to_string()),
+            }
+        }
+        tasks
+    }
+
+    /// `node`'s report, or why there is none.
+    fn answer(&self, node: &str, gpuwise: &Path, limit: u64) -> NodeAnswer {
+        let task = self.out.iter().find(|(_, (name, _))| name.as_deref() == Some(node)).map(|(task, _)| task);
+        let report = match task {
+            None => Err(self.srun_reason(node)),
+            Some(task) => {
+                let (_, text) = &self.out[task];
+                let err = self.err.get(task).map(String::as_str).unwrap_or_default();
+                let exit = self.exit_code(task);
+                match exit {
+                    Some(124 | 137) => Err(format!("doctor did not finish within {limit} s there (a hung driver?)")),
+                    Some(126 | 127) => Err(format!(
+                        "gpuwise is not at {} on this node: put it on a file system the nodes share, or give its path there with --gpuwise",
+                        gpuwise.display()
+                    )),
+                    _ => read_report(text).map_err(|reason| {
+                        if err.trim().is_empty() {
+                            reason
+                        } else {
+                            format!("{reason}; it said {}", process::last_line(err))
+                        }
+                    }),
+                }
+            }
+        };
+        NodeAnswer { name: node.to_string(), report }
+    }
+
+    /// The exit code srun reports for `task` (`srun: error: node3: task 2: Exited with exit code 127`).
+    fn exit_code(&self, task: &str) -> Option<i32> {
+        self.srun.iter().find_map(|line| {
+            let rest = line.split(&format!("task {task}: ")).nth(1)?;
+            rest.strip_prefix("Exited with exit code ")?.trim().parse().ok()
+        })
+    }
+
+    /// Why a node's task never spoke: srun's last message about it, or its last message.
+    fn srun_reason(&self, node: &str) -> String {
+        let about = self.srun.iter().rev().find(|line| line.contains(node));
+        match about.or_else(|| self.srun.iter().rev().find(|line| !line.trim().is_empty())) {
+            Some(line) => line.trim().to_string(),
+            None => "its task printed nothing".to_string(),
+        }
+    }
+}
+
+/// A `--label`led line: the task's number and the text (`  2: {` gives `2` and `{`).
+fn labelled(line: &str) -> Option<(String, &str)> {
+    let (task, text) = line.split_once(": ").or_else(|| line.strip_suffix(':').map(|task| (task, "")))?;
+    let task = task.trim();
+    (!task.is_empty() && task.chars().all(|c| c.is_ascii_digit())).then(|| (task.to_string(), text))
+}
+
+/// Runs doctor on every worker of the Dask cluster at `settings.scheduler`, through the
+/// client's own `run`, and merges the reports.
+pub fn dask(settings: &DaskSettings) -> Result<FleetReport, FleetError> {
+    let limit = settings.timeout.as_secs().max(1);
+    let mut command = Command::new(&settings.client_python);
+    command.args(["-c", DASK_SCRIPT, &settings.scheduler, &limit.to_string()]);
+    command.args(&settings.pythons);
+    let python = settings.client_python.display();
+    let deadline = Duration::from_secs(limit + 120);
+    let done = match process::run_capped(&mut command, deadline, OUTPUT_LIMIT) {
+        Ok(done) => done,
+        Err(RunError::Spawn(err)) => {
+            return Err(FleetError::Dask(format!(
+                "cannot run {python} ({err}): give a Python that has `distributed` with --client-python"
+            )));
+        }
+        Err(RunError::TimedOut) => {
+            return Err(FleetError::Dask(format!("the Dask run did not finish within {} s", deadline.as_secs())));
+        }
+    };
+    if !done.status.success() {
+        let said = process::last_line(&String::from_utf8_lossy(&done.stderr));
+        let hint = if said.contains("No module named 'distributed'") {
+            format!(
+                ": install it there (`{python} -m pip install distributed`) or give another Python with --client-python"
+            )
+        } else {
+            String::new()
+        };
+        return Err(FleetError::Dask(format!("the Dask client at {} failed: {said}{hint}", settings.scheduler)));
+    }
+    Ok(merge("dask", dask_answers(&String::from_utf8_lossy(&done.stdout))?))
+}
+
+/// The nodes a Dask run answered with: the JSON the fleet script prints, `{"workers": [{"name",
+/// "report" (the report's JSON text) or "error"}]}`.
+pub fn dask_answers(text: &str) -> Result<Vec<NodeAnswer>, FleetError> {
+    let value: serde_json::Value = serde_json::from_str(text.trim()).map_err(|err| {
+        FleetError::Dask(format!("the Dask run printed no result ({err}): {}", process::excerpt(text)))
+    })?;
+    let workers =
+        value["workers"].as_array().ok_or_else(|| FleetError::Dask("the Dask run's result lists no workers".into()))?;
+    Ok(workers
+        .iter()
+        .map(|worker| {
+            let name = worker["name"].as_str().unwrap_or("unnamed worker").to_string();
+            let report = match (worker["report"].as_str(), worker["error"].as_str()) {
+                (Some(report), _) => read_report(report),
+                (None, Some(error)) => Err(error.to_string()),
+                (None, None) => Err("the worker returned neither a report nor an error".into()),
+            };
+            NodeAnswer { name, report }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(name: &str, state: &str) -> SlurmNode {
+        SlurmNode { name: name.into(), state: state.into() }
+    }
+
+    #[test]
+    fn down_drained_and_unreachable_nodes_are_not_asked() {
+        for state in ["idle", "mixed", "allocated", "completing", "reserved", "planned"] {
+            assert!(node("n", state).responding(), "{state}");
+        }
+        for state in ["down*", "down", "drained", "draining", "idle*", "fail", "unknown*", "powered_down"] {
+            assert!(!node("n", state).responding(), "{state}");
+        }
+    }
+
+    #[test]
+    fn labelled_output_is_split_by_task_and_named_by_node() {
+        let report = serde_json::to_string_pretty(&Report::new(gpuwise_core::System::default())).unwrap();
+        let labelled = |task: &str, text: &str| text.lines().map(|l| format!("{task}: {l}\n")).collect::<String>();
+        let stdout = format!(
+            "{}{}{}{}",
+            labelled(" 0", &format!("{NODE_MARK}node1")),
+            labelled(" 1", &format!("{NODE_MARK}node2")),
+            labelled(" 0", &report),
+            labelled(" 2", &format!("{NODE_MARK}node3")),
+        );
+        let stderr = "2: sh: 1: exec: /shared/gpuwise: not found\nsrun: error: node3: task 2: Exited with exit code 127\n\
+                      srun: error: node4: unable to start its task\n";
+        let tasks = Tasks::read(&stdout, stderr);
+        let gpuwise = Path::new("/shared/gpuwise");
+        assert!(tasks.answer("node1", gpuwise, 60).report.is_ok());
+        assert_eq!(tasks.answer("node2", gpuwise, 60).report.unwrap_err(), "it printed nothing");
+        assert!(
+            tasks
+                .answer("node3", gpuwise, 60)
+                .report
+                .unwrap_err()
+                .starts_with("gpuwise is not at /shared/gpuwise on this node")
+        );
+        assert_eq!(
+            tasks.answer("node4", gpuwise, 60).report.unwrap_err(),
+            "srun: error: node4: unable to start its task"
+        );
+    }
+
+    #[test]
+    fn a_report_of_another_schema_is_named() {
+        let mut report = serde_json::to_value(Report::new(gpuwise_core::System::default())).unwrap();
+        report["schema_version"] = 2.into();
+        let err = read_report(&report.to_string()).unwrap_err();
+        assert!(err.starts_with("its report has schema version 2, this gpuwise reads 1"), "{err}");
+        assert!(
+            read_report("Traceback (most recent call last):").unwrap_err().starts_with("its output is not a report")
+        );
+    }
+
+    #[test]
+    fn two_workers_on_one_host_keep_distinct_names() {
+        let answers = vec![
+            NodeAnswer { name: "gpu1".into(), report: Err("x".into()) },
+            NodeAnswer { name: "gpu1".into(), report: Err("y".into()) },
+        ];
+        let names: Vec<String> = distinct_names(answers).into_iter().map(|a| a.name).collect();
+        assert_eq!(names, ["gpu1", "gpu1 #2"]);
+    }
+}

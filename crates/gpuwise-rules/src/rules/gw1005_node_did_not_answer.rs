@@ -48,7 +48,7 @@ fn check(ctx: &FleetContext<'_>) -> Vec<FleetFinding> {
                 format!("{} did not answer: {reason}", hostlist(&nodes)),
                 reason,
                 format!(
-                    "check {} (`sinfo -R`, `scontrol show node`, its slurmd log) and run gpuwise doctor there",
+                    "check {} (under Slurm: `sinfo -R`, `scontrol show node`, its slurmd log), then run gpuwise doctor there",
                     hostlist(&nodes)
                 ),
             )

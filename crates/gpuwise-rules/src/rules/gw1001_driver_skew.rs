@@ -48,9 +48,10 @@ fn check(ctx: &FleetContext<'_>) -> Vec<FleetFinding> {
         return Vec::new();
     };
     let (newest_cuda, newest_nodes) = by_version[newest].clone();
-    by_version
-        .iter()
-        .filter(|(version, _)| **version != newest)
+    let mut older: Vec<_> = by_version.iter().filter(|(version, _)| **version != newest).collect();
+    older.sort_by(|(a, _), (b, _)| parse_version(a).cmp(&parse_version(b)));
+    older
+        .into_iter()
         .map(|(version, (cuda, nodes))| {
             let ceiling = |cuda: Option<&str>| cuda.map_or(String::new(), |c| format!(" (CUDA up to {c})"));
             RULE.fleet_finding(

@@ -49,7 +49,7 @@ fn check(ctx: &FleetContext<'_>) -> Vec<FleetFinding> {
     };
     let (newest_cuda, newest_nodes) = by_version[newest].clone();
     let mut older: Vec<_> = by_version.iter().filter(|(version, _)| **version != newest).collect();
-    older.sort_by(|(a, _), (b, _)| parse_version(a).cmp(&parse_version(b)));
+    older.sort_by_key(|(version, _)| parse_version(version));
     older
         .into_iter()
         .map(|(version, (cuda, nodes))| {

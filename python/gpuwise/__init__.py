@@ -6,8 +6,10 @@
     dev = gpuwise.device("torch")          # "cuda:0", or "cpu" with a warning saying why
     gpuwise.estimate("matmul", (8192, 8192, 8192), "bf16", gpu="h100-sxm")
     gpuwise.install_kernel("ml-gpu0", gpu=0, jax_no_prealloc=True)   # a kernel pinned to GPU 0
+    server = gpuwise.serve()               # the calculator page, until server.stop()
 
-In IPython or Jupyter, `%load_ext gpuwise` adds `%gpuwise` (doctor) and `%gpuwise estimate ...`.
+In IPython or Jupyter, `%load_ext gpuwise` adds `%gpuwise` (doctor), `%gpuwise estimate ...` and
+`%gpuwise serve`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from ._frameworks import FRAMEWORKS, Framework, device, require_gpu
 from ._kernels import install_kernel, list_kernels, remove_kernel
 from ._magic import load_ipython_extension
 from ._report import Report, doctor
+from ._serve import Server, serve
 
 __version__: str = _gpuwise.__version__
 
@@ -32,6 +35,7 @@ __all__ = [
     "GpuwiseError",
     "InputError",
     "Report",
+    "Server",
     "bench",
     "device",
     "doctor",
@@ -41,4 +45,5 @@ __all__ = [
     "load_ipython_extension",
     "remove_kernel",
     "require_gpu",
+    "serve",
 ]

@@ -1,5 +1,6 @@
 """The IPython extension: `%load_ext gpuwise`, then `%gpuwise` (doctor), `%gpuwise estimate ...`
-(estimate's command-line options) and `%gpuwise require-gpu [FRAMEWORK]`."""
+(estimate's command-line options), `%gpuwise require-gpu [FRAMEWORK]` and `%gpuwise serve
+[--port N]`."""
 
 from __future__ import annotations
 
@@ -12,16 +13,18 @@ from ._errors import InputError, checked
 from ._estimate import Estimate
 from ._frameworks import Framework, require_gpu
 from ._report import Report, doctor
+from ._serve import Server, serve
 
-USAGE = "usage: %gpuwise [doctor | estimate --op OP --shape ... | require-gpu [FRAMEWORK]]"
+USAGE = "usage: %gpuwise [doctor | estimate --op OP --shape ... | require-gpu [FRAMEWORK] | serve [--port N]]"
 
 
-def gpuwise_magic(line: str) -> Report | Estimate:
+def gpuwise_magic(line: str) -> Report | Estimate | Server:
     """`%gpuwise` runs doctor; `%gpuwise estimate --op matmul --shape 4096,4096,4096 --dtype bf16
     --gpu h100-sxm` estimates; `%gpuwise require-gpu torch` raises GpuUnavailableError unless
-    torch will use the GPU. The result shows as a table (and chart) in the notebook, as the
-    command line's text in terminal IPython; a bad argument is reported in one line (IPython's
-    UsageError, no traceback)."""
+    torch will use the GPU; `%gpuwise serve --port 8765` serves the calculator page (see
+    gpuwise.serve). The result shows as a table (and chart) in the notebook, as the command line's
+    text in terminal IPython; a bad argument is reported in one line (IPython's UsageError, no
+    traceback)."""
     try:
         return _run(line)
     except InputError as err:
@@ -38,7 +41,7 @@ def _usage_error(message: str) -> Exception:
     return UsageError(message)
 
 
-def _run(line: str) -> Report | Estimate:
+def _run(line: str) -> Report | Estimate | Server:
     words = shlex.split(line)
     command, args = (words[0], words[1:]) if words else ("doctor", [])
     if command == "doctor":
@@ -49,7 +52,19 @@ def _run(line: str) -> Report | Estimate:
     if command == "require-gpu":
         # An unknown framework is require_gpu's to refuse (ValueError).
         return require_gpu(cast("Framework", args[0])) if args else require_gpu()
+    if command == "serve":
+        return serve(_port(args))
     raise InputError(f"unknown %gpuwise command {command!r}; {USAGE}")
+
+
+def _port(args: list[str]) -> int:
+    """The port `serve [--port N]` names (8765 by default)."""
+    words = args[0].split("=", 1) + args[1:] if args and args[0].startswith("--port=") else args
+    if not words:
+        return 8765
+    if len(words) == 2 and words[0] == "--port" and words[1].isascii() and words[1].isdigit():
+        return int(words[1])
+    raise InputError(f"%gpuwise serve takes --port N (0: any free port) and nothing else; {USAGE}")
 
 
 def load_ipython_extension(ipython: Any) -> None:

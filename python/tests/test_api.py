@@ -354,7 +354,7 @@ def test_magic_commands() -> None:
 
     assert isinstance(gpuwise_magic(""), gpuwise.Report)
     e = gpuwise_magic("estimate --op reduction --shape 1000000 --gpu h100-sxm --cpu epyc-9654")
-    assert e.op == "reduction"
+    assert isinstance(e, gpuwise.Estimate) and e.op == "reduction"
     from IPython.core.error import UsageError
 
     # Bad arguments are one line (IPython shows a UsageError without a traceback).

@@ -6,6 +6,8 @@
 //! Errors: the user's mistakes raise `ValueError` (the package's `InputError`), anything else
 //! `RuntimeError`; inputs are named as the keyword arguments are (`` `flops_per_element` ``).
 //! Warnings a service reports are raised as Python warnings.
+//!
+//! `serve` starts the web page in a thread of its own and returns a handle that stops it.
 
 use std::path::PathBuf;
 
@@ -22,6 +24,7 @@ use pyo3::exceptions::{PyRuntimeError, PyUserWarning, PyValueError};
 use pyo3::prelude::*;
 
 mod numbers;
+mod serve;
 
 /// An input's name as Python callers write it.
 pub(crate) fn keyword(name: &str) -> String {
@@ -361,5 +364,7 @@ fn _gpuwise(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(requirement, module)?)?;
     module.add_function(wrap_pyfunction!(framework_findings, module)?)?;
     module.add_function(wrap_pyfunction!(report_html, module)?)?;
+    module.add_function(wrap_pyfunction!(serve::serve, module)?)?;
+    module.add_class::<serve::Served>()?;
     Ok(())
 }

@@ -27,12 +27,15 @@ pub(crate) struct Shared {
     pub(crate) rate: limits::Rate,
     /// True when listening on a loopback address: requests must name this machine.
     pub(crate) loopback: bool,
+    /// The path jupyter-server-proxy serves the page under (`/user/alice/proxy/8765`): requests
+    /// it forwards from there are answered whatever their Host.
+    pub(crate) proxied: Option<String>,
 }
 
 impl App {
-    /// The state for `settings`, listening on a loopback address or not; starts the first
-    /// doctor run in the background.
-    pub(crate) fn start(settings: &ServeSettings, vars: Variables, loopback: bool) -> App {
+    /// The state for `settings`, listening on a loopback address or not and served through
+    /// jupyter-server-proxy at `proxied` or not; starts the first doctor run in the background.
+    pub(crate) fn start(settings: &ServeSettings, vars: Variables, loopback: bool, proxied: Option<String>) -> App {
         // Absolute, so the command the page shows works from any directory.
         let machine = match &settings.system {
             Some(path) => Machine::Recorded(std::path::absolute(path).unwrap_or_else(|_| path.clone())),
@@ -45,6 +48,7 @@ impl App {
             limits: settings.limits.clone(),
             rate: limits::Rate::new(&settings.limits),
             loopback,
+            proxied,
         }));
         app.0.machine.refresh(app.0.vars.clone());
         app

@@ -43,6 +43,14 @@ pub struct ServeSettings {
     pub pythons: Vec<PathBuf>,
     /// Bounds on requests.
     pub limits: Limits,
+    /// The base path of a Jupyter server on this machine that also serves the page through
+    /// jupyter-server-proxy, at `{base}proxy/{port}/` (JupyterHub's `JUPYTERHUB_SERVICE_PREFIX`,
+    /// such as `/user/alice/`). The proxy passes the browser's Host on (the hub's name, not this
+    /// machine's), so on a loopback address requests it marks as coming from that path
+    /// (`X-Forwarded-Context`) are answered as well. A page in a browser on this machine that
+    /// knows the path could send that mark too: set this only where the Jupyter server is the way
+    /// in (a JupyterHub user's server, whose browser is elsewhere).
+    pub jupyter_proxy: Option<String>,
 }
 
 /// Why the server did not start or stopped.
@@ -88,7 +96,8 @@ impl Server {
             }
         })?;
         let addr = listener.local_addr().map_err(|source| ServeError::Listen { addr: wanted, source })?;
-        let app = app::App::start(&settings, vars, addr.ip().is_loopback());
+        let proxied = settings.jupyter_proxy.as_deref().map(|base| limits::proxy_context(base, addr.port()));
+        let app = app::App::start(&settings, vars, addr.ip().is_loopback(), proxied);
         Ok(Server { listener, app, addr })
     }
 
@@ -123,10 +132,33 @@ impl Server {
     /// # Errors
     /// The listener fails.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<(), ServeError> {
+        let _stop_listening = StopListening::new(&self.listener);
         let router = app::router(self.app);
         axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown)
             .await
             .map_err(ServeError::Serve)
+    }
+}
+
+/// Ends listening when dropped, once the server is done with the listener: closing it is not
+/// enough where a child process forked meanwhile still holds it (doctor runs programs, and so may
+/// the process the server lives in) until it starts its own program; for that moment the port
+/// would still accept connections and refuse a new server. Shutting the socket down ends
+/// listening at once (on Linux; elsewhere the close does it).
+struct StopListening(Option<socket2::Socket>);
+
+impl StopListening {
+    fn new(listener: &tokio::net::TcpListener) -> StopListening {
+        StopListening(socket2::SockRef::from(listener).try_clone().ok())
+    }
+}
+
+impl Drop for StopListening {
+    fn drop(&mut self) {
+        if let Some(socket) = &self.0 {
+            // Where shutting a listener down is not supported, closing it is all there is.
+            let _ = socket.shutdown(std::net::Shutdown::Both);
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! Bounds on requests: the address's length, the body's size, how many are answered at once
 //! (the rest wait their turn), how many per second, and, on a loopback address, only requests
 //! addressed to this machine by name (a web page elsewhere cannot reach the server through a
-//! DNS name that points here). Every answer says how long the server took (`Server-Timing`).
+//! DNS name that points here) or, when asked for, forwarded by jupyter-server-proxy from the
+//! page's path under a Jupyter server. Every answer says how long the server took (`Server-Timing`).
 
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -86,7 +87,7 @@ async fn guard(State(app): State<App>, request: Request, next: Next) -> Response
     }
     if shared.loopback {
         let host = request.headers().get(HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-        if !is_local_name(host) {
+        if !is_local_name(host) && !forwarded_from(&request, shared.proxied.as_deref()) {
             let message = format!(
                 "this server answers requests addressed to localhost, 127.0.0.1 or [::1] only, not `{host}` \
                  (start it with --host to listen for other machines)"
@@ -123,6 +124,23 @@ fn is_local_name(host: &str) -> bool {
         || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
+/// The path jupyter-server-proxy serves `port` under, below a Jupyter server's base path
+/// `base`, as it writes it in `X-Forwarded-Context`: `/user/alice/` and 8765 give
+/// `/user/alice/proxy/8765`.
+pub(crate) fn proxy_context(base: &str, port: u16) -> String {
+    match base.trim_matches('/') {
+        "" => format!("/proxy/{port}"),
+        base => format!("/{base}/proxy/{port}"),
+    }
+}
+
+/// True when jupyter-server-proxy marks `request` as forwarded from `context` (the page's path
+/// under the Jupyter server that was named).
+fn forwarded_from(request: &Request, context: Option<&str>) -> bool {
+    let forwarded = request.headers().get("x-forwarded-context").and_then(|v| v.to_str().ok());
+    context.is_some_and(|context| forwarded == Some(context))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,5 +153,13 @@ mod tests {
         for other in ["", "example.com:8765", "localhost.example.com", "10.0.0.1:8765", "[fe80::1]:8765"] {
             assert!(!is_local_name(other), "{other}");
         }
+    }
+
+    #[test]
+    fn the_proxy_context_is_written_as_jupyter_server_proxy_writes_it() {
+        assert_eq!(proxy_context("/user/alice/", 8765), "/user/alice/proxy/8765");
+        assert_eq!(proxy_context("/user/alice", 8765), "/user/alice/proxy/8765");
+        assert_eq!(proxy_context("/", 80), "/proxy/80");
+        assert_eq!(proxy_context("", 80), "/proxy/80");
     }
 }

@@ -16,6 +16,7 @@ pub fn run(args: &ServeArgs, vars: &Variables) -> anyhow::Result<ExitStatus> {
         system: args.system.clone(),
         pythons: args.python.clone(),
         limits: gpuwise_serve::Limits::default(),
+        jupyter_proxy: None,
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the server's threads")?;
     runtime.block_on(async {

@@ -34,7 +34,8 @@ impl Running {
     }
 
     fn on(system: PathBuf, host: Option<IpAddr>, limits: Limits) -> Running {
-        let settings = ServeSettings { host, port: 0, system: Some(system), pythons: Vec::new(), limits };
+        let settings =
+            ServeSettings { host, port: 0, system: Some(system), pythons: Vec::new(), limits, jupyter_proxy: None };
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let server = runtime.block_on(Server::bind(settings, Variables::default())).unwrap();
         let (addr, warning) = (server.addr(), server.exposure_warning());

@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use gpuwise_core::fleet::NodeAnswer;
 use gpuwise_core::{Report, Variables};
-use gpuwise_service::doctor::{self, Machine, Scope};
 use gpuwise_service::Host;
+use gpuwise_service::doctor::{self, Machine, Scope};
 
 const NODES: usize = 1000;
 const ROUNDS: usize = 7;

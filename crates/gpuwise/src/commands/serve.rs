@@ -16,7 +16,8 @@ pub fn run(args: &ServeArgs, vars: &Variables) -> anyhow::Result<ExitStatus> {
         system: args.system.clone(),
         pythons: args.python.clone(),
         limits: gpuwise_serve::Limits::default(),
-        jupyter_proxy: None,
+        // Under JupyterHub the browser comes through jupyter-server-proxy at this prefix.
+        jupyter_proxy: jupyterhub_prefix(vars).map(str::to_string),
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the server's threads")?;
     runtime.block_on(async {
@@ -27,6 +28,10 @@ pub fn run(args: &ServeArgs, vars: &Variables) -> anyhow::Result<ExitStatus> {
             output::warn(&warning);
         }
         output::print(&format!("Serving the calculator at {url} (Ctrl-C stops it)\n"))?;
+        if let Some(prefix) = jupyterhub_prefix(vars) {
+            let port = server.addr().port();
+            output::note(&format!("Through JupyterHub: {prefix}proxy/{port}/ (needs jupyter-server-proxy)"));
+        }
         if args.open
             && let Err(err) = webbrowser::open(&url)
         {
@@ -36,6 +41,11 @@ pub fn run(args: &ServeArgs, vars: &Variables) -> anyhow::Result<ExitStatus> {
         output::note("Stopped.");
         anyhow::Ok(ExitStatus::Success)
     })
+}
+
+/// The user's JupyterHub prefix (`/user/alice/`), when this runs in a JupyterHub session.
+fn jupyterhub_prefix(vars: &Variables) -> Option<&str> {
+    vars.get("JUPYTERHUB_SERVICE_PREFIX").filter(|prefix| !prefix.is_empty())
 }
 
 /// A future that completes on Ctrl-C, or on SIGTERM where there is one (service managers,

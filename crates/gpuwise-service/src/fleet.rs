@@ -148,6 +148,14 @@ struct SlurmNode {
 }
 
 impl SlurmNode {
+    /// The state in words: `down*` is `down, not responding`.
+    fn state_words(&self) -> String {
+        match self.state.strip_suffix('*') {
+            Some(base) => format!("{base}, not responding"),
+            None => self.state.clone(),
+        }
+    }
+
     /// True when Slurm would run a task there now: not down, drained, failed or unreachable
     /// (a trailing `*` means not responding).
     fn responding(&self) -> bool {
@@ -208,7 +216,10 @@ pub fn slurm(settings: &SlurmSettings) -> Result<FleetReport, FleetError> {
     let (up, gone): (Vec<SlurmNode>, Vec<SlurmNode>) = nodes.into_iter().partition(SlurmNode::responding);
     let mut answers: Vec<NodeAnswer> = gone
         .into_iter()
-        .map(|node| NodeAnswer { name: node.name, report: Err(format!("Slurm reports it {}: not asked", node.state)) })
+        .map(|node| NodeAnswer {
+            name: node.name.clone(),
+            report: Err(format!("Slurm reports it {}: not asked", node.state_words())),
+        })
         .collect();
     let asked: Vec<String> = up.into_iter().map(|n| n.name).take(settings.nodes.unwrap_or(usize::MAX)).collect();
     if !asked.is_empty() {
@@ -223,7 +234,12 @@ fn srun(settings: &SlurmSettings, asked: &[String]) -> Result<Vec<NodeAnswer>, F
     let count = asked.len().to_string();
     let mut command = Command::new("srun");
     command.args(["--nodelist", &hostlist(asked), "--nodes", &count, "--ntasks", &count, "--ntasks-per-node", "1"]);
-    command.args(["--label", "--kill-on-bad-exit=0", "--job-name", "gpuwise-fleet"]);
+    // A unique name, to cancel the job if srun has to be killed (the job outlives a killed srun).
+    let job = format!("gpuwise-fleet-{}", std::process::id());
+    command.args(["--label", "--kill-on-bad-exit=0", "--job-name", &job]);
+    // Fail at once rather than queue when the nodes are taken, and let the slowest node finish
+    // at most a limit's time after the first.
+    command.args(["--immediate=30", "--wait", &(limit + 10).to_string()]);
     command.args(["--time", &(limit / 60 + 2).to_string()]);
     if let Some(partition) = &settings.partition {
         command.args(["--partition", partition]);
@@ -236,17 +252,15 @@ fn srun(settings: &SlurmSettings, asked: &[String]) -> Result<Vec<NodeAnswer>, F
     for python in &settings.pythons {
         command.arg("--python").arg(python);
     }
-    // Slurm may queue the job for a while before it starts; past this, the nodes count as silent.
+    // Allocation (30 s at most), the doctor runs and srun's own message timeouts; past this,
+    // the nodes count as silent.
     let deadline = Duration::from_secs(limit + 120);
     match process::run_capped(&mut command, deadline, OUTPUT_LIMIT) {
         Err(RunError::Spawn(_)) => Err(FleetError::NoSlurm("srun")),
-        Err(RunError::TimedOut) => Ok(silent(
-            asked,
-            &format!(
-                "srun did not finish within {} s (Slurm may be queueing the job: are the nodes busy?)",
-                deadline.as_secs()
-            ),
-        )),
+        Err(RunError::TimedOut) => {
+            let _ = process::run(Command::new("scancel").args(["--name", &job]), Duration::from_secs(30));
+            Ok(silent(asked, &format!("srun did not finish within {} s (a node's launch hung?)", deadline.as_secs())))
+        }
         Ok(done) => {
             let tasks = Tasks::read(&String::from_utf8_lossy(&done.stdout), &String::from_utf8_lossy(&done.stderr));
             Ok(asked.iter().map(|node| tasks.answer(node, &settings.gpuwise, limit)).collect())

@@ -100,3 +100,77 @@ fn gpuwise_system_stands_a_recorded_machine_for_this_one() {
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains(&format!("snapshot {} (GPUWISE_SYSTEM)", fixture.display())), "{text}");
 }
+
+/// Why the Slurm tests are ignored by default: scripts/fleet-tests starts the test cluster and
+/// runs them.
+const NEEDS_SLURM: &str = "needs scripts/fleet-tests' Slurm cluster (GPUWISE_TEST_SLURM_CONF)";
+
+/// `gpuwise fleet slurm ARGS --json` on the test cluster, each node standing for its recorded
+/// machine (validation/slurm/node-gpuwise), with `vars` set.
+fn fleet_slurm(args: &[&str], vars: &[(&str, &str)]) -> Value {
+    let conf = std::env::var("GPUWISE_TEST_SLURM_CONF").expect(NEEDS_SLURM);
+    let node_gpuwise = common::repo("validation/slurm/node-gpuwise");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gpuwise"))
+        .args(["fleet", "slurm", "--json", "--gpuwise", node_gpuwise.to_str().unwrap()])
+        .args(args)
+        .env("SLURM_CONF", conf)
+        .env("GPUWISE_BIN", env!("CARGO_BIN_EXE_gpuwise"))
+        .envs(vars.iter().copied())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn node<'a>(fleet: &'a Value, name: &str) -> &'a Value {
+    fleet["nodes"].as_array().unwrap().iter().find(|n| n["name"] == name).unwrap_or_else(|| panic!("no {name}"))
+}
+
+#[test]
+#[ignore = "needs scripts/fleet-tests' Slurm cluster (GPUWISE_TEST_SLURM_CONF)"]
+fn slurm_runs_doctor_on_every_node_and_names_the_differences() {
+    let fleet = fleet_slurm(&["--partition", "all", "--timeout", "60"], &[]);
+    assert_eq!(fleet["engine"], "slurm");
+    assert_eq!(fleet["verdict"], serde_json::json!({"nodes": 5, "answered": 4, "gpu_usable": 4, "all_usable": false}));
+    let down = node(&fleet, "node5")["error"].as_str().unwrap();
+    assert!(
+        ["Slurm reports it down: not asked", "Slurm reports it down, not responding: not asked"].contains(&down),
+        "{down}"
+    );
+    assert_eq!(node(&fleet, "node3")["summary"]["gpus"], serde_json::json!(["NVIDIA A100 80GB PCIe"]));
+    assert_eq!(node(&fleet, "node4")["summary"]["driver"], "470.129.06");
+    assert_eq!(fleet["groups"][0]["hostlist"], "node[1-2]", "the two H100 nodes are one group");
+    let codes: Vec<(&str, &str)> = fleet["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"].as_str().unwrap().starts_with("GW10"))
+        .map(|f| (f["code"].as_str().unwrap(), f["hostlist"].as_str().unwrap()))
+        .collect();
+    assert_eq!(codes, [("GW1005", "node5"), ("GW1001", "node4"), ("GW1001", "node3")]);
+}
+
+#[test]
+#[ignore = "needs scripts/fleet-tests' Slurm cluster (GPUWISE_TEST_SLURM_CONF)"]
+fn slurm_reports_a_hung_node_and_keeps_the_others() {
+    let fleet = fleet_slurm(&["--partition", "all", "--timeout", "5"], &[("GPUWISE_TEST_HANG_NODE", "node2")]);
+    assert_eq!(node(&fleet, "node2")["error"], "doctor did not finish within 5 s there (a hung driver?)");
+    for answered in ["node1", "node3", "node4"] {
+        assert_eq!(node(&fleet, answered)["answered"], true, "{answered}");
+    }
+}
+
+#[test]
+#[ignore = "needs scripts/fleet-tests' Slurm cluster (GPUWISE_TEST_SLURM_CONF)"]
+fn slurm_says_where_the_program_is_missing_and_asks_only_the_nodes_wanted() {
+    let conf = std::env::var("GPUWISE_TEST_SLURM_CONF").expect(NEEDS_SLURM);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gpuwise"))
+        .args(["fleet", "slurm", "--json", "-p", "h100", "--nodes", "1", "--gpuwise", "/nowhere/gpuwise"])
+        .env("SLURM_CONF", conf)
+        .output()
+        .unwrap();
+    let fleet: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(fleet["verdict"]["nodes"], 1, "--nodes 1 asks one node");
+    let error = node(&fleet, "node1")["error"].as_str().unwrap();
+    assert!(error.starts_with("gpuwise is not at /nowhere/gpuwise on this node"), "{error}");
+}

@@ -7,6 +7,7 @@
     gpuwise.estimate("matmul", (8192, 8192, 8192), "bf16", gpu="h100-sxm")
     gpuwise.install_kernel("ml-gpu0", gpu=0, jax_no_prealloc=True)   # a kernel pinned to GPU 0
     server = gpuwise.serve()               # the calculator page, until server.stop()
+    gpuwise.fleet(client)                  # doctor on every worker of a Dask cluster, merged
 
 In IPython or Jupyter, `%load_ext gpuwise` adds `%gpuwise` (doctor), `%gpuwise estimate ...` and
 `%gpuwise serve`.
@@ -18,6 +19,7 @@ from . import _gpuwise
 from ._bench import Bench, bench
 from ._errors import GpuUnavailableError, GpuwiseError, InputError
 from ._estimate import Estimate, estimate
+from ._fleet import Fleet, fleet
 from ._frameworks import FRAMEWORKS, Framework, device, require_gpu
 from ._kernels import install_kernel, list_kernels, remove_kernel
 from ._magic import load_ipython_extension
@@ -30,6 +32,7 @@ __all__ = [
     "FRAMEWORKS",
     "Bench",
     "Estimate",
+    "Fleet",
     "Framework",
     "GpuUnavailableError",
     "GpuwiseError",
@@ -40,6 +43,7 @@ __all__ = [
     "device",
     "doctor",
     "estimate",
+    "fleet",
     "install_kernel",
     "list_kernels",
     "load_ipython_extension",

@@ -23,8 +23,10 @@ from typing import Any
 
 
 def report(pythons: list[str], timeout: float) -> dict[str, Any]:
-    """On a worker: its host name and its doctor report's JSON text, or why there is none."""
+    """On a worker: its host name and its doctor report's JSON text, or why there is none. It
+    judges the interpreters `pythons` names, else its own (where the cluster's work runs)."""
     host = socket.gethostname()
+    pythons = pythons or [sys.executable]
     try:
         from gpuwise import _gpuwise  # noqa: PLC0415 (the worker's own gpuwise, if any)
     except ImportError:
@@ -67,7 +69,7 @@ def gather(client: Any, pythons: list[str], timeout: float) -> dict[str, Any]:
         result: dict[str, Any] = answer
         return result
 
-    answers = []
+    answers: list[dict[str, Any]] = []
     pool = ThreadPoolExecutor(max_workers=max(1, min(32, len(workers))))
     asked = {address: pool.submit(ask, address) for address in workers}
     for address, future in asked.items():
@@ -76,10 +78,22 @@ def gather(client: Any, pythons: list[str], timeout: float) -> dict[str, Any]:
             answer = future.result(timeout=margin)
         except FutureTimeout:
             answer = {"error": f"the worker did not answer within {margin:.0f} s"}
-        name = answer.get("host") or workers[address].get("host") or address
+        # A worker that could not say its host name is named as the scheduler knows it.
+        info = workers[address]
+        name = answer.get("host") or f"{info.get('host', address)}/{info.get('name', address)}"
         answers.append({"name": name, "address": address, "report": answer.get("report"), "error": answer.get("error")})
     pool.shutdown(wait=False, cancel_futures=True)
-    return {"workers": answers}
+    return {"workers": _named(answers, workers)}
+
+
+def _named(answers: list[dict[str, Any]], workers: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each answer named by its host, and by host and worker where several workers share a host."""
+    hosts = [answer["name"] for answer in answers]
+    for answer in answers:
+        if hosts.count(answer["name"]) > 1:
+            worker = workers[answer["address"]].get("name", answer["address"])
+            answer["name"] = f"{answer['name']}/{worker}"
+    return answers
 
 
 def main(argv: list[str]) -> None:

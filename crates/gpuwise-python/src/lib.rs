@@ -23,6 +23,7 @@ use gpuwise_service::kernels::KernelSettings;
 use pyo3::exceptions::{PyRuntimeError, PyUserWarning, PyValueError};
 use pyo3::prelude::*;
 
+mod fleet;
 mod numbers;
 mod serve;
 
@@ -32,7 +33,7 @@ pub(crate) fn keyword(name: &str) -> String {
 }
 
 /// A service's error as the exception Python callers catch.
-fn raised(is_input: bool, message: String) -> PyErr {
+pub(crate) fn raised(is_input: bool, message: String) -> PyErr {
     if is_input { PyValueError::new_err(message) } else { PyRuntimeError::new_err(message) }
 }
 
@@ -364,6 +365,7 @@ fn _gpuwise(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(requirement, module)?)?;
     module.add_function(wrap_pyfunction!(framework_findings, module)?)?;
     module.add_function(wrap_pyfunction!(report_html, module)?)?;
+    module.add_function(wrap_pyfunction!(fleet::fleet_merge, module)?)?;
     module.add_function(wrap_pyfunction!(serve::serve, module)?)?;
     module.add_class::<serve::Served>()?;
     Ok(())

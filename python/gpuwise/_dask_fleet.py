@@ -28,7 +28,7 @@ def report(pythons: list[str], timeout: float) -> dict[str, Any]:
     host = socket.gethostname()
     pythons = pythons or [sys.executable]
     try:
-        from gpuwise import _gpuwise  # noqa: PLC0415 (the worker's own gpuwise, if any)
+        from gpuwise import _gpuwise
     except ImportError:
         return _report_by_program(host, pythons, timeout)
     json_text, _markdown, _text = _gpuwise.doctor([os.fspath(p) for p in pythons], None)
@@ -62,7 +62,7 @@ def gather(client: Any, pythons: list[str], timeout: float) -> dict[str, Any]:
     def ask(address: str) -> dict[str, Any]:
         try:
             answer = client.run(report, pythons, timeout, workers=[address], on_error="return")[address]
-        except Exception as err:  # noqa: BLE001 (any failure of one worker is its answer)
+        except Exception as err:
             return {"error": f"{type(err).__name__}: {err}"}
         if isinstance(answer, BaseException):
             return {"error": f"{type(answer).__name__}: {answer}"}
@@ -98,7 +98,7 @@ def _named(answers: list[dict[str, Any]], workers: dict[str, dict[str, Any]]) ->
 
 def main(argv: list[str]) -> None:
     """`ADDRESS TIMEOUT [PYTHON ...]`: prints the answers as JSON."""
-    from distributed import Client  # noqa: PLC0415 (only the script needs it)
+    from distributed import Client
 
     address, timeout, pythons = argv[0], float(argv[1]), argv[2:]
     client = Client(address, timeout=timeout)

@@ -43,6 +43,11 @@ def client() -> Iterator[Client]:
         yield connected
 
 
+def dask_command(program: str, scheduler: str) -> list[str]:
+    """`gpuwise fleet dask` on `scheduler`, connecting through this Python."""
+    return [program, "fleet", "dask", "--scheduler", scheduler, "--client-python", sys.executable]
+
+
 def by_worker(nodes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     """The nodes by worker name (nodes on one host are named `host/worker`)."""
     return {node["name"].rsplit("/", 1)[-1]: node for node in nodes}
@@ -64,7 +69,7 @@ def test_every_worker_answers_for_its_machine_and_the_differences_are_named(clie
     codes = {finding["code"] for finding in fleet.findings}
     assert {"GW1001", "GW1005"} <= codes
     # The two H100 workers are one group; notebooks get the HTML view, print() the terminal one.
-    assert [len(group["nodes"]) for group in fleet.groups][0] == 2
+    assert len(fleet.groups[0]["nodes"]) == 2
     assert "Differences that matter" in fleet._repr_html_()
     assert str(fleet).startswith("✗ 4 of 5 nodes answered; 4 have a usable GPU")
     assert fleet.to_markdown().startswith("## ")
@@ -74,9 +79,9 @@ def test_every_worker_answers_for_its_machine_and_the_differences_are_named(clie
 def test_the_command_line_gives_the_same_answer_through_its_own_client(client: Client) -> None:
     program = shutil.which("gpuwise", path=str(Path(sys.executable).parent))
     assert program, "the wheel installs the gpuwise program beside its Python"
-    address = client.scheduler.address
+    address = str(client.scheduler_info()["address"])
     done = subprocess.run(
-        [program, "fleet", "dask", "--scheduler", address, "--client-python", sys.executable, "--json"],
+        [*dask_command(program, address), "--json"],
         capture_output=True,
         text=True,
         check=False,
@@ -92,7 +97,7 @@ def test_a_scheduler_that_cannot_be_reached_is_named() -> None:
     program = shutil.which("gpuwise", path=str(Path(sys.executable).parent))
     assert program
     done = subprocess.run(
-        [program, "fleet", "dask", "--scheduler", "tcp://127.0.0.1:9", "--client-python", sys.executable, "--timeout", "2"],
+        [*dask_command(program, "tcp://127.0.0.1:9"), "--timeout", "2"],
         capture_output=True,
         text=True,
         check=False,

@@ -9,7 +9,8 @@ use crate::raised;
 /// and the notebook's HTML fragment.
 #[pyfunction]
 pub fn fleet_merge(py: Python<'_>, engine: &str, gathered: &str) -> PyResult<(String, String, String, String)> {
-    let answers = gpuwise_service::fleet::dask_answers(gathered).map_err(|err| raised(err.is_input(), err.to_string()))?;
+    let answers =
+        gpuwise_service::fleet::dask_answers(gathered).map_err(|err| raised(err.is_input(), err.to_string()))?;
     let merged = py.detach(|| gpuwise_service::fleet::merge(engine, answers));
     let text = anstream::adapter::strip_str(&gpuwise_render::fleet_terminal(&merged)).to_string();
     Ok((

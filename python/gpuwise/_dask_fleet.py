@@ -2,8 +2,10 @@
 
 Used by `gpuwise.fleet(client)` and, as a script, by `gpuwise fleet dask --scheduler ADDRESS`
 (run with any Python that has `distributed`: this file imports nothing of gpuwise at its top).
-Each worker reports through the gpuwise package when it has it, else through the `gpuwise`
-program on its PATH. A worker that hangs or fails is reported, and never holds up the others.
+On each worker, doctor runs as a child process under a time limit (through the worker's gpuwise
+package, else the `gpuwise` program on its PATH), awaited without blocking the worker's event
+loop. All workers are asked at once and waited for until one shared deadline: a worker that
+hangs or fails is reported, and never holds up the others.
 
 As a script: `python _dask_fleet.py ADDRESS TIMEOUT [PYTHON ...]` prints
 `{"workers": [{"name", "address", "report" (JSON text) | "error"}]}`.
@@ -11,79 +13,91 @@ As a script: `python _dask_fleet.py ADDRESS TIMEOUT [PYTHON ...]` prints
 
 from __future__ import annotations
 
+import asyncio
+import importlib.util
 import json
 import os
 import shutil
 import socket
-import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+import threading
+import time
 from typing import Any
 
 
-def report(pythons: list[str], timeout: float) -> dict[str, Any]:
+async def report(pythons: list[str], timeout: float) -> dict[str, Any]:
     """On a worker: its host name and its doctor report's JSON text, or why there is none. It
     judges the interpreters `pythons` names, else its own (where the cluster's work runs)."""
     host = socket.gethostname()
-    pythons = pythons or [sys.executable]
-    try:
-        from gpuwise import _gpuwise
-    except ImportError:
-        return _report_by_program(host, pythons, timeout)
-    json_text, _markdown, _text = _gpuwise.doctor([os.fspath(p) for p in pythons], None)
-    return {"host": host, "report": json_text}
-
-
-def _report_by_program(host: str, pythons: list[str], timeout: float) -> dict[str, Any]:
-    """The report of the `gpuwise` program on the worker's PATH."""
-    program = shutil.which("gpuwise")
-    if program is None:
+    if importlib.util.find_spec("gpuwise") is not None:
+        program = [sys.executable, "-m", "gpuwise"]
+    elif shutil.which("gpuwise"):
+        program = [str(shutil.which("gpuwise"))]
+    else:
         return {
             "host": host,
             "error": "neither the gpuwise Python package nor the gpuwise program is installed on this worker",
         }
-    args = [program, "doctor", "--json", *[word for python in pythons for word in ("--python", python)]]
+    pythons = pythons or [sys.executable]
+    args = [*program, "doctor", "--json", *[word for python in pythons for word in ("--python", python)]]
+    child = await asyncio.create_subprocess_exec(
+        *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, start_new_session=True
+    )
     try:
-        done = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
+        out, err = await asyncio.wait_for(child.communicate(), timeout)
+    except asyncio.TimeoutError:
+        child.kill()
+        await child.wait()
         return {"host": host, "error": f"doctor did not finish within {timeout:.0f} s there (a hung driver?)"}
-    if not done.stdout.strip():
-        said = done.stderr.strip().splitlines()[-1:] or ["nothing"]
-        return {"host": host, "error": f"gpuwise doctor printed no report; it said: {said[0]}"}
-    return {"host": host, "report": done.stdout}
+    text = out.decode(errors="replace")
+    if not text.strip():
+        lines = err.decode(errors="replace").strip().splitlines()
+        said = next((line for line in lines if line.startswith("error:")), lines[-1] if lines else "nothing")
+        return {"host": host, "error": f"gpuwise doctor printed no report; it said: {said}"}
+    return {"host": host, "report": text}
+
+
+def _workers(client: Any) -> dict[str, dict[str, Any]]:
+    """Every worker the scheduler knows (some releases list only five unless asked for all)."""
+    try:
+        info = client.scheduler_info(n_workers=-1)
+    except TypeError:
+        info = client.scheduler_info()
+    workers: dict[str, dict[str, Any]] = info["workers"]
+    return workers
 
 
 def gather(client: Any, pythons: list[str], timeout: float) -> dict[str, Any]:
-    """Every worker's answer; one that has not answered after `timeout` (plus a margin for the
-    network) is reported as silent rather than waited for."""
-    workers: dict[str, dict[str, Any]] = client.scheduler_info()["workers"]
+    """Every worker's answer: all asked at once, each on a thread of its own, and those that
+    have not answered by `timeout` (plus a margin for the network) reported as silent."""
+    workers = _workers(client)
+    answers: dict[str, dict[str, Any]] = {}
 
-    def ask(address: str) -> dict[str, Any]:
+    def ask(address: str) -> None:
         try:
             answer = client.run(report, pythons, timeout, workers=[address], on_error="return")[address]
-        except Exception as err:
-            return {"error": f"{type(err).__name__}: {err}"}
+        except Exception as err:  # any failure of one worker is its answer
+            answer = {"error": f"{type(err).__name__}: {err}"}
         if isinstance(answer, BaseException):
-            return {"error": f"{type(answer).__name__}: {answer}"}
-        result: dict[str, Any] = answer
-        return result
+            answer = {"error": f"{type(answer).__name__}: {answer}"}
+        answers[address] = answer
 
-    answers: list[dict[str, Any]] = []
-    pool = ThreadPoolExecutor(max_workers=max(1, min(32, len(workers))))
-    asked = {address: pool.submit(ask, address) for address in workers}
-    for address, future in asked.items():
-        margin = timeout + 30
-        try:
-            answer = future.result(timeout=margin)
-        except FutureTimeout:
-            answer = {"error": f"the worker did not answer within {margin:.0f} s"}
+    # Daemon threads: one stuck on a hung worker must not keep the program from exiting.
+    threads = [threading.Thread(target=ask, args=(address,), daemon=True) for address in workers]
+    for thread in threads:
+        thread.start()
+    margin = timeout + 30
+    deadline = time.monotonic() + margin
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    silent = {"error": f"the worker did not answer within {margin:.0f} s"}
+    named = []
+    for address, info in workers.items():
+        answer = dict(answers.get(address, silent))
         # A worker that could not say its host name is named as the scheduler knows it.
-        info = workers[address]
         name = answer.get("host") or f"{info.get('host', address)}/{info.get('name', address)}"
-        answers.append({"name": name, "address": address, "report": answer.get("report"), "error": answer.get("error")})
-    pool.shutdown(wait=False, cancel_futures=True)
-    return {"workers": _named(answers, workers)}
+        named.append({"name": name, "address": address, "report": answer.get("report"), "error": answer.get("error")})
+    return {"workers": _named(named, workers)}
 
 
 def _named(answers: list[dict[str, Any]], workers: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -105,7 +119,7 @@ def main(argv: list[str]) -> None:
     answers = gather(client, pythons, timeout)
     sys.stdout.write(json.dumps(answers) + "\n")
     sys.stdout.flush()
-    # A worker that never answers leaves a thread waiting on it: leave without joining it.
+    # A worker that never answers leaves a thread waiting on it: leave without waiting for it.
     os._exit(0)
 
 

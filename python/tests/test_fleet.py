@@ -65,7 +65,8 @@ def test_every_worker_answers_for_its_machine_and_the_differences_are_named(clie
     assert nodes["v100"]["summary"]["driver"] == "470.129.06"
     assert "no-such-machine.json" in nodes["broken"]["error"]
     # Each worker judged its own interpreter, this test's Python.
-    assert nodes["h100-a"]["summary"]["environments"][0]["name"] == sys.executable
+    judged = [env["name"] for env in nodes["h100-a"]["summary"]["environments"]]
+    assert any(name.startswith(sys.executable) for name in judged), judged
     codes = {finding["code"] for finding in fleet.findings}
     assert {"GW1001", "GW1005"} <= codes
     # The two H100 workers are one group; notebooks get the HTML view, print() the terminal one.

@@ -61,9 +61,15 @@
       updateTabs();
       markInvalid();
     } catch (err) {
-      results.removeAttribute("aria-busy");
-      results.insertAdjacentHTML("afterbegin", '<p class="bad" role="alert"></p>');
-      results.firstElementChild.textContent = `Cannot update: ${err.message}. Press Estimate to try again.`;
+      if (mine !== sequence) return; // a newer update is on its way
+      const current = document.getElementById("results");
+      current.removeAttribute("aria-busy");
+      let message = current.querySelector("p.update-failed");
+      if (!message) {
+        current.insertAdjacentHTML("afterbegin", '<p class="bad update-failed" role="alert"></p>');
+        message = current.querySelector("p.update-failed");
+      }
+      message.textContent = `Cannot update: ${err.message}. Press Estimate to try again.`;
     }
     document.body.dataset.updates = String(mine);
   }

@@ -87,7 +87,17 @@ pub(crate) fn read(query: &Query, machine: Machine) -> Result<Calculator, InputE
 /// The sizes: every `shape` value, joined, read as `--shape` reads them; none is an empty shape
 /// (which the operation refuses unless it takes none).
 fn shape(query: &Query) -> Result<Vec<u64>, InputError> {
-    let parts: Vec<&str> = query.all("shape").into_iter().filter(|part| !part.trim().is_empty()).collect();
+    let given = query.all("shape");
+    // A blank size before a given one would shift the sizes after it into other dimensions.
+    let last = given.iter().rposition(|part| !part.trim().is_empty());
+    if let Some(blank) = given.iter().take(last.unwrap_or(0)).position(|part| part.trim().is_empty()) {
+        let expected = "given in order, with no blank before the last one";
+        return Err(InputError::new(
+            Input::Shape,
+            Problem::Expected { expected, got: format!("size {} blank", blank + 1) },
+        ));
+    }
+    let parts: Vec<&str> = given.into_iter().filter(|part| !part.trim().is_empty()).collect();
     if parts.is_empty() { Ok(Vec::new()) } else { gpuwise_model::parse_sizes(&parts.join(",")) }
 }
 
@@ -172,6 +182,11 @@ mod tests {
                 .starts_with("GPU: unknown")
         );
         assert!(read_text("shape=8").unwrap_err().starts_with("Operation must be one of matmul"));
+        assert_eq!(
+            read_text("op=fft&shape=&shape=1024").unwrap_err(),
+            "Sizes must be given in order, with no blank before the last one, got size 1 blank"
+        );
+        assert!(read_text("op=fft&shape=1024&shape=").is_ok(), "a blank last size is a 1-D FFT");
     }
 
     #[test]

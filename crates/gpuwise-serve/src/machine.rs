@@ -16,6 +16,9 @@ use tokio::sync::watch;
 use crate::app::App;
 use crate::query::Query;
 
+/// How long a request waits for a check of this machine.
+const CHECK_LIMIT: Duration = Duration::from_secs(120);
+
 /// One doctor run.
 pub(crate) struct Checked {
     /// The report, or why there is none (a recorded system that cannot be read).
@@ -63,9 +66,20 @@ impl MachineState {
         }
         let state = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
-            let checked = state.check(&vars);
-            state.latest.send_replace(Some(Arc::new(checked)));
+            let started = Instant::now();
+            let checked =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| state.check(&vars))).unwrap_or_else(|_| {
+                    Checked {
+                        report: Err("the check of this machine failed; run `gpuwise doctor` to see why".into()),
+                        system: None,
+                        at: SystemTime::now(),
+                        took: started.elapsed(),
+                    }
+                });
+            // Marked done before it is announced: whoever hears of it and asks again starts a
+            // new run rather than waiting on this one.
             state.running.store(false, Ordering::SeqCst);
+            state.latest.send_replace(Some(Arc::new(checked)));
         });
     }
 
@@ -91,7 +105,8 @@ impl MachineState {
         } else if let Some(checked) = receiver.borrow_and_update().clone() {
             return Some(checked);
         }
-        receiver.changed().await.ok()?;
+        // A check that hangs (a hung driver) must not hold the request forever.
+        tokio::time::timeout(CHECK_LIMIT, receiver.changed()).await.ok()?.ok()?;
         receiver.borrow().clone()
     }
 
@@ -115,7 +130,9 @@ pub(crate) async fn page(State(app): State<App>, RawQuery(raw): RawQuery) -> Mar
     let query = Query::parse(raw.as_deref().unwrap_or_default());
     let contents = match app.0.machine.next(query.flag("refresh"), &app.0.vars).await {
         Some(checked) => panel(&checked, &app.0.machine.describe()),
-        None => html! { p role="alert" { "The check of this machine did not finish." } },
+        None => {
+            html! { p role="alert" { "The check of this machine did not finish within two minutes: run `gpuwise doctor` to see where it stops." } }
+        }
     };
     if query.flag("fragment") {
         return contents;

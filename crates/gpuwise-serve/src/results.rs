@@ -277,6 +277,9 @@ const OPTIONS: [&str; 25] = [
     "compare",
 ];
 
+/// The rule of thumb's inputs.
+const SEED_INPUTS: [&str; 5] = ["size", "gpu_cores", "cpu_factor", "bandwidth", "overhead_ms"];
+
 /// Flags (given without a value on the command line).
 const FLAGS: [&str; 4] = ["resident", "pageable", "real", "rule_of_thumb"];
 
@@ -300,7 +303,11 @@ const DEFAULTS: [(&str, &str); 11] = [
 /// describes a recorded system and the GPU or CPU is this machine's.
 pub(crate) fn command_line(query: &Query, system: Option<&Path>) -> String {
     let mut words = vec!["gpuwise".to_string(), "estimate".to_string()];
-    for key in OPTIONS.iter().filter(|k| **k != "compare") {
+    // The rule of thumb's own inputs count only when it is asked for (the command line refuses
+    // them otherwise).
+    let seed = query.flag("rule_of_thumb");
+    let wanted = |key: &&&str| **key != "compare" && (seed || !SEED_INPUTS.contains(*key));
+    for key in OPTIONS.iter().filter(wanted) {
         let option = format!("--{}", key.replace('_', "-"));
         if FLAGS.contains(key) {
             if query.flag(key) {
@@ -361,7 +368,7 @@ mod tests {
             command_line(&query, None),
             "gpuwise estimate --op matmul --shape 4096,4096,2048 --dtype bf16 --gpu h100-sxm --resident"
         );
-        let defaults = Query::parse("op=fft&shape=1Mi&dtype=f32&gpu=auto&cpu=auto&repeats=1&batch=1");
+        let defaults = Query::parse("op=fft&shape=1Mi&dtype=f32&gpu=auto&cpu=auto&repeats=1&batch=1&size=1e6");
         let system = Path::new("/tmp/node 7.json");
         assert_eq!(
             command_line(&defaults, Some(system)),

@@ -30,6 +30,9 @@ pub struct SlurmSettings {
     pub pythons: Vec<PathBuf>,
     /// How long doctor may take on a node before it counts as hung.
     pub timeout: Duration,
+    /// Whole nodes, every GPU included: where Slurm confines a job to the GPUs it asks for
+    /// (`ConstrainDevices=yes`), a task that asks for none sees none.
+    pub exclusive: bool,
 }
 
 /// What `gpuwise fleet dask` asks for.
@@ -81,7 +84,9 @@ impl FleetError {
 }
 
 /// The merged report of `answers`, carried by `engine`, with the fleet rules' findings.
-pub fn merge(engine: &str, answers: Vec<NodeAnswer>) -> FleetReport {
+pub fn merge(engine: &str, mut answers: Vec<NodeAnswer>) -> FleetReport {
+    // In name order first, so every finding lists its nodes that way.
+    answers.sort_by_key(|answer| natural_key(&answer.name));
     let answers = distinct_names(answers);
     let findings = gpuwise_rules::diagnose_fleet(&answers);
     FleetReport::new(engine, answers, findings)
@@ -148,20 +153,21 @@ struct SlurmNode {
 }
 
 impl SlurmNode {
-    /// The state in words: `down*` is `down, not responding`.
-    fn state_words(&self) -> String {
-        match self.state.strip_suffix('*') {
-            Some(base) => format!("{base}, not responding"),
-            None => self.state.clone(),
-        }
-    }
-
-    /// True when Slurm would run a task there now: not down, drained, failed or unreachable
-    /// (a trailing `*` means not responding).
-    fn responding(&self) -> bool {
+    /// Why Slurm would not run a task there now, in words (`down, not responding`, `allocated
+    /// to other jobs`, `idle, powered down`); `None` when it would, at once.
+    fn unavailable(&self) -> Option<String> {
         let state = self.state.to_ascii_lowercase();
         let base = state.trim_end_matches(|c: char| "*~#!%$@^-+".contains(c));
-        const GONE: [&str; 11] = [
+        let flag = |mark: char, words: &'static str| state.ends_with(mark).then_some(words);
+        let why = flag('*', "not responding")
+            .or(flag('~', "powered down"))
+            .or(flag('#', "powering up"))
+            .or(flag('%', "powering down"))
+            .or(flag('!', "about to power down"))
+            .or(flag('@', "about to reboot"))
+            .or(flag('^', "rebooting"))
+            .or(flag('$', "in a maintenance reservation"));
+        const GONE: [&str; 14] = [
             "down",
             "drained",
             "draining",
@@ -171,30 +177,50 @@ impl SlurmNode {
             "unknown",
             "future",
             "inval",
+            "maint",
             "powered_down",
             "powering_down",
+            "powering_up",
+            "reboot_issued",
         ];
-        !state.ends_with('*') && !GONE.contains(&base)
+        match why {
+            Some(why) => Some(format!("{base}, {why}")),
+            // Taken whole by other jobs: a task would queue behind them.
+            None if base == "allocated" || base == "completing" => Some(format!("{base} to other jobs")),
+            None if GONE.contains(&base) => Some(base.to_string()),
+            None => None,
+        }
     }
 }
 
-/// `sinfo -h -N -o '%N %T'`: every node (once) and its state.
-fn slurm_nodes(partition: Option<&str>) -> Result<Vec<SlurmNode>, FleetError> {
-    let mut command = Command::new("sinfo");
-    command.args(["-h", "-N", "-o", "%N %T"]);
-    if let Some(partition) = partition {
-        command.args(["-p", partition]);
-    }
-    let done = match process::run(&mut command, Duration::from_secs(60)) {
+/// One command of Slurm's, its standard output.
+fn slurm_command(program: &'static str, args: &[&str]) -> Result<String, FleetError> {
+    let done = match process::run(Command::new(program).args(args), Duration::from_secs(60)) {
         Ok(done) => done,
-        Err(RunError::Spawn(_)) => return Err(FleetError::NoSlurm("sinfo")),
+        Err(RunError::Spawn(_)) => return Err(FleetError::NoSlurm(program)),
         Err(RunError::TimedOut) => return Err(FleetError::Sinfo("it did not answer within 60 s".into())),
     };
     if !done.status.success() {
         return Err(FleetError::Sinfo(process::last_line(&String::from_utf8_lossy(&done.stderr))));
     }
+    Ok(String::from_utf8_lossy(&done.stdout).into_owned())
+}
+
+/// The partition jobs go to when none is named (`sinfo` marks it with `*`).
+fn default_partition() -> Result<Option<String>, FleetError> {
+    let partitions = slurm_command("sinfo", &["-h", "-o", "%P"])?;
+    Ok(partitions.lines().find_map(|line| line.trim().strip_suffix('*')).map(str::to_string))
+}
+
+/// `sinfo -h -N -o '%N %T'`: every node of the partition (once) and its state.
+fn slurm_nodes(partition: Option<&str>) -> Result<Vec<SlurmNode>, FleetError> {
+    let mut args = vec!["-h", "-N", "-o", "%N %T"];
+    if let Some(partition) = partition {
+        args.extend(["-p", partition]);
+    }
+    let listed = slurm_command("sinfo", &args)?;
     let mut nodes: Vec<SlurmNode> = Vec::new();
-    for line in String::from_utf8_lossy(&done.stdout).lines() {
+    for line in listed.lines() {
         let mut words = line.split_whitespace();
         if let (Some(name), Some(state)) = (words.next(), words.next())
             && !nodes.iter().any(|n| n.name == name)
@@ -212,24 +238,31 @@ fn slurm_nodes(partition: Option<&str>) -> Result<Vec<SlurmNode>, FleetError> {
 /// Runs doctor on the partition's responding nodes through `srun`, one task per node, and
 /// merges the reports; nodes Slurm reports down are not asked and count as not answering.
 pub fn slurm(settings: &SlurmSettings) -> Result<FleetReport, FleetError> {
-    let nodes = slurm_nodes(settings.partition.as_deref())?;
-    let (up, gone): (Vec<SlurmNode>, Vec<SlurmNode>) = nodes.into_iter().partition(SlurmNode::responding);
-    let mut answers: Vec<NodeAnswer> = gone
-        .into_iter()
-        .map(|node| NodeAnswer {
-            name: node.name.clone(),
-            report: Err(format!("Slurm reports it {}: not asked", node.state_words())),
-        })
-        .collect();
-    let asked: Vec<String> = up.into_iter().map(|n| n.name).take(settings.nodes.unwrap_or(usize::MAX)).collect();
+    // The default partition, named: sinfo would list every partition's nodes, srun runs in one.
+    let partition = match &settings.partition {
+        Some(partition) => Some(partition.clone()),
+        None => default_partition()?,
+    };
+    let nodes = slurm_nodes(partition.as_deref())?;
+    let mut answers = Vec::new();
+    let mut asked = Vec::new();
+    for node in nodes {
+        match node.unavailable() {
+            Some(why) => {
+                answers.push(NodeAnswer { name: node.name, report: Err(format!("Slurm reports it {why}: not asked")) })
+            }
+            None if asked.len() < settings.nodes.unwrap_or(usize::MAX) => asked.push(node.name),
+            None => {}
+        }
+    }
     if !asked.is_empty() {
-        answers.extend(srun(settings, &asked)?);
+        answers.extend(srun(settings, partition.as_deref(), &asked)?);
     }
     Ok(merge("slurm", answers))
 }
 
 /// `srun` over `asked`, each task printing its node's name and then its report.
-fn srun(settings: &SlurmSettings, asked: &[String]) -> Result<Vec<NodeAnswer>, FleetError> {
+fn srun(settings: &SlurmSettings, partition: Option<&str>, asked: &[String]) -> Result<Vec<NodeAnswer>, FleetError> {
     let limit = settings.timeout.as_secs().max(1);
     let count = asked.len().to_string();
     let mut command = Command::new("srun");
@@ -241,8 +274,19 @@ fn srun(settings: &SlurmSettings, asked: &[String]) -> Result<Vec<NodeAnswer>, F
     // at most a limit's time after the first.
     command.args(["--immediate=30", "--wait", &(limit + 10).to_string()]);
     command.args(["--time", &(limit / 60 + 2).to_string()]);
-    if let Some(partition) = &settings.partition {
+    if let Some(partition) = partition {
         command.args(["--partition", partition]);
+    }
+    if settings.exclusive {
+        command.arg("--exclusive");
+    }
+    // A job of the caller's (salloc, a batch script, a notebook server started by Slurm) must
+    // not swallow this one as a step: srun reads where it runs from these.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if (name.starts_with("SLURM_") && name != "SLURM_CONF") || name.starts_with("SRUN_") {
+            command.env_remove(name.as_ref());
+        }
     }
     // Each task names its node, then runs doctor under a time limit of its own: a hung driver
     // on one node cannot keep the others' reports.
@@ -291,10 +335,9 @@ impl Tasks {
             let (node, text) = tasks.out.entry(task).or_default();
             match line.strip_prefix(NODE_MARK) {
                 Some(name) if node.is_none() => *node = Some(name.trim().to_string()),
-                _ => {
-                    text.push_str(line);
-                    text.push('\n');
-                }
+                // Joined without newlines: srun ends a long line early and labels the rest as a
+                // line of its own, and a pretty-printed report's newlines all lie between tokens.
+                _ => text.push_str(line),
             }
         }
         for line in stderr.lines() {
@@ -318,10 +361,11 @@ impl Tasks {
             Some(task) => {
                 let (_, text) = &self.out[task];
                 let err = self.err.get(task).map(String::as_str).unwrap_or_default();
-                let exit = self.exit_code(task);
-                match exit {
-                    Some(124 | 137) => Err(format!("doctor did not finish within {limit} s there (a hung driver?)")),
-                    Some(126 | 127) => Err(format!(
+                match self.ending(task) {
+                    Some(Ending::Killed) | Some(Ending::Code(124 | 137)) => {
+                        Err(format!("doctor did not finish within {limit} s there (a hung driver?)"))
+                    }
+                    Some(Ending::Code(126 | 127)) => Err(format!(
                         "gpuwise is not at {} on this node: put it on a file system the nodes share, or give its path there with --gpuwise",
                         gpuwise.display()
                     )),
@@ -338,22 +382,36 @@ impl Tasks {
         NodeAnswer { name: node.to_string(), report }
     }
 
-    /// The exit code srun reports for `task` (`srun: error: node3: task 2: Exited with exit code 127`).
-    fn exit_code(&self, task: &str) -> Option<i32> {
+    /// How srun says `task` ended: `srun: error: node3: task 2: Exited with exit code 127`, or
+    /// `task 2: Killed` (`timeout -k` killing a doctor that ignored its TERM, or srun's `--wait`).
+    fn ending(&self, task: &str) -> Option<Ending> {
         self.srun.iter().find_map(|line| {
-            let rest = line.split(&format!("task {task}: ")).nth(1)?;
-            rest.strip_prefix("Exited with exit code ")?.trim().parse().ok()
+            let rest = line.split(&format!("task {task}: ")).nth(1)?.trim();
+            match rest.strip_prefix("Exited with exit code ") {
+                Some(code) => code.trim().parse().ok().map(Ending::Code),
+                None => (rest.starts_with("Killed") || rest.starts_with("Terminated")).then_some(Ending::Killed),
+            }
         })
     }
 
     /// Why a node's task never spoke: srun's last message about it, or its last message.
     fn srun_reason(&self, node: &str) -> String {
-        let about = self.srun.iter().rev().find(|line| line.contains(node));
+        let names = |line: &&String| line.split(|c: char| c == ':' || c == ',' || c.is_whitespace()).any(|w| w == node);
+        let about = self.srun.iter().rev().find(names);
         match about.or_else(|| self.srun.iter().rev().find(|line| !line.trim().is_empty())) {
             Some(line) => line.trim().to_string(),
             None => "its task printed nothing".to_string(),
         }
     }
+}
+
+/// How a task ended, as srun reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    /// It exited with this code.
+    Code(i32),
+    /// A signal ended it.
+    Killed,
 }
 
 /// A `--label`led line: the task's number and the text (`  2: {` gives `2` and `{`).
@@ -428,12 +486,17 @@ mod tests {
     }
 
     #[test]
-    fn down_drained_and_unreachable_nodes_are_not_asked() {
-        for state in ["idle", "mixed", "allocated", "completing", "reserved", "planned"] {
-            assert!(node("n", state).responding(), "{state}");
+    fn down_drained_busy_powered_down_and_unreachable_nodes_are_not_asked() {
+        for state in ["idle", "mixed", "reserved", "planned"] {
+            assert_eq!(node("n", state).unavailable(), None, "{state}");
         }
-        for state in ["down*", "down", "drained", "draining", "idle*", "fail", "unknown*", "powered_down"] {
-            assert!(!node("n", state).responding(), "{state}");
+        let why = |state: &str| node("n", state).unavailable().unwrap_or_else(|| panic!("{state} is asked"));
+        assert_eq!(why("down*"), "down, not responding");
+        assert_eq!(why("idle~"), "idle, powered down");
+        assert_eq!(why("allocated"), "allocated to other jobs");
+        assert_eq!(why("mixed@"), "mixed, about to reboot");
+        for state in ["down", "drained", "draining", "fail", "unknown*", "powered_down", "idle#", "idle$"] {
+            why(state);
         }
     }
 
@@ -445,11 +508,12 @@ mod tests {
             "{}{}{}{}",
             labelled(" 0", &format!("{NODE_MARK}node1")),
             labelled(" 1", &format!("{NODE_MARK}node2")),
-            labelled(" 0", &report),
+            // srun cuts long lines and labels the rest: even inside a string, the report reads back.
+            labelled(" 0", &report.replacen("schema_version", "schema_ver\nsion", 1)),
             labelled(" 2", &format!("{NODE_MARK}node3")),
         );
         let stderr = "2: sh: 1: exec: /shared/gpuwise: not found\nsrun: error: node3: task 2: Exited with exit code 127\n\
-                      srun: error: node4: unable to start its task\n";
+                      srun: error: node4: unable to start its task\nsrun: error: node40: task 7: Killed\n";
         let tasks = Tasks::read(&stdout, stderr);
         let gpuwise = Path::new("/shared/gpuwise");
         assert!(tasks.answer("node1", gpuwise, 60).report.is_ok());

@@ -96,6 +96,11 @@ pub struct FleetSlurmArgs {
     /// Seconds doctor may take on a node before it counts as hung.
     #[arg(long, default_value_t = 120, value_name = "SECONDS")]
     pub timeout: u64,
+    /// Allocate whole nodes, every GPU included. Needed where Slurm confines a job to the GPUs it
+    /// asks for (ConstrainDevices=yes in cgroup.conf): there a task that asks for none sees none,
+    /// and every node would look GPU-less. Only idle nodes can be allocated whole.
+    #[arg(long)]
+    pub exclusive: bool,
     /// How to show the result.
     #[command(flatten)]
     pub view: FleetViewArgs,

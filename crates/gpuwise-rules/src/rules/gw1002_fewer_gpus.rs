@@ -42,13 +42,19 @@ fn check(ctx: &FleetContext<'_>) -> Vec<FleetFinding> {
         }
         let count = |report: &gpuwise_core::Report| report.system.devices.iter().filter(|d| d.name == model).count();
         let counts: Vec<usize> = nodes.iter().map(|(_, report)| count(report)).collect();
-        // The usual count: the most common one, the larger in a tie.
-        let usual = counts.iter().copied().max_by_key(|c| (counts.iter().filter(|n| *n == c).count(), *c)).unwrap_or(0);
+        // The usual count: the one most nodes have. Without a majority (half 4-GPU, half 8-GPU
+        // nodes), the largest, but then only the PCI bus's word convicts a node.
+        let most = counts.iter().copied().max_by_key(|c| (counts.iter().filter(|n| *n == c).count(), *c)).unwrap_or(0);
+        let majority = counts.iter().filter(|c| **c == most).count() * 2 > counts.len();
+        let usual = if majority { most } else { counts.iter().copied().max().unwrap_or(0) };
         let siblings: Vec<String> =
             nodes.iter().filter(|(_, r)| count(r) >= usual).map(|(name, _)| name.to_string()).collect();
         for (name, report) in nodes.iter().filter(|(_, r)| count(r) < usual) {
             let have = count(report);
             let on_bus = report.system.pci_gpus.iter().filter(|p| p.vendor_id.eq_ignore_ascii_case("0x10de")).count();
+            if !majority && on_bus <= have {
+                continue;
+            }
             let bus = if on_bus > have {
                 format!(" The PCI bus shows {on_bus} NVIDIA controllers: the driver lost {}.", on_bus - have)
             } else {
@@ -83,6 +89,23 @@ mod tests {
         let found = check(&FleetContext { nodes: &nodes });
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].finding.title, "node2 has 3 NVIDIA H100 80GB HBM3 where node[1,3] have 4");
+    }
+
+    #[test]
+    fn nodes_built_with_fewer_gpus_are_no_loss_without_the_bus_saying_so() {
+        let nodes = vec![node("node1", h100(8), "550.54.15", "12.4"), node("node2", h100(4), "550.54.15", "12.4")];
+        assert!(check(&FleetContext { nodes: &nodes }).is_empty(), "no majority, no PCI evidence");
+        let mut lost = node("node2", h100(4), "550.54.15", "12.4");
+        let bus = (0..8).map(|i| gpuwise_core::PciGpu {
+            bus_id: format!("{i}"),
+            vendor_id: "0x10de".into(),
+            ..Default::default()
+        });
+        lost.report.as_mut().unwrap().system.pci_gpus = bus.collect();
+        let nodes = vec![node("node1", h100(8), "550.54.15", "12.4"), lost];
+        let found = check(&FleetContext { nodes: &nodes });
+        assert_eq!(found.len(), 1);
+        assert!(found[0].finding.detail.ends_with("the driver lost 4."), "{}", found[0].finding.detail);
     }
 
     #[test]

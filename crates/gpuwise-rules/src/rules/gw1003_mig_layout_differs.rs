@@ -41,7 +41,10 @@ fn layout(report: &Report) -> String {
         .iter()
         .filter(|d| d.mig)
         .map(|d| {
-            let names: Vec<&str> = d.mig_devices.iter().map(|m| m.name.as_deref().unwrap_or("MIG instance")).collect();
+            let mut names: Vec<&str> =
+                d.mig_devices.iter().map(|m| m.name.as_deref().unwrap_or("MIG instance")).collect();
+            // The same instances made in another order are the same layout.
+            names.sort_unstable();
             format!(
                 "GPU {}: {}",
                 d.index,

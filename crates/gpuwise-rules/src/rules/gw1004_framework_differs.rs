@@ -54,6 +54,10 @@ fn check(ctx: &FleetContext<'_>) -> Vec<FleetFinding> {
     for (name, report) in ctx.answered() {
         for env in &report.environments {
             for framework in &env.frameworks {
+                // Where the outcome cannot be judged, it is no evidence either way.
+                if framework.outcome == Outcome::Unknown {
+                    continue;
+                }
                 let spread = spreads.entry((env.label(), framework.label())).or_default();
                 let (nodes, models) = if framework.outcome == Outcome::Gpu {
                     (&mut spread.gpu, &mut spread.models_gpu)

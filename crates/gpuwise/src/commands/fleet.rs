@@ -24,6 +24,7 @@ pub fn run(command: &FleetCommand) -> anyhow::Result<ExitStatus> {
                 gpuwise,
                 pythons: args.python.clone(),
                 timeout: Duration::from_secs(args.timeout),
+                exclusive: args.exclusive,
             };
             (fleet::slurm(&settings), &args.view)
         }

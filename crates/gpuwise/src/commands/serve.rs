@@ -1,5 +1,7 @@
 //! `gpuwise serve`: the calculator and this machine's panel as a local web page, until Ctrl-C.
 
+use std::sync::Arc;
+
 use anyhow::Context as _;
 use gpuwise_core::Variables;
 use gpuwise_serve::{ServeSettings, Server};
@@ -20,7 +22,7 @@ pub fn run(args: &ServeArgs, vars: &Variables) -> anyhow::Result<ExitStatus> {
         jupyter_proxy: jupyterhub_prefix(vars).map(str::to_string),
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the server's threads")?;
-    runtime.block_on(async {
+    let status = runtime.block_on(async {
         let stopped = stop_signals().context("cannot catch Ctrl-C")?;
         let server = Server::bind(settings, vars.clone()).await?;
         let url = server.url();
@@ -37,11 +39,31 @@ pub fn run(args: &ServeArgs, vars: &Variables) -> anyhow::Result<ExitStatus> {
         {
             output::warn(&format!("cannot open a web browser ({err}): open {url} yourself"));
         }
-        server.run(stopped).await?;
+        let finish = Arc::new(tokio::sync::Notify::new());
+        let finishing = Arc::clone(&finish);
+        let serving = server.run(async move { finishing.notified().await });
+        tokio::pin!(serving);
+        tokio::select! {
+            served = &mut serving => served?,
+            () = stopped => {
+                finish.notify_one();
+                // Requests under way get a moment to finish (a check of this machine may take
+                // long); then the server stops regardless.
+                if tokio::time::timeout(GRACE, &mut serving).await.is_err() {
+                    output::warn(&format!("requests still under way after {} s were cut off", GRACE.as_secs()));
+                }
+            }
+        }
         output::note("Stopped.");
         anyhow::Ok(ExitStatus::Success)
-    })
+    });
+    // A check of this machine still running is not waited for.
+    runtime.shutdown_background();
+    status
 }
+
+/// How long requests under way may take to finish once the server is told to stop.
+const GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The user's JupyterHub prefix (`/user/alice/`), when this runs in a JupyterHub session.
 fn jupyterhub_prefix(vars: &Variables) -> Option<&str> {

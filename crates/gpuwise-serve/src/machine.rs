@@ -14,6 +14,7 @@ use maud::{Markup, html};
 use tokio::sync::watch;
 
 use crate::app::App;
+use crate::page::Base;
 use crate::query::Query;
 
 /// How long a request waits for a check of this machine.
@@ -126,7 +127,7 @@ impl MachineState {
 
 /// `GET /machine[?refresh=1][&fragment=1]`: the panel, once the latest (or, with `refresh`, a
 /// new) run ends; as a page of its own unless the script asks for the fragment.
-pub(crate) async fn page(State(app): State<App>, RawQuery(raw): RawQuery) -> Markup {
+pub(crate) async fn page(State(app): State<App>, base: Base, RawQuery(raw): RawQuery) -> Markup {
     let query = Query::parse(raw.as_deref().unwrap_or_default());
     let contents = match app.0.machine.next(query.flag("refresh"), &app.0.vars).await {
         Some(checked) => panel(&checked, &app.0.machine.describe()),
@@ -138,6 +139,7 @@ pub(crate) async fn page(State(app): State<App>, RawQuery(raw): RawQuery) -> Mar
         return contents;
     }
     crate::page::layout(
+        &base,
         "This machine — gpuwise",
         html! {
             p { a href="./" { "← The calculator" } }

@@ -1,7 +1,9 @@
 //! The page: the calculator (form and answer) and this machine's panel, rendered on the server.
 
+use axum::extract::FromRequestParts;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use gpuwise_model::OpName;
 use maud::{DOCTYPE, Markup, html};
 
@@ -12,7 +14,7 @@ use crate::query::Query;
 use crate::results::{self, Answer};
 
 /// `GET /`: the whole page for the inputs in the URL (a new page starts from an example).
-pub(crate) async fn calculator(State(app): State<App>, RawQuery(raw): RawQuery) -> Markup {
+pub(crate) async fn calculator(State(app): State<App>, base: Base, RawQuery(raw): RawQuery) -> Markup {
     let query = fields::with_defaults(&Query::parse(raw.as_deref().unwrap_or_default()));
     let (query, answer) = compute(&app, query).await;
     let op = query.get("op").and_then(|name| OpName::from_name(name).ok()).unwrap_or(OpName::Matmul);
@@ -22,6 +24,7 @@ pub(crate) async fn calculator(State(app): State<App>, RawQuery(raw): RawQuery) 
         None => crate::machine::pending(),
     };
     layout(
+        &base,
         "gpuwise — is the GPU worth it?",
         html! {
             section.calculator aria-labelledby="calculator-h" {
@@ -84,23 +87,40 @@ async fn estimate(app: &App, query: &Query) -> Answer {
 }
 
 /// Any other address.
-pub(crate) async fn not_found() -> (StatusCode, Markup) {
+pub(crate) async fn not_found(base: Base) -> (StatusCode, Markup) {
     (
         StatusCode::NOT_FOUND,
         layout(
+            &base,
             "Not found — gpuwise",
             html! { p { "Nothing here. " a href="./" { "The calculator" } " is at the start." } },
         ),
     )
 }
 
+/// Where the page's relative links start when jupyter-server-proxy forwarded the request: its
+/// path there (`/user/alice/proxy/8765/`), so they work even when the address lacks its final
+/// `/`. Nothing otherwise: the page's own address is the base.
+pub(crate) struct Base(Option<String>);
+
+impl FromRequestParts<App> for Base {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, app: &App) -> Result<Base, Self::Rejection> {
+        let forwarded = parts.headers.get("x-forwarded-context").and_then(|v| v.to_str().ok());
+        let proxied = app.0.proxied.as_deref().filter(|context| forwarded == Some(*context));
+        Ok(Base(proxied.map(|context| format!("{}/", context.trim_end_matches('/')))))
+    }
+}
+
 /// The page around `main`.
-pub(crate) fn layout(title: &str, main: Markup) -> Markup {
+pub(crate) fn layout(base: &Base, title: &str, main: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
             head {
                 meta charset="utf-8";
+                @if let Some(base) = &base.0 { base href=(base); }
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="color-scheme" content="light dark";
                 title { (title) }

@@ -34,8 +34,10 @@ impl Running {
     }
 
     fn on(system: PathBuf, host: Option<IpAddr>, limits: Limits) -> Running {
-        let settings =
-            ServeSettings { host, port: 0, system: Some(system), pythons: Vec::new(), limits, jupyter_proxy: None };
+        Running::with(ServeSettings { host, system: Some(system), limits, ..ServeSettings::default() })
+    }
+
+    fn with(settings: ServeSettings) -> Running {
         let runtime = tokio::runtime::Runtime::new().unwrap();
         let server = runtime.block_on(Server::bind(settings, Variables::default())).unwrap();
         let (addr, warning) = (server.addr(), server.exposure_warning());
@@ -249,6 +251,28 @@ fn on_loopback_only_requests_addressed_to_this_machine_are_answered() {
         let reply = server.send(&format!("GET /api/gpus HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
         assert_eq!(reply.status, 200, "{host}");
     }
+}
+
+#[test]
+fn through_jupyter_server_proxy_the_page_answers_with_its_links_based_there() {
+    let settings = ServeSettings {
+        system: Some(fixture()),
+        jupyter_proxy: Some("/user/alice/".into()),
+        ..ServeSettings::default()
+    };
+    let server = Running::with(settings);
+    let context = format!("/user/alice/proxy/{}", server.addr.port());
+    let proxied = |context: &str| {
+        server.send(&format!(
+            "GET / HTTP/1.1\r\nHost: hub.example.org\r\nX-Forwarded-Context: {context}\r\nConnection: close\r\n\r\n"
+        ))
+    };
+    let page = proxied(&context);
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains(&format!(r#"<base href="{context}/">"#)), "links start at the proxy's path");
+    assert_eq!(proxied("/user/mallory/proxy/1").status, 403, "another path is not this server's proxy");
+    let local = server.get("/");
+    assert!(local.status == 200 && !local.body.contains("<base"), "opened directly, the page is its own base");
 }
 
 #[test]

@@ -261,14 +261,24 @@ pub fn slurm(settings: &SlurmSettings) -> Result<FleetReport, FleetError> {
     Ok(merge("slurm", answers))
 }
 
+/// The name of the Slurm job `slurm` runs: unique to this process, so it can be cancelled by
+/// name when srun has to be killed or the user interrupts (the job outlives a killed srun).
+pub fn slurm_job_name() -> String {
+    format!("gpuwise-fleet-{}", std::process::id())
+}
+
+/// Cancels the job `slurm` runs, if it is still there.
+pub fn cancel_slurm_job() {
+    let _ = process::run(Command::new("scancel").args(["--name", &slurm_job_name()]), Duration::from_secs(30));
+}
+
 /// `srun` over `asked`, each task printing its node's name and then its report.
 fn srun(settings: &SlurmSettings, partition: Option<&str>, asked: &[String]) -> Result<Vec<NodeAnswer>, FleetError> {
     let limit = settings.timeout.as_secs().max(1);
     let count = asked.len().to_string();
     let mut command = Command::new("srun");
     command.args(["--nodelist", &hostlist(asked), "--nodes", &count, "--ntasks", &count, "--ntasks-per-node", "1"]);
-    // A unique name, to cancel the job if srun has to be killed (the job outlives a killed srun).
-    let job = format!("gpuwise-fleet-{}", std::process::id());
+    let job = slurm_job_name();
     command.args(["--label", "--kill-on-bad-exit=0", "--job-name", &job]);
     // Fail at once rather than queue when the nodes are taken, and let the slowest node finish
     // at most a limit's time after the first.
@@ -302,7 +312,7 @@ fn srun(settings: &SlurmSettings, partition: Option<&str>, asked: &[String]) -> 
     match process::run_capped(&mut command, deadline, OUTPUT_LIMIT) {
         Err(RunError::Spawn(_)) => Err(FleetError::NoSlurm("srun")),
         Err(RunError::TimedOut) => {
-            let _ = process::run(Command::new("scancel").args(["--name", &job]), Duration::from_secs(30));
+            cancel_slurm_job();
             Ok(silent(asked, &format!("srun did not finish within {} s (a node's launch hung?)", deadline.as_secs())))
         }
         Ok(done) => {

@@ -26,6 +26,17 @@ pub fn run(command: &FleetCommand) -> anyhow::Result<ExitStatus> {
                 timeout: Duration::from_secs(args.timeout),
                 exclusive: args.exclusive,
             };
+            // srun runs in a process group of its own: on Ctrl-C its job is cancelled here, or it
+            // would keep the nodes until its time limit.
+            if let Err(err) = ctrlc::set_handler(|| {
+                fleet::cancel_slurm_job();
+                std::process::exit(130);
+            }) {
+                output::warn(&format!(
+                    "Ctrl-C will not cancel the Slurm job ({err}): `scancel --name {}`",
+                    fleet::slurm_job_name()
+                ));
+            }
             (fleet::slurm(&settings), &args.view)
         }
         FleetCommand::Dask(args) => {

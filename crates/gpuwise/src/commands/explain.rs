@@ -11,7 +11,7 @@ pub fn run(args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
     let Some(code) = &args.code else {
         let mut list = String::new();
         for rule in gpuwise_rules::catalogue() {
-            list.push_str(&format!("{}  {:<8} {}\n", rule.code, rule.severity.as_str(), rule.title));
+            list.push_str(&format!("{:<6}  {:<8} {}\n", rule.code, rule.severity.as_str(), rule.title));
         }
         output::print(&list)?;
         return Ok(ExitStatus::Success);

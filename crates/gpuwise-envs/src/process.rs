@@ -42,30 +42,45 @@ pub fn run(command: &mut Command, timeout: Duration) -> Result<Finished, RunErro
 /// [`run`], keeping up to `limit` bytes of each output stream (a cluster's worth of reports is
 /// more than one program's few MiB).
 pub fn run_capped(command: &mut Command, timeout: Duration, limit: u64) -> Result<Finished, RunError> {
+    let ran = run_keeping(command, timeout, limit).map_err(RunError::Spawn)?;
+    if ran.timed_out { Err(RunError::TimedOut) } else { Ok(ran.output) }
+}
+
+/// What a child left, whether it finished or was killed at its time limit.
+#[derive(Debug, Clone)]
+pub struct Ran {
+    /// Its status and what it printed until it ended.
+    pub output: Finished,
+    /// True when it ran past the limit and was killed.
+    pub timed_out: bool,
+}
+
+/// [`run_capped`], keeping what the child printed when it is killed at the limit too (several
+/// machines' answers, some of which came in time); `Err` is the operating system's reason it
+/// could not be started.
+pub fn run_keeping(command: &mut Command, timeout: Duration, limit: u64) -> Result<Ran, String> {
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .process_group(0)
         .spawn()
-        .map_err(|err| RunError::Spawn(err.to_string()))?;
+        .map_err(|err| err.to_string())?;
     let stdout = drain(child.stdout.take(), limit);
     let stderr = drain(child.stderr.take(), limit);
     let waited = child.wait_timeout(timeout);
     kill_group(&child);
-    let status = match waited {
-        Ok(Some(status)) => status,
-        Ok(None) | Err(_) => {
-            let _ = child.wait();
-            return Err(RunError::TimedOut);
-        }
+    let (status, timed_out) = match waited {
+        Ok(Some(status)) => (status, false),
+        Ok(None) | Err(_) => (child.wait().map_err(|err| err.to_string())?, true),
     };
     let grace = Duration::from_millis(500);
-    Ok(Finished {
+    let output = Finished {
         status,
         stdout: stdout.recv_timeout(grace).unwrap_or_default(),
         stderr: stderr.recv_timeout(grace).unwrap_or_default(),
-    })
+    };
+    Ok(Ran { output, timed_out })
 }
 
 /// Kills every process left in `child`'s process group (the group is the child's own: it was
@@ -109,6 +124,16 @@ pub fn excerpt(text: &str) -> String {
 mod tests {
     use super::*;
     use std::time::Instant;
+
+    #[test]
+    fn what_a_child_printed_before_its_limit_is_kept() {
+        let mut command = Command::new("sh");
+        command.args(["-c", "echo early; exec sleep 600"]);
+        let ran = run_keeping(&mut command, Duration::from_secs(5), OUTPUT_LIMIT).unwrap();
+        assert!(ran.timed_out);
+        assert_eq!(String::from_utf8_lossy(&ran.output.stdout), "early\n");
+        assert!(run_keeping(&mut Command::new("/no/such/program"), Duration::from_secs(5), 1).is_err());
+    }
 
     /// True once `pid` is gone (or a zombie no one waits for: its group was killed), polled for
     /// up to a minute.

@@ -309,22 +309,20 @@ fn srun(settings: &SlurmSettings, partition: Option<&str>, asked: &[String]) -> 
     // Allocation (30 s at most), the doctor runs and srun's own message timeouts; past this,
     // the nodes count as silent.
     let deadline = Duration::from_secs(limit + 120);
-    match process::run_capped(&mut command, deadline, OUTPUT_LIMIT) {
-        Err(RunError::Spawn(_)) => Err(FleetError::NoSlurm("srun")),
-        Err(RunError::TimedOut) => {
-            cancel_slurm_job();
-            Ok(silent(asked, &format!("srun did not finish within {} s (a node's launch hung?)", deadline.as_secs())))
-        }
-        Ok(done) => {
-            let tasks = Tasks::read(&String::from_utf8_lossy(&done.stdout), &String::from_utf8_lossy(&done.stderr));
-            Ok(asked.iter().map(|node| tasks.answer(node, &settings.gpuwise, limit)).collect())
-        }
+    let ran = process::run_keeping(&mut command, deadline, OUTPUT_LIMIT).map_err(|_| FleetError::NoSlurm("srun"))?;
+    let done = &ran.output;
+    let tasks = Tasks::read(&String::from_utf8_lossy(&done.stdout), &String::from_utf8_lossy(&done.stderr));
+    let answers = asked.iter().map(|node| tasks.answer(node, &settings.gpuwise, limit));
+    if !ran.timed_out {
+        return Ok(answers.collect());
     }
-}
-
-/// Every node in `nodes`, not answering for `reason`.
-fn silent(nodes: &[String], reason: &str) -> Vec<NodeAnswer> {
-    nodes.iter().map(|name| NodeAnswer { name: name.clone(), report: Err(reason.to_string()) }).collect()
+    // The job outlives a killed srun: cancelled here. The reports that came in time count.
+    cancel_slurm_job();
+    let late = format!(
+        "srun did not finish within {} s and gave no report from it (a node's launch hung?)",
+        deadline.as_secs()
+    );
+    Ok(answers.map(|answer| NodeAnswer { report: answer.report.map_err(|_| late.clone()), ..answer }).collect())
 }
 
 /// What srun's tasks printed, by task (`--label` prefixes each line with the task's number).

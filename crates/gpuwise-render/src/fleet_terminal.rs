@@ -5,34 +5,14 @@
 
 use std::fmt::Write as _;
 
-use anstyle::{AnsiColor, Style};
 use comfy_table::{CellAlignment, ContentArrangement, Table, presets::NOTHING};
-use gpuwise_core::Severity;
 use gpuwise_core::fleet::{FleetFinding, FleetReport};
 
+use crate::ansi::{BAD, BOLD, DIM, GOOD, paint, severity_style};
 use crate::fleet::{GroupRow, byline, counts, group_rows, headline, silent, split_findings, why};
-
-const BOLD: Style = Style::new().bold();
-const DIM: Style = Style::new().dimmed();
-const GOOD: Style = AnsiColor::Green.on_default().bold();
-const BAD: Style = AnsiColor::Red.on_default().bold();
-const WARN: Style = AnsiColor::Yellow.on_default().bold();
-const INFO: Style = AnsiColor::Cyan.on_default();
 
 /// The width the nodes table wraps its cells to.
 const WIDTH: u16 = 100;
-
-fn paint(style: Style, text: &str) -> String {
-    format!("{style}{text}{style:#}")
-}
-
-fn severity_style(severity: Severity) -> Style {
-    match severity {
-        Severity::Error => BAD,
-        Severity::Warning => WARN,
-        Severity::Info => INFO,
-    }
-}
 
 /// Renders the fleet report for a person at a terminal.
 pub fn fleet_terminal(report: &FleetReport) -> String {

@@ -3,6 +3,7 @@
 //! decides where it goes (and whether colour survives: terminal output is written through a
 //! stream that strips styling for pipes and `NO_COLOR`).
 
+mod ansi;
 mod axis;
 mod bench;
 mod bench_chart;
@@ -36,7 +37,7 @@ pub use chart_error::ChartError;
 pub use describe::{Headline, cuda_cell, facts, headline, memory_cell, pcie_cell};
 pub use estimate::{
     band_text, bound_text, break_even_text, estimate_json, estimate_terminal, fmt_seconds, fmt_speedup, gpu_list,
-    gpu_list_json, memory_text, seed_inputs_text, seed_rows, shape_text, verdict,
+    gpu_list_json, memory_text, seed_inputs_text, seed_rows, shape_text, transfer_text, verdict,
 };
 pub use fleet::{fleet_json, fleet_markdown};
 pub use fleet_html::{fleet_html, fleet_html_fragment};

@@ -3,31 +3,12 @@
 
 use std::fmt::Write as _;
 
-use anstyle::{AnsiColor, Style};
 use comfy_table::{CellAlignment, Table, presets::NOTHING};
 use gpuwise_core::{Report, Severity};
 
+use crate::ansi::{BAD, BOLD, DIM, GOOD, paint, severity_style};
 use crate::describe::{self, headline};
 use crate::frameworks;
-
-const BOLD: Style = Style::new().bold();
-const DIM: Style = Style::new().dimmed();
-const GOOD: Style = AnsiColor::Green.on_default().bold();
-const BAD: Style = AnsiColor::Red.on_default().bold();
-const WARN: Style = AnsiColor::Yellow.on_default().bold();
-const INFO: Style = AnsiColor::Cyan.on_default();
-
-fn paint(style: Style, text: &str) -> String {
-    format!("{style}{text}{style:#}")
-}
-
-fn severity_style(severity: Severity) -> Style {
-    match severity {
-        Severity::Error => BAD,
-        Severity::Warning => WARN,
-        Severity::Info => INFO,
-    }
-}
 
 /// The frameworks section: each Python and Julia framework's verdict, empty environments, kernels.
 fn write_frameworks(out: &mut String, report: &Report) {

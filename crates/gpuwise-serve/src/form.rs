@@ -84,6 +84,20 @@ pub(crate) fn read(query: &Query, machine: Machine) -> Result<Calculator, InputE
     Ok(Calculator { settings, compare })
 }
 
+/// True when `key=value` reads as leaving `key` out does (`repeats=1`, `dtype=float32`,
+/// `gpu=auto`): judged by [`read`] itself, so the defaults live in one place.
+pub(crate) fn is_default(key: &str, value: &str) -> bool {
+    // Required, or read only all three together (a custom operation's work): never left out.
+    if matches!(key, "op" | "flops" | "bytes_in" | "bytes_out") {
+        return false;
+    }
+    let base = "op=matmul&rule_of_thumb=on";
+    let pair = form_urlencoded::Serializer::new(String::new()).append_pair(key, value).finish();
+    let without = read(&Query::parse(base), Machine::This);
+    let with = read(&Query::parse(&format!("{base}&{pair}")), Machine::This);
+    matches!((without, with), (Ok(a), Ok(b)) if a.settings == b.settings)
+}
+
 /// The sizes: every `shape` value, joined, read as `--shape` reads them; none is an empty shape
 /// (which the operation refuses unless it takes none).
 fn shape(query: &Query) -> Result<Vec<u64>, InputError> {
@@ -187,6 +201,25 @@ mod tests {
             "Sizes must be given in order, with no blank before the last one, got size 1 blank"
         );
         assert!(read_text("op=fft&shape=1024&shape=").is_ok(), "a blank last size is a 1-D FFT");
+    }
+
+    #[test]
+    fn defaults_are_what_leaving_an_input_out_gives() {
+        for (key, value) in
+            [("repeats", "1"), ("dtype", "float32"), ("gpu", "AUTO"), ("flops_per_element", "1.0"), ("cpu_factor", "1")]
+        {
+            assert!(is_default(key, value), "{key}={value}");
+        }
+        for (key, value) in [
+            ("op", "matmul"),
+            ("repeats", "2"),
+            ("dtype", "bf16"),
+            ("gpu", "h100-sxm"),
+            ("repeats", "-1"),
+            ("shape", "8"),
+        ] {
+            assert!(!is_default(key, value), "{key}={value}");
+        }
     }
 
     #[test]

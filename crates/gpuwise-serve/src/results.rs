@@ -115,7 +115,7 @@ fn estimate(
                 tr { th scope="row" { "GPU computation" } td data-seconds=(e.gpu.compute_seconds) { (fmt_seconds(e.gpu.compute_seconds)) } td {} }
                 tr { th scope="row" { "CPU computation" } td data-seconds=(e.cpu.seconds) { (fmt_seconds(e.cpu.seconds)) } td {} }
                 tr { th scope="row" { "GPU total, with transfers" } td data-seconds=(e.gpu.total_seconds) { (fmt_seconds(e.gpu.total_seconds)) }
-                    td { (transfers(e)) } }
+                    td { (gpuwise_render::transfer_text(e)) } }
                 tr { th scope="row" { "CPU total" } td data-seconds=(e.cpu.seconds) { (fmt_seconds(e.cpu.seconds)) } td {} }
             }
         }
@@ -142,20 +142,6 @@ fn estimate(
             "Same on the command line: " code #command { (command_line(query, system)) }
             " · " a href=(format!("api/estimate?{}", api_query(query))) { "JSON" }
         }
-    }
-}
-
-/// `to the GPU 2.1 ms, back 1.0 ms`, or that there are no copies.
-fn transfers(e: &Estimate) -> String {
-    if e.scenario.resident {
-        "no copies: the data stays on the GPU".to_string()
-    } else {
-        format!(
-            "transfers {}: to the GPU {}, back {}",
-            fmt_seconds(e.gpu.transfer_seconds),
-            fmt_seconds(e.gpu.h2d_seconds),
-            fmt_seconds(e.gpu.d2h_seconds)
-        )
     }
 }
 
@@ -283,22 +269,6 @@ const SEED_INPUTS: [&str; 5] = ["size", "gpu_cores", "cpu_factor", "bandwidth", 
 /// Flags (given without a value on the command line).
 const FLAGS: [&str; 4] = ["resident", "pageable", "real", "rule_of_thumb"];
 
-/// Values the command line takes when an option is left out, so the command shows only the
-/// rest (the page's form sends every field).
-const DEFAULTS: [(&str, &str); 11] = [
-    ("dtype", "f32"),
-    ("gpu", "auto"),
-    ("cpu", "auto"),
-    ("repeats", "1"),
-    ("batch", "1"),
-    ("stride", "1"),
-    ("padding", "0"),
-    ("inputs", "2"),
-    ("flops_per_element", "1"),
-    ("activation", "relu"),
-    ("cpu_factor", "1"),
-];
-
 /// The same estimate as a `gpuwise estimate` command; with `--system FILE` when the server
 /// describes a recorded system and the GPU or CPU is this machine's.
 pub(crate) fn command_line(query: &Query, system: Option<&Path>) -> String {
@@ -320,7 +290,9 @@ pub(crate) fn command_line(query: &Query, system: Option<&Path>) -> String {
             continue;
         }
         let value = if *key == "shape" { values.join(",") } else { values[values.len() - 1].to_string() };
-        if DEFAULTS.contains(&(*key, value.to_ascii_lowercase().as_str())) {
+        // The page's form sends every field; the command shows only what differs from leaving
+        // the option out.
+        if form::is_default(key, &value) {
             continue;
         }
         words.push(option);

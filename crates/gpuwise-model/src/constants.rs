@@ -18,6 +18,16 @@ pub struct Constant {
 pub struct Constants {
     /// Fraction of peak a large GEMM reaches (before wave quantisation).
     pub gemm_efficiency: Constant,
+    /// Clock factor of GeForce cards (see `GpuProfile::clock_factor`).
+    pub geforce_clock_factor: Constant,
+    /// Share of the FP32 peak SGEMM uses on dies with a shared FP32 datapath.
+    pub shared_fp32_gemm_share: Constant,
+    /// Clock factor of AMD Instinct parts.
+    pub instinct_clock_factor: Constant,
+    /// Clock factor of parts held to a low power limit (modules, small data-center cards).
+    pub power_limited_clock_factor: Constant,
+    /// Board power at or below which a data-center part counts as power-limited, watts.
+    pub low_power_watts: Constant,
     /// Edge of the square output tile one multiprocessor computes.
     pub gemm_tile: Constant,
     /// Convolution rate relative to a GEMM of the same implicit shape.
@@ -36,10 +46,19 @@ pub struct Constants {
     pub transfer_latency_seconds: Constant,
     /// Fraction of CPU peak a large GEMM reaches.
     pub cpu_gemm_efficiency: Constant,
-    /// Fraction of CPU peak an FFT reaches.
-    pub cpu_fft_efficiency: Constant,
-    /// Memory bandwidth per core when the CPU is probed, bytes/s.
+    /// FLOPs per cycle numpy's FFT reaches on one core when the transform fits in its cache.
+    pub cpu_fft_flops_per_cycle_in_cache: Constant,
+    /// The same when only each line of the longest dimension fits.
+    pub cpu_fft_flops_per_cycle_lines_in_cache: Constant,
+    /// The same when not even a line fits.
+    pub cpu_fft_flops_per_cycle_out_of_cache: Constant,
+    /// Cache one core works in, bytes.
+    pub cpu_cache_bytes: Constant,
+    /// Memory bandwidth one core reaches, bytes/s (all cores of a probed CPU: this times cores).
     pub cpu_memory_bandwidth_per_core: Constant,
+    /// Memory traffic per byte written into a new array (read for ownership, the write, the
+    /// kernel's zeroing of new pages).
+    pub cpu_write_factor: Constant,
     /// Fixed cost of one CPU library call, seconds.
     pub cpu_call_seconds: Constant,
     /// GPU memory unavailable to the data, bytes.

@@ -44,6 +44,12 @@ impl CpuProfile {
         }
     }
 
+    /// Memory bandwidth one core reaches (numpy's ufuncs run on one): the per-core figure,
+    /// at most the whole socket's.
+    pub fn core_bandwidth(&self) -> f64 {
+        constants().cpu_memory_bandwidth_per_core.value.min(self.memory_bandwidth_bytes_per_s)
+    }
+
     /// This machine's CPU from the probe: AVX-512 (two FMA pipes on Intel, two 256-bit pipes on
     /// AMD Zen 4), AVX2 with FMA, AVX, SSE or NEON; bandwidth assumed per core.
     pub fn probed(cpu: &Cpu) -> Result<CpuProfile, ModelError> {

@@ -51,8 +51,8 @@ impl Family {
             Kind::Gemm { convolution: true, .. } => Family::Conv,
             Kind::Gemm { .. } => Family::Gemm,
             Kind::Fft { .. } => Family::Fft,
-            Kind::Stream { reduction: false } => Family::Stream,
-            Kind::Stream { reduction: true } => Family::Reduction,
+            Kind::Stream { reduction: false, .. } => Family::Stream,
+            Kind::Stream { reduction: true, .. } => Family::Reduction,
         }
     }
 

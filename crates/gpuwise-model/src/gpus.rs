@@ -6,8 +6,8 @@ use std::sync::OnceLock;
 use gpuwise_core::Device;
 use serde::{Deserialize, Serialize};
 
-use crate::Dtype;
 use crate::error::{Input, InputError, ModelError, Problem};
+use crate::{Dtype, constants};
 
 /// Dense peak rates, FLOP/s; `None` where the part has no such unit.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -26,6 +26,28 @@ pub struct PeakFlops {
     pub bf16: Option<f64>,
     /// FP8 tensor cores.
     pub fp8: Option<f64>,
+    /// FP16 tensor cores with FP16 accumulate: twice `f16` on GeForce parts, which halve the
+    /// FP32-accumulate rate. Recorded, not used: PyTorch, JAX and CuPy ask cuBLAS for FP32
+    /// accumulation, so their half-precision products run at `f16`.
+    #[serde(default)]
+    pub f16_acc16: Option<f64>,
+}
+
+/// The market a part is made for, which decides how its clock holds under a long computation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Segment {
+    /// Data-center accelerators: the datasheet peaks already assume their sustained clock.
+    #[default]
+    Datacenter,
+    /// Professional desktop cards.
+    Workstation,
+    /// GeForce and Radeon desktop cards, which boost above their rated clock while cool.
+    Consumer,
+    /// Laptop parts, held to the maker's power limit.
+    Laptop,
+    /// Modules such as Jetson, held to a power mode.
+    Embedded,
 }
 
 /// How the GPU connects to the host.
@@ -37,12 +59,18 @@ pub struct HostLink {
     pub pcie_gen: u32,
     /// PCIe lanes.
     pub pcie_lanes: u32,
+    /// Bytes per second per direction of a link that is not PCIe (NVLink-C2C), where it applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes_per_second: Option<f64>,
 }
 
 impl HostLink {
     /// Bytes per second per direction the link carries before protocol overhead (after line
     /// encoding): Gen3 ~0.985 GB/s per lane, doubling each generation.
     pub fn bytes_per_second(&self) -> f64 {
+        if let Some(rate) = self.bytes_per_second {
+            return rate;
+        }
         let per_lane = match self.pcie_gen {
             0 | 1 => 0.25e9,
             2 => 0.5e9,
@@ -77,6 +105,15 @@ pub struct GpuProfile {
     pub peak_flops: PeakFlops,
     /// The host link.
     pub host_link: HostLink,
+    /// The market the part is made for.
+    #[serde(default)]
+    pub segment: Segment,
+    /// The boost clock the peaks are quoted at, MHz.
+    #[serde(default)]
+    pub boost_clock_mhz: Option<f64>,
+    /// Board power limit, watts.
+    #[serde(default)]
+    pub tdp_watts: Option<f64>,
     /// Where the figures come from.
     pub source: String,
     /// This GPU's measured times (`gpuwise bench --calibrate`), used in place of the roofline.
@@ -102,6 +139,35 @@ impl GpuProfile {
             Dtype::Bf16 => p.bf16,
             Dtype::Fp8 => p.fp8,
         }
+    }
+
+    /// The clock a long matrix product holds relative to the parts the GEMM efficiency was fit
+    /// on, by the part's class (data/constants.json): 1 for NVIDIA data-center parts (whose power
+    /// limit holds them near their rated boost), workstation and Radeon cards and laptop parts
+    /// (held to the maker's power limit, at which the rated boost is quoted); more for desktop
+    /// GeForce cards, which boost past their rated clock below their power limit; less for AMD
+    /// Instinct parts, whose clocks fall further under matrix work, and
+    /// for modules and data-center cards of 75 W or less, held down by their power limit.
+    pub fn clock_factor(&self) -> f64 {
+        let c = constants();
+        let low_power = self.tdp_watts.is_some_and(|w| w <= c.low_power_watts.value);
+        let nvidia = self.vendor == "nvidia";
+        match self.segment {
+            Segment::Consumer if nvidia => c.geforce_clock_factor.value,
+            Segment::Embedded => c.power_limited_clock_factor.value,
+            Segment::Datacenter if low_power => c.power_limited_clock_factor.value,
+            Segment::Datacenter if !nvidia => c.instinct_clock_factor.value,
+            _ => 1.0,
+        }
+    }
+
+    /// The share of the FP32 peak a single-precision matrix product can use: NVIDIA's graphics
+    /// dies since Ampere (compute capability 8.6, 8.7, 8.9 and 12.x) count a second FP32 datapath
+    /// that is shared with integer work, which SGEMM cannot keep busy beside its address and loop
+    /// arithmetic; other parts use the whole peak.
+    pub fn f32_gemm_share(&self) -> f64 {
+        let shared = matches!(self.compute_capability.as_deref(), Some("8.6" | "8.7" | "8.9" | "12.0" | "12.1"));
+        if shared { constants().shared_fp32_gemm_share.value } else { 1.0 }
     }
 }
 
@@ -175,7 +241,7 @@ mod tests {
 
     #[test]
     fn every_row_parses_and_has_a_source() {
-        assert!(gpus().len() >= 14);
+        assert!(gpus().len() >= 100);
         for g in gpus() {
             assert!(g.source.len() > 20, "{} needs a source", g.name);
             assert!(g.peak_flops.f32.is_some() && g.memory_bandwidth_bytes_per_s > 1e11, "{}", g.name);
@@ -184,7 +250,9 @@ mod tests {
         for required in ["h100-sxm", "h100-pcie", "h200", "a100-80gb", "a100-40gb", "v100", "t4", "l4", "a10"] {
             assert!(gpu(required).is_ok(), "{required}");
         }
-        for required in ["rtx-3070", "rtx-3090", "rtx-4090", "rtx-5090", "mi300x"] {
+        for required in
+            ["rtx-3070", "rtx-3090", "rtx-4090", "rtx-5090", "mi300x", "a100-pcie-80gb", "rtx-4060-laptop", "b200"]
+        {
             assert!(gpu(required).is_ok(), "{required}");
         }
     }
@@ -203,13 +271,29 @@ mod tests {
         assert_eq!(for_device(&device("NVIDIA A100-SXM4-40GB")).unwrap().name, "a100-40gb");
         assert_eq!(for_device(&device("NVIDIA A10")).unwrap().name, "a10");
         assert_eq!(for_device(&device("NVIDIA GeForce RTX 4090")).unwrap().name, "rtx-4090");
-        assert!(for_device(&device("NVIDIA A100 80GB PCIe")).unwrap().name == "a100-80gb", "not the A10");
+        assert_eq!(for_device(&device("NVIDIA A100 80GB PCIe")).unwrap().name, "a100-pcie-80gb", "not the A10");
+        // Names drivers report, each to its own row rather than a shorter name inside it.
+        for (reported, row) in [
+            ("NVIDIA A100-PCIE-40GB", "a100-pcie-40gb"),
+            ("Tesla V100-SXM2-16GB", "v100-sxm2-16gb"),
+            ("Tesla T4", "t4"),
+            ("NVIDIA GeForce RTX 4070 Laptop GPU", "rtx-4070-laptop"),
+            ("NVIDIA GeForce RTX 4070 Ti SUPER", "rtx-4070-ti-super"),
+            ("NVIDIA GeForce RTX 4080 SUPER", "rtx-4080-super"),
+            ("NVIDIA RTX 6000 Ada Generation", "rtx-6000-ada"),
+            ("NVIDIA GH200 480GB", "gh200"),
+            ("NVIDIA H100 NVL", "h100-nvl"),
+            ("AMD Instinct MI250X / MI250", "mi250x"),
+            ("AMD Radeon RX 7900 XTX", "rx-7900-xtx"),
+        ] {
+            assert_eq!(for_device(&device(reported)).unwrap().name, row, "{reported}");
+        }
         assert!(for_device(&device("Quadro K620")).is_err());
     }
 
     #[test]
     fn link_rates() {
-        let gen5 = HostLink { kind: "pcie".into(), pcie_gen: 5, pcie_lanes: 16 };
+        let gen5 = HostLink { kind: "pcie".into(), pcie_gen: 5, pcie_lanes: 16, bytes_per_second: None };
         assert!((gen5.bytes_per_second() / 1e9 - 63.0).abs() < 0.1);
         assert!(gpu("v100").unwrap().peak(Dtype::Fp8, true).is_none(), "V100 has no FP8");
         assert_eq!(gpu("h100-sxm").unwrap().peak(Dtype::F64, true), Some(67e12), "FP64 GEMMs use tensor cores");

@@ -34,7 +34,7 @@ pub use error::{
 };
 pub use estimate::{Band, Bound, BreakEven, CpuSide, CurvePoint, Estimate, GpuSide, MemoryFit, Scenario, estimate};
 pub use family::{Family, UnknownFamily};
-pub use gpus::{GpuProfile, HostLink, PeakFlops, for_device, gpu, gpus};
+pub use gpus::{GpuProfile, HostLink, PeakFlops, Segment, for_device, gpu, gpus};
 pub use names::{Activation, OpName};
 pub use ops::{Extras, Kind, Operation, Work};
 pub use seed::{SeedAnswer, SeedComparison, SeedInputs, differences, seed_answer};

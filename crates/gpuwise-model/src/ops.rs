@@ -132,12 +132,19 @@ pub enum Kind {
     Fft {
         /// Passes over device memory.
         passes: u64,
+        /// Bytes one transform reads and writes.
+        transform_bytes: f64,
+        /// Bytes of one line of its longest dimension (complex).
+        line_bytes: f64,
     },
-    /// Streaming through memory once (elementwise, reductions, custom work).
+    /// Streaming through memory (elementwise, reductions, custom work).
     Stream {
         /// Many values folded into few (a sum): calibrated apart from elementwise work, whose
         /// share of the memory bandwidth differs.
         reduction: bool,
+        /// Passes over memory: an expression evaluated one operation at a time (as numpy and
+        /// eager frameworks do) makes one per operation, each writing a temporary.
+        passes: u64,
     },
 }
 
@@ -312,6 +319,16 @@ impl Operation {
         }
     }
 
+    /// Passes over memory an elementwise expression makes when evaluated one operation at a time,
+    /// as numpy and eager frameworks do: one per FLOP per element (at least one, at most 64);
+    /// every other operation makes one.
+    pub fn passes(&self) -> u64 {
+        match self {
+            Operation::Elementwise { flops_per_element, .. } => flops_per_element.ceil().clamp(1.0, 64.0) as u64,
+            _ => 1,
+        }
+    }
+
     /// What [`Operation::size`] measures, for axis labels.
     pub fn size_label(&self) -> &'static str {
         self.op().size_label()
@@ -398,26 +415,33 @@ impl Operation {
                     (points * complex, points * complex)
                 };
                 let b = *batch as f64;
-                // A pass transforms up to 4096 points in on-chip memory; each dimension needs one.
-                let passes = (points.log2() / 12.0).ceil().max(dims.len() as f64) as u64;
+                // A pass transforms up to 8192 points in one multiprocessor's on-chip memory (64 KiB
+                // of single-precision complex values); each dimension needs one.
+                let passes = (points.log2() / 13.0).ceil().max(dims.len() as f64) as u64;
+                // A real transform of n points is computed as a complex one of n/2.
+                let last = *dims.last().unwrap_or(&1) / if *real { 2 } else { 1 };
+                let longest = dims[..dims.len() - 1].iter().copied().chain([last]).max().unwrap_or(1) as f64;
                 Work {
                     flops: b * per_transform,
                     device_bytes: b * (input + output),
                     h2d_bytes: b * input,
                     d2h_bytes: b * output,
                     memory_bytes: b * (input + output),
-                    kind: Kind::Fft { passes },
+                    kind: Kind::Fft { passes, transform_bytes: input + output, line_bytes: longest * complex },
                 }
             }
             Operation::Elementwise { elements, inputs, flops_per_element } => {
                 let e = *elements as f64;
+                let passes = self.passes();
                 Work {
                     flops: e * flops_per_element,
-                    device_bytes: e * (*inputs as f64 + 1.0) * size,
+                    // The first operation reads the inputs and writes a temporary; each later one
+                    // reads the temporary and writes it again.
+                    device_bytes: e * (*inputs as f64 + 1.0 + 2.0 * (passes - 1) as f64) * size,
                     h2d_bytes: e * *inputs as f64 * size,
                     d2h_bytes: e * size,
                     memory_bytes: e * (*inputs as f64 + 1.0) * size,
-                    kind: Kind::Stream { reduction: false },
+                    kind: Kind::Stream { reduction: false, passes },
                 }
             }
             Operation::Reduction { elements } => {
@@ -428,7 +452,7 @@ impl Operation {
                     h2d_bytes: e * size,
                     d2h_bytes: size,
                     memory_bytes: e * size + size,
-                    kind: Kind::Stream { reduction: true },
+                    kind: Kind::Stream { reduction: true, passes: 1 },
                 }
             }
             Operation::Custom { flops, bytes_in, bytes_out } => {
@@ -439,7 +463,7 @@ impl Operation {
                     h2d_bytes: i,
                     d2h_bytes: o,
                     memory_bytes: i + o,
-                    kind: Kind::Stream { reduction: false },
+                    kind: Kind::Stream { reduction: false, passes: 1 },
                 }
             }
         };
@@ -555,7 +579,7 @@ mod tests {
         let real = Operation::parse("fft", &[1024], &Extras { real: true, ..Extras::default() }).unwrap();
         let work = real.work(Dtype::F32).unwrap();
         assert_eq!(work.d2h_bytes, 513.0 * 8.0, "N/2+1 complex outputs");
-        assert!(matches!(op("fft", &[4096, 4096]).work(Dtype::F32).unwrap().kind, Kind::Fft { passes: 2 }));
+        assert!(matches!(op("fft", &[4096, 4096]).work(Dtype::F32).unwrap().kind, Kind::Fft { passes: 2, .. }));
     }
 
     #[test]

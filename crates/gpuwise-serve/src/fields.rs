@@ -170,7 +170,7 @@ fn options(query: &Query, op: OpName, bad: &dyn Fn(Input) -> bool) -> Markup {
                 (check(query, "real", "Real input (real-to-complex)")) }
             OpName::Elementwise => fieldset { legend { "Options" }
                 (text(query, "inputs", "Input arrays", "1 (unary) or 2 (binary)", "2", bad(Input::Inputs)))
-                (text(query, "flops_per_element", "FLOPs per element", "arithmetic per output element", "1", bad(Input::FlopsPerElement))) }
+                (text(query, "flops_per_element", "FLOPs per element", "operations per output element, one pass over memory each", "1", bad(Input::FlopsPerElement))) }
             OpName::Reduction => {}
             OpName::Custom => fieldset { legend { "The work of one call" }
                 (text(query, "flops", "FLOPs per call", "floating-point operations", "", bad(Input::Flops)))

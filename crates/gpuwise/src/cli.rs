@@ -389,7 +389,8 @@ pub struct EstimateArgs {
     /// elementwise: input arrays, 1 (unary) or 2 (binary).
     #[arg(long, default_value_t = 2, allow_negative_numbers = true, value_parser = |s: &str| count(s, Input::Inputs))]
     pub inputs: u64,
-    /// elementwise: FLOPs per element.
+    /// elementwise: FLOPs per element (operations in the expression; numpy and eager frameworks make
+    /// one pass over memory for each).
     #[arg(long, default_value_t = 1.0, allow_negative_numbers = true)]
     pub flops_per_element: f64,
     /// dense: activation.

@@ -3,8 +3,9 @@
 Run by benches/estimate_accuracy.py with the Python that has numpy: reads a JSON list of cases
 on stdin, prints one JSON object per case. Every case is timed in each of `rounds` rounds, the
 cases interleaved so that all see the same machine load: per round two warm-up calls, then calls
-until at least 5 runs and 0.2 s were timed; the median of each round's median is kept, with the
-lowest and highest.
+until at least 5 runs and 0.2 s were timed. Each case's time is its least disturbed round's
+median (the lowest): on a shared machine other work only ever slows a round down. The highest
+round's median is kept beside it.
 """
 
 import json
@@ -65,7 +66,7 @@ def main():
                 samples.append(time.perf_counter() - start)
             kept.append(statistics.median(samples))
     for kept in medians:
-        print(json.dumps({"seconds": statistics.median(kept), "low": min(kept), "high": max(kept), "numpy": np.__version__}))
+        print(json.dumps({"seconds": min(kept), "high": max(kept), "numpy": np.__version__}))
 
 
 if __name__ == "__main__":

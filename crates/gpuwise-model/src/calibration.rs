@@ -11,8 +11,14 @@ use serde::{Deserialize, Serialize};
 use crate::error::{CurveError, ProfileError};
 use crate::{CallTime, Dtype, Family, Kind, Work};
 
-/// Version of the profile file; raised when a field changes meaning or is removed.
-pub const PROFILE_SCHEMA_VERSION: u32 = 1;
+/// Version of the profile file; raised when a field changes meaning or is removed. 2: the
+/// model the ratios are taken against changed (the CPU side became numpy's, one core for
+/// elementwise work and FFTs; GEMM tiles and class factors on the GPU side).
+pub const PROFILE_SCHEMA_VERSION: u32 = 2;
+
+/// The version before: its measured times still hold, its ratios (to the model of its day) do
+/// not, so they are dropped when it is read.
+const PROFILE_SCHEMA_RATIOS_STALE: u32 = 1;
 
 /// Seconds per call against size for one family of work in one dtype.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -208,7 +214,11 @@ impl MachineProfile {
         let text = gpuwise_fs::read_text(path).map_err(|source| ProfileError::Read { path: path_buf(), source })?;
         let mut profile: MachineProfile =
             serde_json::from_str(&text).map_err(|source| ProfileError::Parse { path: path_buf(), source })?;
-        if profile.schema_version != PROFILE_SCHEMA_VERSION {
+        if profile.schema_version == PROFILE_SCHEMA_RATIOS_STALE {
+            for curve in profile.cpu.curves.iter_mut().chain(profile.gpu_curves.curves.iter_mut()) {
+                curve.ratios.clear();
+            }
+        } else if profile.schema_version != PROFILE_SCHEMA_VERSION {
             let (found, expected) = (profile.schema_version, PROFILE_SCHEMA_VERSION);
             return Err(ProfileError::Schema { path: path_buf(), found, expected });
         }
@@ -327,6 +337,22 @@ mod tests {
         std::fs::write(&path, "{").unwrap();
         assert!(MachineProfile::load(&path).unwrap_err().to_string().contains("profile.json is not a gpuwise profile"));
         assert!(MachineProfile::load(&dir.join("missing.json")).unwrap_err().to_string().contains("cannot read"));
+        let curves =
+            r#"{"curves": [{"family": "gemm", "dtype": "f32", "points": [[1e6, 1e-5]], "ratios": [[1e6, 2.0]]}]}"#;
+        let versioned = |version: u32| {
+            let text = format!(
+                r#"{{"schema_version": {version}, "measured_unix": 0, "cpu_model": "x", "gpu": null, "cpu": {curves}, "gpu_curves": {curves}}}"#
+            );
+            std::fs::write(&path, text).unwrap();
+            MachineProfile::load(&path)
+        };
+        let current = versioned(PROFILE_SCHEMA_VERSION).unwrap();
+        assert_eq!(current.cpu.curves[0].ratios.len(), 1);
+        let stale = versioned(PROFILE_SCHEMA_RATIOS_STALE).unwrap();
+        assert!(stale.cpu.curves[0].ratios.is_empty(), "ratios to an earlier model are dropped");
+        assert_eq!(stale.gpu_curves.curves[0].points, [[1e6, 1e-5]], "measured times are kept");
+        let future = versioned(PROFILE_SCHEMA_VERSION + 1).unwrap_err().to_string();
+        assert!(future.contains("run `gpuwise bench --calibrate` again"), "{future}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

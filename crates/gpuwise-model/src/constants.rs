@@ -36,6 +36,8 @@ pub struct Constants {
     pub launch_seconds: Constant,
     /// Fraction of peak memory bandwidth reached.
     pub memory_efficiency: Constant,
+    /// The same on AMD Instinct parts.
+    pub instinct_memory_efficiency: Constant,
     /// Fraction of the vector rate FFT and elementwise kernels reach when compute-bound.
     pub vector_efficiency: Constant,
     /// Fraction of the host link's rate pinned copies reach.
@@ -56,6 +58,8 @@ pub struct Constants {
     pub cpu_cache_bytes: Constant,
     /// Memory bandwidth one core reaches, bytes/s (all cores of a probed CPU: this times cores).
     pub cpu_memory_bandwidth_per_core: Constant,
+    /// Most memory bandwidth assumed for all cores of a probed CPU, bytes/s.
+    pub cpu_memory_bandwidth_probed_max: Constant,
     /// Memory traffic per byte written into a new array (read for ownership, the write, the
     /// kernel's zeroing of new pages).
     pub cpu_write_factor: Constant,

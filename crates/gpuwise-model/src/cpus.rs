@@ -15,7 +15,7 @@ pub struct CpuProfile {
     pub name: String,
     /// The model name.
     pub display: String,
-    /// Cores used (all of them, as BLAS and FFT libraries do).
+    /// Cores (BLAS uses all of them; numpy's ufuncs and FFTs one).
     pub cores: u32,
     /// FP32 FLOPs per cycle per core: vector lanes x FMA pipes x 2.
     pub f32_flops_per_cycle: u32,
@@ -65,21 +65,24 @@ impl CpuProfile {
         };
         let frequency = cpu.frequency_mhz.filter(|&f| f > 0).ok_or(ModelError::CpuFrequencyUnknown)?;
         let cores = cpu.physical_cores.max(1);
-        let per_core = constants().cpu_memory_bandwidth_per_core.value;
+        let c = constants();
+        let per_core = c.cpu_memory_bandwidth_per_core.value;
+        let socket = (per_core * f64::from(cores)).min(c.cpu_memory_bandwidth_probed_max.value);
         Ok(CpuProfile {
             name: "auto".into(),
             display: format!("{} ({cores} cores, this machine)", cpu.model),
             cores,
             f32_flops_per_cycle,
             frequency_hz: frequency as f64 * 1e6,
-            memory_bandwidth_bytes_per_s: per_core * f64::from(cores),
+            memory_bandwidth_bytes_per_s: socket,
             bf16_native: has("avx512_bf16") || has("avx512bf16"),
             source: format!(
-                "probed: {} cores, {} MHz, {}; memory bandwidth assumed {:.0} GB/s per core",
+                "probed: {} cores, {} MHz, {}; memory bandwidth assumed {:.0} GB/s for one core, {:.0} GB/s for all",
                 cores,
                 frequency,
                 cpu.simd.join(" "),
-                per_core / 1e9
+                per_core / 1e9,
+                socket / 1e9
             ),
             calibration: None,
         })

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::error::{Limit, ModelError};
-use crate::timing::{CallTime, cpu_call, gpu_call, transfers};
+use crate::timing::{CallTime, copy_rate, cpu_call, gpu_call, transfers};
 use crate::{CpuProfile, Dtype, GpuProfile, OpName, Operation, Work, constants};
 
 /// How the data and the calls are arranged.
@@ -395,18 +395,18 @@ fn curve_span(here: f64, crossing: Option<f64>, least: f64) -> Option<(f64, f64)
 
 fn assumptions(gpu: &GpuProfile, cpu: &CpuProfile, s: Scenario) -> Vec<String> {
     let c = constants();
-    let link = gpu.host_link.bytes_per_second() * c.link_efficiency.value;
     let mut notes = vec![
         format!("GPU: {} ({})", gpu.display, gpu.source.split(';').next().unwrap_or_default()),
         format!("CPU: {} ({})", cpu.display, cpu.source),
         format!(
-            "large GEMMs reach {:.0}% of peak, less when the {}x{} output tiles do not fill the {} multiprocessors",
-            c.gemm_efficiency.value * 100.0,
+            "large GEMMs reach {:.0}% of this GPU's peak, less when the {}x{} output tiles do not fill its {} multiprocessors",
+            c.gemm_efficiency.value * gpu.clock_factor() * 100.0,
             c.gemm_tile.value,
             c.gemm_tile.value,
             gpu.sms
         ),
         format!("each GPU call costs {:.1} us of launch and synchronisation", c.launch_seconds.value * 1e6),
+        "numpy on the CPU: matrix products on every core, elementwise work, reductions and FFTs on one".into(),
     ];
     for calibration in [&gpu.calibration, &cpu.calibration].into_iter().flatten() {
         notes.push(format!("times {}: they replace the model where a curve was measured", calibration.source));
@@ -415,10 +415,9 @@ fn assumptions(gpu: &GpuProfile, cpu: &CpuProfile, s: Scenario) -> Vec<String> {
         "the data is already on the GPU and stays there: no copies".into()
     } else {
         format!(
-            "copies over PCIe Gen{} x{} at {:.1} GB/s ({}), once for {} call(s)",
-            gpu.host_link.pcie_gen,
-            gpu.host_link.pcie_lanes,
-            link * if s.pinned { 1.0 } else { c.pageable_factor.value } / 1e9,
+            "copies over {} at {:.1} GB/s ({}), once for {} call(s)",
+            gpu.host_link.describe(),
+            copy_rate(gpu, s.pinned) / 1e9,
             if s.pinned { "pinned" } else { "pageable" },
             s.repeats
         )

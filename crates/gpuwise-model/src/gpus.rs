@@ -18,6 +18,9 @@ pub struct PeakFlops {
     pub f64_tensor: Option<f64>,
     /// Vector FP32.
     pub f32: Option<f64>,
+    /// FP32 on AMD's matrix or packed-FP32 path, which BLAS uses where it beats the vector rate.
+    #[serde(default)]
+    pub f32_matrix: Option<f64>,
     /// TF32 tensor cores.
     pub tf32: Option<f64>,
     /// FP16 tensor cores (FP32 accumulate).
@@ -53,7 +56,8 @@ pub enum Segment {
 /// How the GPU connects to the host.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HostLink {
-    /// `pcie` or `sxm` (an SXM/OAM module still reaches the CPU over PCIe).
+    /// `pcie` or `sxm` (an SXM/OAM module still reaches the CPU over PCIe), `nvlink-c2c`, or
+    /// `integrated` (CPU and GPU share one memory).
     pub kind: String,
     /// PCIe generation to the host.
     pub pcie_gen: u32,
@@ -65,6 +69,21 @@ pub struct HostLink {
 }
 
 impl HostLink {
+    /// The link in words: `PCIe Gen5 x16`, `NVLink-C2C`, `the memory CPU and GPU share`.
+    pub fn describe(&self) -> String {
+        match self.kind.as_str() {
+            "nvlink-c2c" => "NVLink-C2C".into(),
+            "integrated" => "the memory CPU and GPU share".into(),
+            _ => format!("PCIe Gen{} x{}", self.pcie_gen, self.pcie_lanes),
+        }
+    }
+
+    /// Whether pageable host memory must be staged through a pinned buffer to cross: over PCIe
+    /// yes; over NVLink-C2C and in shared memory the GPU reads it directly.
+    pub fn stages_pageable(&self) -> bool {
+        self.bytes_per_second.is_none()
+    }
+
     /// Bytes per second per direction the link carries before protocol overhead (after line
     /// encoding): Gen3 ~0.985 GB/s per lane, doubling each generation.
     pub fn bytes_per_second(&self) -> f64 {
@@ -133,6 +152,7 @@ impl GpuProfile {
         match dtype {
             Dtype::F64 if matrix => p.f64_tensor.or(p.f64),
             Dtype::F64 => p.f64,
+            Dtype::F32 if matrix => p.f32_matrix.or(p.f32),
             Dtype::F32 => p.f32,
             Dtype::Tf32 => p.tf32,
             Dtype::F16 => p.f16,
@@ -159,6 +179,14 @@ impl GpuProfile {
             Segment::Datacenter if !nvidia => c.instinct_clock_factor.value,
             _ => 1.0,
         }
+    }
+
+    /// The share of the datasheet memory bandwidth streaming kernels reach: AMD Instinct parts
+    /// reach less of theirs than NVIDIA's and Radeon cards do (data/constants.json).
+    pub fn memory_efficiency(&self) -> f64 {
+        let c = constants();
+        let instinct = self.segment == Segment::Datacenter && self.vendor != "nvidia";
+        if instinct { c.instinct_memory_efficiency.value } else { c.memory_efficiency.value }
     }
 
     /// The share of the FP32 peak a single-precision matrix product can use: NVIDIA's graphics
@@ -200,11 +228,14 @@ pub fn gpu(name: &str) -> Result<&'static GpuProfile, InputError> {
 }
 
 /// The profile of a probed device: the table row its name matches, with the device's own
-/// memory, multiprocessor count and host link; `Err` when no row matches.
+/// memory, multiprocessor count and host link; `Err` when no row matches. A laptop part
+/// (`Laptop GPU`, `Max-Q`) matches laptop rows only: its desktop namesake has other peaks.
 pub fn for_device(device: &Device) -> Result<GpuProfile, ModelError> {
     let name = device.name.to_ascii_lowercase();
+    let laptop = name.contains("laptop") || name.contains("max-q");
     let matched = gpus()
         .iter()
+        .filter(|g| !laptop || g.segment == Segment::Laptop)
         .filter_map(|g| g.aliases.iter().filter(|a| matches_word(&name, a)).map(|a| (a.len(), g)).max_by_key(|m| m.0))
         .max_by_key(|m| m.0)
         .map(|(_, g)| g)
@@ -287,6 +318,9 @@ mod tests {
             ("AMD Radeon RX 7900 XTX", "rx-7900-xtx"),
         ] {
             assert_eq!(for_device(&device(reported)).unwrap().name, row, "{reported}");
+        }
+        for laptop in ["NVIDIA GeForce RTX 3080 Ti Laptop GPU", "NVIDIA GeForce RTX 2080 with Max-Q Design"] {
+            assert!(for_device(&device(laptop)).is_err(), "{laptop} is not its desktop namesake");
         }
         assert!(for_device(&device("Quadro K620")).is_err());
     }

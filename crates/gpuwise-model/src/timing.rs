@@ -29,7 +29,7 @@ pub struct CallTime {
 pub fn gpu_call(work: &Work, dtype: Dtype, gpu: &GpuProfile) -> Result<CallTime, ModelError> {
     let c = constants();
     let lacks = |units| ModelError::NoUnits { gpu: gpu.display.clone(), dtype, units };
-    let bandwidth = gpu.memory_bandwidth_bytes_per_s * c.memory_efficiency.value;
+    let bandwidth = gpu.memory_bandwidth_bytes_per_s * gpu.memory_efficiency();
     let (peak, rate, passes, launches) = match work.kind {
         Kind::Gemm { m, n, batch, epilogue, convolution, .. } => {
             let peak = gpu.peak(dtype, true).ok_or_else(|| lacks("matrix units"))?;
@@ -151,14 +151,20 @@ fn vector_peak(gpu: &GpuProfile, dtype: Dtype) -> Option<f64> {
     }
 }
 
+/// Bytes per second one copy over the GPU's host link reaches: the link's rate at the achievable
+/// share, and the pageable share of that where pageable memory is staged.
+pub fn copy_rate(gpu: &GpuProfile, pinned: bool) -> f64 {
+    let c = constants();
+    let staged = !pinned && gpu.host_link.stages_pageable();
+    let factor = if staged { c.pageable_factor.value } else { 1.0 };
+    gpu.host_link.bytes_per_second() * c.link_efficiency.value * factor
+}
+
 /// Host-to-device and device-to-host copy times for `work` over the GPU's host link (measured
 /// ones when the GPU's calibration has them).
 pub fn transfers(work: &Work, gpu: &GpuProfile, pinned: bool) -> (f64, f64) {
     let c = constants();
-    // Over NVLink-C2C the GPU reads pageable memory directly: no staging copy.
-    let staged = !pinned && gpu.host_link.bytes_per_second.is_none();
-    let factor = if staged { c.pageable_factor.value } else { 1.0 };
-    let rate = gpu.host_link.bytes_per_second() * c.link_efficiency.value * factor;
+    let rate = copy_rate(gpu, pinned);
     let copy = |to_device: bool, bytes: f64| {
         if bytes <= 0.0 {
             return 0.0;
@@ -199,10 +205,40 @@ mod tests {
             let predicted = matmul(n, dtype, name);
             assert!(within(predicted, measured, 0.1), "{name} {dtype} {n}^3: {predicted:.3e} vs {measured:.3e}");
         }
-        assert!(
-            matmul(1024, Dtype::Bf16, "h100-sxm") < 0.4 * matmul(8192, Dtype::Bf16, "h100-sxm"),
-            "small products waste waves"
-        );
+    }
+
+    /// Tiles fill whole waves of multiprocessors or leave some idle; half-size tiles are used when
+    /// they leave fewer idle.
+    #[test]
+    fn tiles_fill_waves() {
+        assert_eq!(tiling(8192, 8192, 1, 128), 1.0, "4096 tiles of 128x128 fill 32 waves of 128");
+        // 1024^2 in 128x128 tiles is 64 tiles on 132 SMs (0.48); 64x64 tiles give 256 (0.97).
+        assert!((tiling(1024, 1024, 1, 132) - 256.0 / 264.0).abs() < 1e-12);
+        // 1152^2 on 108 SMs: 81 tiles of 128 fill 0.75 of a wave; 324 tiles of 64 fill exactly 3.
+        assert_eq!(tiling(1152, 1152, 1, 108), 1.0);
+        assert!((tiling(128, 128, 1, 132) - 4.0 / 132.0).abs() < 1e-12, "one small product keeps 4 SMs busy");
+    }
+
+    /// numpy's side: BLAS on every core; elementwise work on one core, paying for the bytes it
+    /// writes into a new array; FFTs slower per FLOP once the data leaves the cache.
+    #[test]
+    fn the_cpu_side_is_numpy() {
+        let cpu = crate::cpu("epyc-9654").unwrap();
+        let work = |op: &str, shape: &[u64]| {
+            Operation::parse(op, shape, &Extras::default()).unwrap().work(Dtype::F32).unwrap()
+        };
+        let gemm = cpu_call(&work("matmul", &[8192, 8192, 8192]), Dtype::F32, cpu);
+        assert!(gemm.rate > cpu.peak(Dtype::F32) / 2.0, "every core");
+        let add = work("elementwise", &[1 << 26]);
+        let seconds = cpu_call(&add, Dtype::F32, cpu).memory_seconds;
+        let c = constants();
+        let traffic = add.device_bytes + (c.cpu_write_factor.value - 1.0) * add.d2h_bytes;
+        assert!((seconds - traffic / c.cpu_memory_bandwidth_per_core.value).abs() < 1e-12, "one core's bandwidth");
+        let per_flop = |shape: &[u64]| {
+            let w = work("fft", shape);
+            cpu_call(&w, Dtype::F32, cpu).seconds / w.flops
+        };
+        assert!(per_flop(&[1 << 22]) > 2.0 * per_flop(&[1 << 12]), "out of cache");
     }
 
     /// The part's class shapes its rate: desktop GeForce cards boost past their rated clock,
@@ -246,13 +282,19 @@ mod tests {
         assert!(err.contains("has no fp8"), "{err}");
     }
 
+    /// Pinned copies at the rates nvbandwidth and bandwidthTest measure (52 GB/s on Gen5 x16),
+    /// pageable ones staged through a pinned buffer, except over NVLink-C2C.
     #[test]
     fn pinned_copies_beat_pageable_ones() {
         let work = Operation::parse("elementwise", &[1 << 28], &Extras::default()).unwrap().work(Dtype::F32).unwrap();
         let h100 = gpu("h100-sxm").unwrap();
         let (pinned, _) = transfers(&work, h100, true);
         let (pageable, _) = transfers(&work, h100, false);
-        assert!(within(work.h2d_bytes / pinned, 57e9, 0.05), "Gen5 x16 pinned ~57 GB/s");
-        assert!(pageable > 1.9 * pinned);
+        assert!(within(work.h2d_bytes / pinned, 52e9, 0.05), "Gen5 x16 pinned ~52 GB/s");
+        assert!(pageable > 3.0 * pinned);
+        let gh200 = gpu("gh200").unwrap();
+        let (pinned, _) = transfers(&work, gh200, true);
+        assert_eq!(transfers(&work, gh200, false).0, pinned, "the GPU reads pageable memory over NVLink-C2C");
+        assert!(within(work.h2d_bytes / pinned, 374e9, 0.05), "NVLink-C2C: 450 GB/s each way");
     }
 }

@@ -354,7 +354,7 @@ mod tests {
         let (_, e) = estimates().swap_remove(0);
         let page = chart(&e, ChartFormat::Html).unwrap();
         assert!(page.starts_with("<!doctype html>") && page.contains(&svg(&e).unwrap()));
-        assert!(page.contains("<p>matmul 4096x4096x4096 f32: 2.6x faster on the GPU"), "{page}");
+        assert!(page.contains("<p>matmul 4096x4096x4096 f32: 2.5x faster on the GPU"), "{page}");
         assert_eq!(ChartFormat::of_path(Path::new("a.HTM")), Some(ChartFormat::Html));
         assert_eq!(ChartFormat::of_path(Path::new("a.png")), None);
     }

@@ -159,7 +159,7 @@ fn calibration_feeds_estimate() {
     let report = bench(&["--cpu-only", "--calibrate"], &[("GPUWISE_PROFILE", &profile)]);
     assert!(report["calibration_error"]["points"].is_u64());
     let saved: Value = serde_json::from_str(&std::fs::read_to_string(&profile).unwrap()).unwrap();
-    assert_eq!(saved["schema_version"], 1);
+    assert_eq!(saved["schema_version"], gpuwise_model::PROFILE_SCHEMA_VERSION);
     assert!(saved["gpu"].is_null());
     let measured = report["results"]
         .as_array()

@@ -50,7 +50,7 @@ proptest! {
     }
 
     #[test]
-    fn profile(bytes in text_of(&["{\"schema_version\": 1, \"measured_unix\": 0, \"cpu_model\": \"x\", \"gpu\": null, ", "\"cpu\": {\"curves\": []}, ", "\"gpu_curves\": {\"curves\": [{\"family\": \"gemm\", \"dtype\": \"f32\", \"points\": [[1e6, ", "1e-5", "0", "1e308", "]], \"ratios\": []}]}}", "-1", ","])) {
+    fn profile(bytes in text_of(&["{\"schema_version\": 2, \"measured_unix\": 0, \"cpu_model\": \"x\", \"gpu\": null, ", "\"cpu\": {\"curves\": []}, ", "\"gpu_curves\": {\"curves\": [{\"family\": \"gemm\", \"dtype\": \"f32\", \"points\": [[1e6, ", "1e-5", "0", "1e308", "]], \"ratios\": []}]}}", "-1", ","])) {
         inputs::profile(&bytes);
     }
 

@@ -229,10 +229,11 @@ pub fn gpu(name: &str) -> Result<&'static GpuProfile, InputError> {
 
 /// The profile of a probed device: the table row its name matches, with the device's own
 /// memory, multiprocessor count and host link; `Err` when no row matches. A laptop part
-/// (`Laptop GPU`, `Max-Q`) matches laptop rows only: its desktop namesake has other peaks.
+/// (`Laptop GPU`, or `Max-Q` outside a workstation card's name) matches laptop rows only: its
+/// desktop namesake has other peaks.
 pub fn for_device(device: &Device) -> Result<GpuProfile, ModelError> {
     let name = device.name.to_ascii_lowercase();
-    let laptop = name.contains("laptop") || name.contains("max-q");
+    let laptop = name.contains("laptop") || (name.contains("max-q") && !name.contains("workstation"));
     let matched = gpus()
         .iter()
         .filter(|g| !laptop || g.segment == Segment::Laptop)
@@ -272,7 +273,7 @@ mod tests {
 
     #[test]
     fn every_row_parses_and_has_a_source() {
-        assert!(gpus().len() >= 100);
+        assert!(gpus().len() >= 105);
         for g in gpus() {
             assert!(g.source.len() > 20, "{} needs a source", g.name);
             assert!(g.peak_flops.f32.is_some() && g.memory_bandwidth_bytes_per_s > 1e11, "{}", g.name);
@@ -316,6 +317,11 @@ mod tests {
             ("NVIDIA H100 NVL", "h100-nvl"),
             ("AMD Instinct MI250X / MI250", "mi250x"),
             ("AMD Radeon RX 7900 XTX", "rx-7900-xtx"),
+            ("NVIDIA H800 PCIe", "h800-pcie"),
+            ("NVIDIA RTX PRO 6000 Blackwell Server Edition", "rtx-pro-6000-blackwell-server"),
+            ("NVIDIA RTX PRO 6000 Blackwell Max-Q Workstation Edition", "rtx-pro-6000-blackwell"),
+            ("NVIDIA GeForce RTX 5080 Laptop GPU", "rtx-5080-laptop"),
+            ("NVIDIA RTX A2000 12GB", "rtx-a2000"),
         ] {
             assert_eq!(for_device(&device(reported)).unwrap().name, row, "{reported}");
         }

@@ -1,6 +1,6 @@
-//! The CPU backend: every operation on all cores. Matrix products (and the convolution's) run
-//! through the BLAS the user's numpy uses when one is found, else faer; transforms on rustfft;
-//! the rest on rayon.
+//! The CPU backend, as numpy runs each operation: matrix products (and the convolution's) on
+//! every core, through the BLAS the user's numpy uses when one is found, else faer; transforms
+//! (rustfft) and elementwise work and reductions on one core, as numpy's FFT and ufuncs run.
 
 mod blas;
 mod blas_search;

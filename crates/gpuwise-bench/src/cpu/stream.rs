@@ -1,25 +1,22 @@
-//! Memory-bound kernels on rayon: an elementwise sum and a reduction.
-
-use rayon::prelude::*;
+//! Memory-bound kernels on one core, as numpy's ufuncs run: an elementwise sum and a reduction.
 
 use super::Real;
 
-/// Elements per rayon task: large enough that scheduling costs nothing next to the memory traffic.
+/// Elements per partial sum: blocks summed apart keep the rounding error of a long sum small, as
+/// numpy's pairwise summation does.
 const CHUNK: usize = 1 << 15;
 
 /// `out = x + y`.
 pub fn add<T: Real>(x: &[T], y: &[T], out: &mut [T]) {
-    out.par_chunks_mut(CHUNK).zip(x.par_chunks(CHUNK)).zip(y.par_chunks(CHUNK)).for_each(|((o, x), y)| {
-        for ((o, &x), &y) in o.iter_mut().zip(x).zip(y) {
-            *o = x + y;
-        }
-    });
+    for ((o, &x), &y) in out.iter_mut().zip(x).zip(y) {
+        *o = x + y;
+    }
 }
 
-/// The sum of `x`: per-task partial sums in 16 independent lanes (so the compiler can keep them
+/// The sum of `x`: per-block partial sums in 16 independent lanes (so the compiler can keep them
 /// in vector registers), then the partials summed.
 pub fn sum<T: Real>(x: &[T]) -> T {
-    x.par_chunks(CHUNK)
+    x.chunks(CHUNK)
         .map(|chunk| {
             let mut lanes = [T::zero(); 16];
             let mut blocks = chunk.chunks_exact(16);

@@ -39,4 +39,4 @@ pub use names::{Activation, OpName};
 pub use ops::{Extras, Kind, Operation, Work};
 pub use seed::{SeedAnswer, SeedComparison, SeedInputs, differences, seed_answer};
 pub use sizes::{parse_count, parse_sizes, split_sizes};
-pub use timing::{CallTime, copy_rate, cpu_call, gpu_call, transfers};
+pub use timing::{CallTime, cpu_call, gpu_call, transfers};

@@ -419,8 +419,9 @@ impl Operation {
                 // of single-precision complex values); each dimension needs one.
                 let passes = (points.log2() / 13.0).ceil().max(dims.len() as f64) as u64;
                 // A real transform of n points is computed as a complex one of n/2.
-                let last = *dims.last().unwrap_or(&1) / if *real { 2 } else { 1 };
-                let longest = dims[..dims.len() - 1].iter().copied().chain([last]).max().unwrap_or(1) as f64;
+                let (last, others) = dims.split_last().unwrap_or((&1, &[]));
+                let last = last / if *real { 2 } else { 1 };
+                let longest = others.iter().copied().chain([last]).max().unwrap_or(1) as f64;
                 Work {
                     flops: b * per_transform,
                     device_bytes: b * (input + output),

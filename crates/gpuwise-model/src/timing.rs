@@ -153,7 +153,7 @@ fn vector_peak(gpu: &GpuProfile, dtype: Dtype) -> Option<f64> {
 
 /// Bytes per second one copy over the GPU's host link reaches: the link's rate at the achievable
 /// share, and the pageable share of that where pageable memory is staged.
-pub fn copy_rate(gpu: &GpuProfile, pinned: bool) -> f64 {
+pub(crate) fn copy_rate(gpu: &GpuProfile, pinned: bool) -> f64 {
     let c = constants();
     let staged = !pinned && gpu.host_link.stages_pageable();
     let factor = if staged { c.pageable_factor.value } else { 1.0 };
